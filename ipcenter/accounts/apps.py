@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+def sync_role_permissions(sender, **kwargs):
+    """Give the admin role every permission and the manager role view rights
+    (idempotent; runs after each migrate, when permissions exist)."""
+    from django.contrib.auth.models import Group, Permission
+
+    from . import roles
+
+    admin, _created = Group.objects.get_or_create(name=roles.ADMIN)
+    admin.permissions.set(Permission.objects.all())
+    manager, _created = Group.objects.get_or_create(name=roles.MANAGER)
+    manager.permissions.set(Permission.objects.filter(codename__startswith="view_"))
+
+
+class AccountsConfig(AppConfig):
+    name = "ipcenter.accounts"
+    label = "accounts"
+    verbose_name = _("用户与单位")
+
+    def ready(self):
+        post_migrate.connect(sync_role_permissions, sender=self)

@@ -1,0 +1,143 @@
+"""Deadlines: opening one when a clock starts, closing it when the awaited
+action happens, and the sweep that marks overdue rows and sends reminders.
+
+Reminders are exactly-once per (deadline, stage): the reminder row and its
+notifications are written in one transaction guarded by a unique constraint,
+so overlapping sweeps or a sweep retried after its worker died cannot send a
+second one, and a sweep that died before committing leaves nothing behind.
+"""
+import datetime
+import logging
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ipcenter.notify.services import notify
+
+from .calendar import WorkingCalendar
+from .models import Deadline, DeadlineReminder, ReminderStage
+
+log = logging.getLogger(__name__)
+
+
+def compute_due(start, rule, amount, calendar=None):
+    """Due moment for a clock started at ``start`` (aware datetime).
+
+    Day rules end at 23:59:59 local time of the last day; working days skip
+    weekends, statutory holidays and count 调休 makeup days.
+    """
+    local = timezone.localtime(start)
+    if rule == Deadline.Rule.HOURS:
+        return start + datetime.timedelta(hours=amount)
+    if rule == Deadline.Rule.WORKING_DAYS:
+        day = (calendar or WorkingCalendar()).add_working_days(local.date(), amount)
+    elif rule == Deadline.Rule.CALENDAR_DAYS:
+        day = local.date() + datetime.timedelta(days=amount)
+    else:
+        raise ValueError(f"unknown rule {rule}")
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(23, 59, 59)))
+
+
+def open_deadline(target, kind, *, label, rule, amount, start=None, assignee=None, organization=None,
+                  station=None, url=""):
+    """Start a clock on ``target``.  An earlier pending deadline of the same kind
+    is cancelled first (a restarted clock replaces the old one)."""
+    start = start or timezone.now()
+    with transaction.atomic():
+        close_deadlines(target, kind, state=Deadline.State.CANCELLED)
+        return Deadline.objects.create(
+            content_type=ContentType.objects.get_for_model(target), object_id=target.pk, kind=kind,
+            label=str(label), rule=rule, amount=amount, starts_at=start,
+            due_at=compute_due(start, rule, amount), assignee=assignee, organization=organization,
+            station=station, url=url or (target.get_absolute_url() if hasattr(target, "get_absolute_url") else ""),
+        )
+
+
+def close_deadlines(target, kind=None, state=Deadline.State.MET):
+    """The awaited action happened (met) or the clock no longer applies (cancelled)."""
+    qs = Deadline.objects.filter(
+        content_type=ContentType.objects.get_for_model(target), object_id=target.pk,
+        state__in=[Deadline.State.OPEN, Deadline.State.OVERDUE])
+    if kind is not None:
+        qs = qs.filter(kind=kind)
+    return qs.update(state=state, closed_at=timezone.now())
+
+
+def pending_deadlines(target):
+    return Deadline.objects.filter(
+        content_type=ContentType.objects.get_for_model(target), object_id=target.pk
+    ).order_by("due_at")
+
+
+def reminder_recipients(deadline):
+    from ipcenter.accounts.models import User
+
+    users = []
+    if deadline.assignee_id:
+        users.append(deadline.assignee)
+    if deadline.organization_id:
+        users.extend(User.objects.filter(organization_id=deadline.organization_id, is_active=True))
+    if not users and deadline.station_id:
+        users.extend(User.objects.filter(station_id=deadline.station_id, is_active=True))
+    seen, unique = set(), []
+    for u in users:
+        if u.pk not in seen:
+            seen.add(u.pk)
+            unique.append(u)
+    return unique
+
+
+def _reminder_title(deadline, stage):
+    due = timezone.localtime(deadline.due_at).strftime("%Y-%m-%d %H:%M" if deadline.rule == "hours" else "%Y-%m-%d")
+    if stage.offset_days < 0:
+        return _("期限提醒：%(label)s 将于 %(due)s 到期") % {"label": deadline.label, "due": due}
+    if stage.offset_days == 0:
+        return _("今日到期：%(label)s（%(due)s）") % {"label": deadline.label, "due": due}
+    return _("已逾期：%(label)s（%(due)s 到期）") % {"label": deadline.label, "due": due}
+
+
+def send_reminder(deadline, stage):
+    """Send ``stage``'s reminder for ``deadline`` unless it already went out.
+    Returns True if this call sent it."""
+    try:
+        with transaction.atomic():
+            reminder = DeadlineReminder.objects.create(deadline=deadline, stage=stage.code)
+            recipients = reminder_recipients(deadline)
+            notify(recipients, title=_reminder_title(deadline, stage), url=deadline.url, target=deadline,
+                   key=f"deadline:{deadline.pk}:{stage.code}")
+            reminder.recipients = len(recipients)
+            reminder.save(update_fields=["recipients"])
+    except IntegrityError:
+        return False
+    return True
+
+
+def sweep(now=None):
+    """Mark overdue deadlines and send every reminder that has come due.
+
+    Safe to run concurrently and to re-run after a crash.  Returns counts.
+    """
+    now = now or timezone.now()
+    overdue = Deadline.objects.filter(state=Deadline.State.OPEN, due_at__lt=now).update(state=Deadline.State.OVERDUE)
+    sent = 0
+    stages = list(ReminderStage.objects.filter(active=True))
+    for stage in stages:
+        # A stage is due once now >= due date + offset (start of that day for day rules).
+        horizon = now - datetime.timedelta(days=stage.offset_days)
+        if stage.offset_days <= 0:
+            horizon_day_end = timezone.make_aware(datetime.datetime.combine(
+                timezone.localtime(horizon).date(), datetime.time(23, 59, 59)))
+        else:
+            horizon_day_end = horizon
+        due = (Deadline.objects.pending().filter(due_at__lte=horizon_day_end)
+               .exclude(reminders__stage=stage.code).select_related("assignee"))
+        if stage.offset_days > 0:
+            due = due.filter(due_at__lt=now)
+        for deadline in due.iterator(chunk_size=200):
+            if send_reminder(deadline, stage):
+                sent += 1
+    if overdue or sent:
+        log.info("deadline sweep: %s newly overdue, %s reminders sent", overdue, sent)
+    return {"overdue": overdue, "reminders": sent}

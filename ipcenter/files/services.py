@@ -1,0 +1,135 @@
+"""Accepting uploads: name, size and real type (magic bytes) are checked against
+the rules of the upload's purpose before anything is stored."""
+import hashlib
+import re
+from dataclasses import dataclass
+
+import filetype
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+from .models import Attachment
+
+MB = 1024 * 1024
+# Kinds a purpose may allow, by detected content: extension → MIME type.
+KINDS = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "csv": "text/csv",
+}
+KIND_LABELS = {"pdf": "PDF", "docx": "Word (DOCX)", "xlsx": "Excel (XLSX)", "png": "PNG", "jpg": "JPEG", "csv": "CSV"}
+
+
+@dataclass(frozen=True)
+class UploadRule:
+    kinds: tuple
+    max_size: int = 20 * MB
+
+
+PURPOSES = {
+    "generic": UploadRule(("pdf", "docx", "png", "jpg")),
+    "report": UploadRule(("pdf", "xlsx"), 200 * MB),
+}
+
+
+def register_purpose(name, kinds, max_size=20 * MB):
+    """Apps declare what each kind of upload accepts (e.g. case documents)."""
+    PURPOSES[name] = UploadRule(tuple(kinds), max_size)
+
+
+_BAD_NAME = re.compile(r"[\x00-\x1f/\\]|^\.|\.\.")
+
+
+def clean_filename(name):
+    name = (name or "").strip()
+    if not name or _BAD_NAME.search(name) or len(name) > 200:
+        raise ValidationError(_("文件名“%(name)s”不合法：不能包含路径、控制字符或“..”，且不超过 200 个字符。")
+                              % {"name": name[:60]}, code="filename")
+    return name
+
+
+def detect_kind(head, name):
+    """The kind of a file by its content; CSV (no magic bytes) by decodable text."""
+    guess = filetype.guess(head)
+    if guess is not None:
+        ext = "jpg" if guess.extension == "jpeg" else guess.extension
+        return ext if ext in KINDS else None
+    if name.lower().endswith(".csv"):
+        try:
+            head.decode("utf-8-sig")
+            return "csv"
+        except UnicodeDecodeError:
+            try:
+                head.decode("gb18030")
+                return "csv"
+            except UnicodeDecodeError:
+                return None
+    return None
+
+
+def validate_upload(uploaded, purpose, name=None):
+    """Check an uploaded file for ``purpose``; returns (kind, data) or raises
+    ValidationError with a message for the user."""
+    rule = PURPOSES[purpose]
+    name = clean_filename(name if name is not None else getattr(uploaded, "name", ""))
+    size = getattr(uploaded, "size", None)
+    if size is not None and size > rule.max_size:
+        raise ValidationError(_("文件“%(name)s”大小为 %(size)s，超过上限 %(max)s。")
+                              % {"name": name, "size": filesizeformat(size), "max": filesizeformat(rule.max_size)},
+                              code="size")
+    if hasattr(uploaded, "seek"):
+        uploaded.seek(0)
+    data = uploaded.read(rule.max_size + 1)
+    if len(data) > rule.max_size:
+        raise ValidationError(_("文件“%(name)s”超过大小上限 %(max)s。")
+                              % {"name": name, "max": filesizeformat(rule.max_size)}, code="size")
+    if not data:
+        raise ValidationError(_("文件“%(name)s”是空文件。") % {"name": name}, code="empty")
+    kind = detect_kind(data[:8192], name)
+    allowed = ", ".join(KIND_LABELS[k] for k in rule.kinds)
+    if kind not in rule.kinds:
+        raise ValidationError(_("文件“%(name)s”的实际内容不是允许的类型（允许：%(allowed)s）。")
+                              % {"name": name, "allowed": allowed}, code="type")
+    return name, kind, data
+
+
+def store_upload(uploaded, purpose, user, *, owner=None, label="", supersedes=None, name=None):
+    """Validate and store an upload; returns the ``Attachment``.  With
+    ``supersedes`` the new file becomes the next version of an earlier one."""
+    name, kind, data = validate_upload(uploaded, purpose, name=name)
+    with transaction.atomic():
+        att = Attachment(
+            purpose=purpose, label=label, original_name=name, mime_type=KINDS[kind], size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(), uploaded_by=user,
+        )
+        if owner is not None:
+            att.content_type = ContentType.objects.get_for_model(owner)
+            att.object_id = owner.pk
+        if supersedes is not None:
+            att.supersedes = supersedes
+            att.version = supersedes.version + 1
+            att.label = label or supersedes.label
+        att.file.save("upload", ContentFile(data), save=False)
+        att.save()
+    return att
+
+
+def attach(attachments, owner):
+    """Bind previously uploaded (unattached) files to ``owner``."""
+    ct = ContentType.objects.get_for_model(owner)
+    return Attachment.objects.filter(pk__in=[a.pk for a in attachments], object_id__isnull=True).update(
+        content_type=ct, object_id=owner.pk)
+
+
+def attachments_of(owner, current_only=True):
+    qs = Attachment.objects.filter(content_type=ContentType.objects.get_for_model(owner), object_id=owner.pk)
+    if current_only:
+        qs = qs.current()
+    return qs.select_related("uploaded_by")

@@ -1,0 +1,11 @@
+from django.contrib import admin
+
+from .models import Notification
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["title", "recipient", "created_at", "read_at", "email_status"]
+    list_filter = ["email_status"]
+    search_fields = ["title", "recipient__username"]
+    raw_id_fields = ["recipient"]

@@ -1,0 +1,32 @@
+"""REST API of notifications: list own, mark read."""
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from ipcenter.api import ScopedViewSetMixin
+
+from . import services
+from .models import Notification
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "title", "body", "url", "created_at", "read_at"]
+
+
+class NotificationViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                          viewsets.GenericViewSet):
+    serializer_class = NotificationSerializer
+    filterset_fields = []
+
+    @action(detail=True, methods=["post"], serializer_class=serializers.Serializer)
+    def read(self, request, pk=None):
+        n = self.get_object()
+        services.mark_read(request.user, [n.pk])
+        n.refresh_from_db()
+        return Response(NotificationSerializer(n).data)
+
+    @action(detail=False, methods=["post"], serializer_class=serializers.Serializer)
+    def read_all(self, request):
+        return Response({"marked": services.mark_read(request.user)})

@@ -1,0 +1,80 @@
+"""Template helpers for the portal's Bootstrap UI."""
+from django import forms, template
+from django.utils import timezone
+from django.utils.html import format_html
+
+register = template.Library()
+
+STATE_COLOURS = {
+    # success
+    "active": "success", "done": "success", "met": "success", "qualified": "success", "granted": "success",
+    "accepted": "success", "registered": "success", "closed": "secondary", "agreement": "success", "sent": "success",
+    # warning
+    "pending": "warning", "submitted": "info", "queued": "secondary", "running": "info", "open": "info",
+    "needs_correction": "warning", "suspended": "warning", "review": "info", "in_review": "info",
+    "examining": "primary", "handling": "primary", "draft": "light",
+    # danger
+    "rejected": "danger", "overdue": "danger", "failed": "danger", "unqualified": "danger", "cancelled": "dark",
+    "terminated": "dark", "declined": "danger", "refused": "danger",
+}
+
+
+@register.filter
+def add_class(field, css):
+    widget = field.field.widget
+    existing = widget.attrs.get("class", "")
+    if field.errors:
+        css += " is-invalid"
+    return field.as_widget(attrs={"class": f"{existing} {css}".strip()})
+
+
+@register.filter
+def widget_kind(field):
+    w = field.field.widget
+    if isinstance(w, (forms.CheckboxSelectMultiple, forms.RadioSelect)):
+        return "choices"
+    if isinstance(w, forms.CheckboxInput):
+        return "checkbox"
+    if isinstance(w, (forms.Select, forms.SelectMultiple)):
+        return "select"
+    if isinstance(w, forms.ClearableFileInput) or isinstance(w, forms.FileInput):
+        return "file"
+    return "input"
+
+
+@register.simple_tag
+def state_badge(obj, field="state"):
+    """A coloured badge with the display value of a choice field."""
+    value = getattr(obj, field, "")
+    display = getattr(obj, f"get_{field}_display", lambda: value)()
+    colour = STATE_COLOURS.get(str(value), "secondary")
+    text = "text-dark" if colour in ("light", "warning", "info") else ""
+    return format_html('<span class="badge text-bg-{} {}">{}</span>', colour, text, display)
+
+
+@register.filter
+def badge_colour(value):
+    return STATE_COLOURS.get(str(value), "secondary")
+
+
+@register.filter
+def local_dt(value, fmt="%Y-%m-%d %H:%M"):
+    if not value:
+        return ""
+    if hasattr(value, "tzinfo") and value.tzinfo is not None:
+        value = timezone.localtime(value)
+    return value.strftime(fmt)
+
+
+@register.simple_tag(takes_context=True)
+def url_with(context, **kwargs):
+    """The current query string with some parameters replaced."""
+    params = context["request"].GET.copy()
+    for k, v in kwargs.items():
+        params[k] = v
+    return "?" + params.urlencode()
+
+
+@register.filter
+def is_datetime(value):
+    return hasattr(value, "strftime")

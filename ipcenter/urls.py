@@ -1,0 +1,32 @@
+"""Root URL configuration."""
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from ipcenter import views
+from ipcenter.api_urls import urlpatterns as api_v1
+
+handler404 = "ipcenter.views.error_404"
+handler500 = "ipcenter.views.error_500"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("ipcenter.accounts.urls")),
+    path("notifications/", include("ipcenter.notify.urls")),
+    path("files/", include("ipcenter.files.urls")),
+    path("reports/", include("ipcenter.reports.urls")),
+    path("deadlines/", include("ipcenter.deadlines.urls")),
+    path("stats/", include("ipcenter.stats.urls")),
+    path("prescreen/", include("prescreen.urls")),
+    path("quality/", include("prescreen.quality.urls")),
+    path("rightsaid/", include("rightsaid.urls")),
+    path("navigation/", include("navigation.urls")),
+    path("outreach/", include("outreach.urls")),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+]
