@@ -82,6 +82,11 @@ class Station(models.Model):
         super().save(*args, **kwargs)
 
     @property
+    def short_name(self):
+        """League name without the institutional suffix (for charts and tight tables)."""
+        return self.name.replace("知识产权保护分中心", "")
+
+    @property
     def depth(self):
         return self.path.count("/") - 1
 

@@ -10,14 +10,18 @@ PALETTE = ["#1f5fa8", "#e07b24", "#3a9a5b", "#c0392b", "#8e5ea2", "#2a9fb0", "#b
 FONT = "Noto Sans CJK SC, Noto Sans CJK, sans-serif"
 
 
-def _nice_max(value):
+def _nice_max(value, ticks=4):
+    """Smallest "round" axis maximum >= value whose ``ticks`` steps are round too."""
     if value <= 0:
-        return 1
-    exp = 10 ** math.floor(math.log10(value))
+        return ticks
+    raw = value / ticks
+    if raw <= 1 and float(value).is_integer():
+        return ticks
+    exp = 10 ** math.floor(math.log10(raw))
     for step in (1, 2, 2.5, 5, 10):
-        if value <= step * exp:
-            return step * exp
-    return 10 * exp
+        if raw <= step * exp:
+            return step * exp * ticks
+    return 10 * exp * ticks
 
 
 def _fmt(v):
@@ -37,7 +41,8 @@ def bar_chart(data, title="", width=640, height=300, color=None, horizontal=Fals
     data = list(data)
     if horizontal:
         return _hbar(data, title, width, color)
-    left, right, top, bottom = 48, 12, 30 if title else 12, 56
+    rotate = len(data) > 6
+    left, right, top, bottom = 56 if rotate else 48, 12, 30 if title else 12, 70 if rotate else 40
     plot_w, plot_h = width - left - right, height - top - bottom
     vmax = _nice_max(max([v for _, v in data] or [0]))
     parts = []
@@ -58,9 +63,9 @@ def bar_chart(data, title="", width=640, height=300, color=None, horizontal=Fals
         parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{bw:.1f}" height="{h:.1f}" fill="{fill}"><title>{escape(str(label))}: {_fmt(value)}</title></rect>')
         parts.append(f'<text x="{x + bw / 2:.1f}" y="{y - 4:.1f}" text-anchor="middle" font-size="11">{_fmt(value)}</text>')
         lx, ly = x + bw / 2, top + plot_h + 14
-        rot = f' transform="rotate(-30 {lx:.1f} {ly:.1f})"' if n > 6 else ""
-        anchor = "end" if n > 6 else "middle"
-        parts.append(f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}"{rot}>{escape(str(label))[:14]}</text>')
+        rot = f' transform="rotate(-35 {lx:.1f} {ly:.1f})"' if rotate else ""
+        anchor = "end" if rotate else "middle"
+        parts.append(f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}"{rot}>{escape(str(label)[:10])}</text>')
     parts.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" stroke="#333"/>')
     return _svg(width, height, "".join(parts), title)
 

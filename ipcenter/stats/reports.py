@@ -15,7 +15,7 @@ def overview_pdf(job, progress):
     progress(10, _("统计数据"))
     data = platform_overview()
     progress(50, _("绘制图表"))
-    data["org_chart"] = charts.bar_chart([(lg.name, lg.org_count) for lg in data["leagues"]],
+    data["org_chart"] = charts.bar_chart([(lg.short_name, lg.org_count) for lg in data["leagues"]],
                                          title=_("各盟市注册单位数"), width=680)
     data["role_chart"] = charts.pie_chart([(str(label), n) for label, n in data["users_by_role"]],
                                           title=_("用户角色构成"), width=560)

@@ -16,7 +16,7 @@ def dashboard(request):
     sections = [s(request) for s in DASHBOARD_SECTIONS]
     return render(request, "stats/dashboard.html", {
         "data": data,
-        "org_chart": charts.bar_chart([(lg.name, lg.org_count) for lg in data["leagues"]], width=720),
+        "org_chart": charts.bar_chart([(lg.short_name, lg.org_count) for lg in data["leagues"]], width=720),
         "station_chart": charts.pie_chart([(str(label), n) for label, n in data["stations_by_kind"]], width=520),
         "sections": [s for s in sections if s],
     })
