@@ -178,8 +178,10 @@ STORAGES = {
 # Uploaded documents never live under a public URL: they are served by views
 # that apply visible_to(user).
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private")
-MEDIA_ROOT = PRIVATE_MEDIA_ROOT
-MEDIA_URL = None
+# The default storage is not used for user uploads (they use the private
+# storage above); MEDIA_* exist only because Django and tools expect them.
+MEDIA_ROOT = BASE_DIR / "media"
+MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640

@@ -8,7 +8,6 @@ from tests import factories
 @pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    settings.MEDIA_ROOT = settings.PRIVATE_MEDIA_ROOT
     from ipcenter.files.models import private_storage
 
     from django.utils.functional import empty

@@ -3,6 +3,12 @@ from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
+def ensure_reference_data(sender, **kwargs):
+    from .reference import ensure_reference_data as ensure
+
+    ensure()
+
+
 def sync_role_permissions(sender, **kwargs):
     """Give the admin role every permission and the manager role view rights
     (idempotent; runs after each migrate, when permissions exist)."""
@@ -22,4 +28,5 @@ class AccountsConfig(AppConfig):
     verbose_name = _("用户与单位")
 
     def ready(self):
+        post_migrate.connect(ensure_reference_data, sender=self)
         post_migrate.connect(sync_role_permissions, sender=self)

@@ -64,3 +64,35 @@ TECHNICAL_FIELDS = [
     ("new-materials", "新材料", True, 2),
     ("new-energy", "新能源（筹建中）", False, 3),
 ]
+
+
+def ensure_reference_data(apps=None):
+    """Create the station network, technical fields and role groups if missing
+    (idempotent).  Run by the data migration and after every migrate/flush, so
+    test databases flushed between transactional tests get them back."""
+    if apps is None:
+        from django.apps import apps
+    from . import roles
+
+    Station = apps.get_model("accounts", "Station")
+    TechnicalField = apps.get_model("accounts", "TechnicalField")
+    Group = apps.get_model("auth", "Group")
+    if Station.objects.count() < 1 + len(LEAGUES) + len(WORKSTATIONS):
+        stations = {}
+
+        def make(code, name, kind, parent=None):
+            path = (parent.path if parent else "") + code + "/"
+            station, _created = Station.objects.get_or_create(
+                code=code, defaults={"name": name, "kind": kind, "parent": parent, "path": path})
+            return station
+
+        stations["centre"] = make(*CENTRE, "centre")
+        for code, name in LEAGUES:
+            stations[code] = make(code, f"{name}知识产权保护分中心", "league", stations["centre"])
+        for parent, code, name, kind in WORKSTATIONS:
+            stations[code] = make(code, name, kind, stations[parent])
+    for code, name, enabled, order in TECHNICAL_FIELDS:
+        TechnicalField.objects.get_or_create(
+            code=code, defaults={"name": name, "prescreen_enabled": enabled, "sort_order": order})
+    for code in roles.ALL_ROLES:
+        Group.objects.get_or_create(name=code)
