@@ -20,6 +20,7 @@ urlpatterns = [
     path("me/", MeView.as_view(), name="api-me"),
     path("prescreen/", include("prescreen.api.urls")),
     path("quality/", include("prescreen.quality.api.urls")),
+    path("rightsaid/mediation/", include("rightsaid.mediation.api.urls")),
     path("rightsaid/", include("rightsaid.api.urls")),
     path("", include(router.urls)),
 ]

@@ -11,6 +11,7 @@ NAVIGATION = [
     (_("预审"), "prescreen:index", {roles.APPLICANT, roles.AGENCY, roles.EXAMINER, roles.QC_REVIEWER, roles.MANAGER, roles.ADMIN}),
     (_("质检"), "quality:index", {roles.EXAMINER, roles.QC_REVIEWER, roles.MANAGER, roles.ADMIN}),
     (_("维权援助"), "rightsaid:index", {roles.APPLICANT, roles.STATION_STAFF, roles.MEDIATOR, roles.MANAGER, roles.ADMIN}),
+    (_("人民调解"), "mediation:index", {roles.STATION_STAFF, roles.MEDIATOR, roles.MANAGER, roles.ADMIN}),
     (_("专利导航"), "navigation:index", {roles.NAVIGATION_ANALYST, roles.MANAGER, roles.ADMIN}),
     (_("宣传培训"), "outreach:index", {roles.OUTREACH_STAFF, roles.MANAGER, roles.ADMIN}),
     (_("单位"), "accounts:organization-list", {roles.MANAGER, roles.ADMIN}),

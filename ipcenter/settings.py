@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "prescreen",
     "prescreen.quality",
     "rightsaid",
+    "rightsaid.mediation",
     "navigation",
     "outreach",
 ]
@@ -126,6 +127,15 @@ CELERY_BEAT_SCHEDULE = {
     "notification-email": {
         "task": "ipcenter.notify.tasks.send_pending_emails",
         "schedule": crontab(minute="*"),
+    },
+    # Automatic consequences of expired clocks (each task is idempotent).
+    "prescreen-expired-corrections": {
+        "task": "prescreen.tasks.terminate_expired_corrections",
+        "schedule": crontab(minute="*/10"),
+    },
+    "prescreen-risk-review": {
+        "task": "prescreen.tasks.review_entity_risk",
+        "schedule": crontab(hour=2, minute=15),
     },
 }
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("stats/", include("ipcenter.stats.urls")),
     path("prescreen/", include("prescreen.urls")),
     path("quality/", include("prescreen.quality.urls")),
+    path("rightsaid/mediation/", include("rightsaid.mediation.urls")),
     path("rightsaid/", include("rightsaid.urls")),
     path("navigation/", include("navigation.urls")),
     path("outreach/", include("outreach.urls")),
