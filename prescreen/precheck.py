@@ -544,10 +544,20 @@ def run_precheck(
             first_reference.setdefault(fig, index)
     drawings = docs.get("drawings", [])
     drawn: set[str] = set()
+    unlabelled = []
     for d in drawings:
         figs = list(d.figures) or figure_references(d.text)
         drawn.update(figs)
-    if drawings or first_reference:
+        if not figs:
+            unlabelled.append(d)
+    for d in unlabelled:
+        name = d.filename or "附图文件"
+        findings.append(Finding(
+            "drawing_unlabelled", "warn",
+            f"无法识别附图文件“{name}”中的图号，请在附图下方标注“图1”等图号，或将图片文件命名为“图1.png”等。",
+            "drawings", f"附图 {name}",
+        ))
+    if (drawings or first_reference) and not unlabelled:
         for fig in sorted(first_reference, key=_figure_sort_key):
             if not _figure_satisfied(fig, drawn):
                 index = first_reference[fig]
@@ -557,6 +567,7 @@ def run_precheck(
                     f"{location.replace(' ', '')}提到了图{fig}，但说明书附图中没有图{fig}。",
                     "description", location,
                 ))
+    if drawings:
         referenced = set(first_reference)
         for fig in sorted(drawn, key=_figure_sort_key):
             if not _figure_satisfied(fig, referenced):

@@ -228,3 +228,23 @@ def test_unreadable_and_unsupported_files_raise_chinese_errors():
         pc.extract_text(io.BytesIO(b"PK\x03\x04 not a zip"), "x.docx")
     with pytest.raises(pc.ExtractionError, match="不支持"):
         pc.extract_text(io.BytesIO(b"hello"), "x.txt")
+
+
+def test_drawing_without_figure_number_warns_instead_of_guessing(clean):
+    files = dict(clean)
+    files["drawings"] = [("附图.pdf", clean["drawings"][0][1]), ("scan.png", builders.png_bytes())]
+    finding = only(check(files))
+    assert (finding.code, finding.location) == ("drawing_unlabelled", "附图 scan.png")
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_arbitrary_text_never_crashes(seed):
+    import random
+
+    rng = random.Random(seed)
+    alphabet = "1234567890.、．１２３[]图权利要求所述或至-~ 根据如任一项aA所示。，\n"
+    paras = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60))) for _ in range(rng.randint(0, 15))]
+    doc = pc.ExtractedDoc("\n".join(paras), paras, pc.figure_labels(paras), 1)
+    findings = pc.run_precheck({role: [doc] for role in pc.ROLE_LABELS}, title=paras[0] if paras else "",
+                               forbidden_words=pc.DEFAULT_FORBIDDEN_WORDS)
+    assert all(f.severity in ("block", "warn") and f.message and f.location for f in findings)
