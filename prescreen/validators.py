@@ -53,7 +53,7 @@ def validate_application_number(value) -> str:
     """Validate a CNIPA application number and return it normalised as "YYYYTNNNNNNN.C"."""
     digits, check = _split(value)
     year = int(digits[:4])
-    this_year = timezone.now().year
+    this_year = timezone.localdate().year
     if year < FIRST_YEAR or year > this_year:
         raise ValidationError(
             _("申请号中的申请年份 %(year)s 不在有效范围（%(first)s–%(last)s）内。")

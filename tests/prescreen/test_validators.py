@@ -25,7 +25,7 @@ REAL_NUMBERS = [
 @pytest.mark.parametrize("number", REAL_NUMBERS)
 def test_real_published_numbers_are_valid(number, settings):
     digits = number.replace(".", "")
-    if int(digits[:4]) > timezone.now().year:
+    if int(digits[:4]) > timezone.localdate().year:
         pytest.skip("number filed after today's year")
     assert validate_application_number(number) == f"{digits[:12]}.{digits[12]}"
 
@@ -33,7 +33,7 @@ def test_real_published_numbers_are_valid(number, settings):
 def test_check_digit_ten_is_written_x():
     # 202610516233.X is a published number whose remainder is 10.
     assert check_digit("202610516233") == "X"
-    if timezone.now().year >= 2026:
+    if timezone.localdate().year >= 2026:
         assert validate_application_number("202610516233X") == "202610516233.X"
         assert validate_application_number("2026 1 0516233.x") == "202610516233.X"
 
@@ -65,7 +65,7 @@ def test_year_out_of_range_rejected():
     err = _error(make_number_unchecked("2002", "1", "0123456"))
     assert err.code == "year"
     assert "申请年份 2002" in err.messages[0]
-    future = str(timezone.now().year + 1)
+    future = str(timezone.localdate().year + 1)
     err = _error(make_number_unchecked(future, "1", "0000001"))
     assert err.code == "year"
 
