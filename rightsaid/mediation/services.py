@@ -1,0 +1,383 @@
+"""Rules of people's mediation.  Views, the API, the seed and tests call these
+functions; each checks the actor's rights and the dispute's state."""
+import datetime
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ipcenter.accounts.models import Station, User
+from ipcenter.accounts import roles
+from ipcenter.deadlines.models import Deadline
+from ipcenter.deadlines.services import close_deadlines, open_deadline
+from ipcenter.files.services import store_upload
+from ipcenter.notify.services import notify
+from ipcenter.workflow.engine import TransitionNotAllowed, record_event, run_transition
+
+from .models import (Agreement, Dispute, Extension, JudicialConfirmation, MediationSettings, Party, Session,
+                     is_case_worker)
+
+TERM_KIND = "mediation.term"
+CONFIRMATION_KIND = "mediation.judicial_confirmation"
+CONSENT_PURPOSE = "mediation.consent"
+AGREEMENT_PURPOSE = "mediation.agreement"
+
+
+def _require_worker(user):
+    if not is_case_worker(user):
+        raise PermissionDenied(_("只有调解员、工作站人员或中心管理人员可以办理人民调解。"))
+
+
+def _lock(dispute):
+    return Dispute.objects.select_for_update().get(pk=dispute.pk)
+
+
+def default_station():
+    return Station.objects.filter(kind=Station.Kind.MEDIATION, active=True).order_by("path").first()
+
+
+def next_number(prefix, model, field="number", year=None):
+    """Next sequential number like 蒙知调〔2026〕0001 (per year)."""
+    year = year or timezone.localdate().year
+    head = f"{prefix}〔{year}〕"
+    last = (model._base_manager.filter(**{f"{field}__startswith": head}).order_by(f"-{field}")
+            .values_list(field, flat=True).first())
+    seq = int(last[len(head):]) + 1 if last else 1
+    return f"{head}{seq:04d}"
+
+
+def mediator_pool():
+    return User.objects.filter(groups__name=roles.MEDIATOR, is_active=True).distinct().order_by("username")
+
+
+# --- registration and parties ---------------------------------------------------------------
+
+def create_dispute(user, *, subject, ip_type, parties, amount=None, description="", station=None):
+    """Register a dispute with at least an applicant and a respondent."""
+    _require_worker(user)
+    roles_given = {p.get("role") for p in parties}
+    if len(parties) < 2 or not {Party.Role.APPLICANT, Party.Role.RESPONDENT} <= roles_given:
+        raise ValidationError({"parties": _("调解纠纷至少需要一名申请人和一名被申请人。")})
+    station = station or default_station()
+    if station is None:
+        raise ValidationError({"station": _("未配置人民调解工作站。")})
+    if user.station_path not in ("", None) and not station.path.startswith(user.station_path) \
+            and not user.has_role(roles.MEDIATOR):
+        raise ValidationError({"station": _("只能在本工作站及下级工作站登记纠纷。")})
+    for attempt in range(5):
+        try:
+            with transaction.atomic():
+                dispute = Dispute.objects.create(
+                    number=next_number("蒙知调", Dispute), station=station, subject=subject, ip_type=ip_type,
+                    amount=amount, description=description, created_by=user)
+                for p in parties:
+                    Party.objects.create(dispute=dispute, **p)
+                record_event(dispute, "mediation.dispute.registered", user, label=_("登记调解纠纷"),
+                             to_state=dispute.state)
+            return dispute
+        except IntegrityError:
+            if attempt == 4:
+                raise
+    raise AssertionError("unreachable")
+
+
+def add_party(dispute, user, **data):
+    _require_worker(user)
+    with transaction.atomic():
+        locked = _lock(dispute)
+        if not locked.is_open or locked.state == Dispute.State.IN_MEDIATION:
+            raise ValidationError(_("调解开始后不能再增加当事人。"))
+        party = Party.objects.create(dispute=locked, **data)
+        record_event(locked, "mediation.dispute.party_added", user, label=_("增加当事人：%(p)s") % {"p": party})
+    return party
+
+
+def request_consent(dispute, user, comment=""):
+    if dispute.parties.count() < 2:
+        raise TransitionNotAllowed(_("至少需要两名当事人才能征求调解同意。"))
+    return run_transition(dispute, "request_consent", user, comment)
+
+
+def record_consent(party, user, *, document, given_at=None):
+    """Record a party's consent with the signed consent document (required)."""
+    _require_worker(user)
+    if document is None:
+        raise ValidationError({"document": _("请上传当事人签署的同意调解书。")})
+    with transaction.atomic():
+        dispute = _lock(party.dispute)
+        if dispute.state not in (Dispute.State.REGISTERED, Dispute.State.AWAITING_CONSENT,
+                                 Dispute.State.CONSENTED, Dispute.State.MEDIATOR_ASSIGNED):
+            raise ValidationError(_("当前状态为“%(s)s”，不能再记录调解同意。") % {"s": dispute.get_state_display()})
+        party = Party.objects.select_for_update().get(pk=party.pk)
+        if party.has_consented:
+            raise ValidationError(_("%(p)s 已同意调解，无需重复记录。") % {"p": party.name})
+        att = store_upload(document, CONSENT_PURPOSE, user, owner=dispute,
+                           label=_("同意调解书（%(name)s）") % {"name": party.name})
+        party.consent_given_at = given_at or timezone.now()
+        party.consent_document = att
+        party.save(update_fields=["consent_given_at", "consent_document"])
+        record_event(dispute, "mediation.dispute.consent", user,
+                     label=_("记录当事人同意调解：%(p)s") % {"p": party})
+        if dispute.state == Dispute.State.REGISTERED:
+            dispute = run_transition(dispute, "request_consent", user)
+        if dispute.state == Dispute.State.AWAITING_CONSENT and all_consented(dispute):
+            run_transition(dispute, "consents_complete", user, check_permission=False)
+    return party
+
+
+def all_consented(dispute):
+    parties = list(dispute.parties.all())
+    return len(parties) >= 2 and all(p.consent_given_at for p in parties)
+
+
+def missing_consents(dispute):
+    return [p for p in dispute.parties.all() if not p.consent_given_at]
+
+
+# --- mediator -------------------------------------------------------------------------------
+
+def conflict_of_interest(mediator, dispute):
+    """Parties the mediator is linked to (same organisation, or the mediator is a party)."""
+    linked = []
+    names = {mediator.display_name, mediator.get_full_name()} - {""}
+    for p in dispute.parties.all():
+        if (mediator.organization_id and p.organization_id == mediator.organization_id) or p.name in names:
+            linked.append(p)
+    return linked
+
+
+def assign_mediator(dispute, user, mediator, *, declaration, confirmed):
+    """Assign a mediator from the pool after a conflict-of-interest declaration."""
+    errors = {}
+    if mediator is None or not mediator_pool().filter(pk=mediator.pk).exists():
+        errors["mediator"] = _("请从调解员名册中选择调解员。")
+    if not (declaration or "").strip():
+        errors["declaration"] = _("请填写利益冲突声明。")
+    if not confirmed:
+        errors["confirmed"] = _("调解员须确认与各方当事人不存在利益冲突。")
+    if errors:
+        raise ValidationError(errors)
+    linked = conflict_of_interest(mediator, dispute)
+    if linked:
+        raise ValidationError({"mediator": _("调解员%(m)s与当事人“%(p)s”存在关联，存在利益冲突，不能指派。")
+                               % {"m": mediator, "p": "、".join(p.name for p in linked)}})
+
+    def change(locked):
+        locked.mediator = mediator
+        locked.coi_declaration = declaration.strip()
+        locked.coi_confirmed = True
+        locked.assigned_at = timezone.now()
+
+    locked = run_transition(dispute, "assign_mediator", user, comment=_("调解员：%(m)s") % {"m": mediator},
+                            on_change=change, data={"mediator": mediator.pk})
+    if mediator != user:
+        notify(mediator, title=_("您被指派为调解员：%(n)s") % {"n": locked.number},
+               url=locked.get_absolute_url(), target=locked)
+    return locked
+
+
+# --- term -----------------------------------------------------------------------------------
+
+def start_mediation(dispute, user, comment=""):
+    """Mediation starts only with every party's consent; the term clock opens."""
+    missing = missing_consents(dispute)
+    if missing or dispute.parties.count() < 2:
+        raise TransitionNotAllowed(_("尚未取得全部当事人的调解同意（%(names)s），不能开始调解。")
+                                   % {"names": "、".join(p.name for p in missing) or _("当事人不足两方")},
+                                   code="consent")
+    cfg = MediationSettings.load()
+
+    def change(locked):
+        now = timezone.now()
+        locked.started_at = now
+        deadline = open_deadline(locked, TERM_KIND, label=_("人民调解期限：%(n)s") % {"n": locked.number},
+                                 rule=Deadline.Rule.CALENDAR_DAYS, amount=cfg.term_days, start=now,
+                                 assignee=locked.mediator, station=locked.station)
+        locked.due_date = timezone.localdate(deadline.due_at)
+
+    return run_transition(dispute, "start", user, comment, on_change=change)
+
+
+def extend_term(dispute, user, *, reason, new_due_date):
+    """Extend the term once, with a reason, to a later date within the configured maximum."""
+    _require_worker(user)
+    cfg = MediationSettings.load()
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("请填写延长理由。")})
+    with transaction.atomic():
+        locked = _lock(dispute)
+        if locked.state != Dispute.State.IN_MEDIATION:
+            raise ValidationError(_("只有调解中的纠纷可以延长期限。"))
+        if locked.extensions.count() >= cfg.max_extensions:
+            raise ValidationError(_("调解期限只能延长一次，本纠纷已经延长过。"), code="extended")
+        if new_due_date is None or new_due_date <= locked.due_date:
+            raise ValidationError({"new_due_date": _("延长后的期限必须晚于原期限 %(d)s。") % {"d": locked.due_date}})
+        limit = locked.due_date + datetime.timedelta(days=cfg.max_extension_days)
+        if new_due_date > limit:
+            raise ValidationError({"new_due_date": _("最多延长 %(n)s 天（至 %(d)s）。")
+                                   % {"n": cfg.max_extension_days, "d": limit}})
+        ext = Extension.objects.create(dispute=locked, reason=reason.strip(), old_due_date=locked.due_date,
+                                       new_due_date=new_due_date, created_by=user)
+        start = locked.started_at or timezone.now()
+        amount = (new_due_date - timezone.localdate(start)).days
+        open_deadline(locked, TERM_KIND, label=_("人民调解期限（已延长）：%(n)s") % {"n": locked.number},
+                      rule=Deadline.Rule.CALENDAR_DAYS, amount=amount, start=start,
+                      assignee=locked.mediator, station=locked.station)
+        locked.due_date = new_due_date
+        locked.save(update_fields=["due_date"])
+        record_event(locked, "mediation.dispute.extended", user,
+                     label=_("延长调解期限至 %(d)s") % {"d": new_due_date}, comment=ext.reason)
+    dispute.due_date = new_due_date
+    return ext
+
+
+def log_session(dispute, user, *, held_on, mode, place="", attendees, notes):
+    _require_worker(user)
+    with transaction.atomic():
+        locked = _lock(dispute)
+        if locked.state not in (Dispute.State.MEDIATOR_ASSIGNED, Dispute.State.IN_MEDIATION):
+            raise ValidationError(_("只有已指派调解员或调解中的纠纷可以记录调解会。"))
+        if held_on > timezone.localdate():
+            raise ValidationError({"held_on": _("调解会日期不能晚于今天。")})
+        if mode == Session.Mode.ONSITE and not place.strip():
+            raise ValidationError({"place": _("现场调解请填写地点。")})
+        session = Session.objects.create(dispute=locked, held_on=held_on, mode=mode, place=place,
+                                         attendees=attendees, notes=notes, created_by=user)
+        record_event(locked, "mediation.dispute.session", user,
+                     label=_("记录调解会（%(d)s，%(m)s）") % {"d": held_on, "m": session.get_mode_display()},
+                     comment=notes)
+    return session
+
+
+# --- outcome --------------------------------------------------------------------------------
+
+def public_verification_url(agreement):
+    return settings.SITE_URL.rstrip("/") + agreement.get_verification_path()
+
+
+def render_agreement_pdf(agreement):
+    import segno
+
+    from ipcenter.reports.pdf import render_pdf
+
+    dispute = agreement.dispute
+    url = public_verification_url(agreement)
+    qr = segno.make(url, error="m").svg_inline(scale=3, border=2)
+    return render_pdf("mediation/agreement_pdf.html", {
+        "agreement": agreement, "dispute": dispute, "parties": list(dispute.parties.order_by("role", "pk")),
+        "verify_url": url, "qr_svg": qr,
+    })
+
+
+def reach_agreement(dispute, user, *, terms, signed_on):
+    """Record the agreement: number, content hash, verification token, PDF; the
+    term clock closes and each party's judicial-confirmation clock opens."""
+    if not (terms or "").strip():
+        raise ValidationError({"terms": _("请填写协议内容。")})
+    if signed_on is None or signed_on > timezone.localdate():
+        raise ValidationError({"signed_on": _("签订日期不能为空，且不能晚于今天。")})
+    if dispute.started_at and signed_on < timezone.localdate(dispute.started_at):
+        raise ValidationError({"signed_on": _("签订日期不能早于调解开始日期。")})
+    cfg = MediationSettings.load()
+    holder = {}
+
+    def change(locked):
+        locked.ended_at = timezone.now()
+        agreement = Agreement(dispute=locked, number=next_number("蒙知调协", Agreement), terms=terms.strip(),
+                              signed_on=signed_on, token=secrets.token_urlsafe(32), created_by=user)
+        agreement.content_hash = agreement.compute_hash()
+        agreement.save()
+        close_deadlines(locked, TERM_KIND)
+        start = timezone.make_aware(datetime.datetime.combine(signed_on, datetime.time(9, 0)))
+        for party in locked.parties.all():
+            open_deadline(party, CONFIRMATION_KIND,
+                          label=_("申请司法确认（%(n)s，%(p)s）") % {"n": locked.number, "p": party.name},
+                          rule=Deadline.Rule.CALENDAR_DAYS, amount=cfg.confirmation_window_days, start=start,
+                          organization=party.organization, station=locked.station,
+                          url=locked.get_absolute_url())
+        holder["agreement"] = agreement
+
+    with transaction.atomic():
+        locked = run_transition(dispute, "reach_agreement", user, on_change=change)
+        agreement = holder["agreement"]
+        agreement.dispute = locked
+        pdf = render_agreement_pdf(agreement)
+        att = store_upload(ContentFile(pdf, name=f"{agreement.number}.pdf"), AGREEMENT_PURPOSE, user,
+                           owner=locked, label=_("调解协议书"), name=f"调解协议书-{agreement.number}.pdf")
+        agreement.pdf = att
+        agreement.save(update_fields=["pdf"])
+    return agreement
+
+
+def fail_mediation(dispute, user, *, referral, note):
+    if referral not in Dispute.Referral.values:
+        raise ValidationError({"referral": _("请选择转办去向。")})
+    if not (note or "").strip():
+        raise ValidationError({"note": _("请说明调解不成的原因。")})
+
+    def change(locked):
+        locked.referral = referral
+        locked.failure_note = note.strip()
+        locked.ended_at = timezone.now()
+        close_deadlines(locked, TERM_KIND)
+
+    return run_transition(dispute, "fail", user, note.strip(), on_change=change,
+                          data={"referral": referral})
+
+
+def record_confirmation(dispute, user, *, applied_on, court, result, decided_on=None, note=""):
+    """Record the court's judicial confirmation; the parties' reminder clocks close."""
+    errors = {}
+    today = timezone.localdate()
+    if not (court or "").strip():
+        errors["court"] = _("请填写受理法院。")
+    if result not in JudicialConfirmation.Result.values:
+        errors["result"] = _("请选择结果。")
+    if applied_on is None or applied_on > today:
+        errors["applied_on"] = _("申请日期不能为空，且不能晚于今天。")
+    elif hasattr(dispute, "agreement") and applied_on < dispute.agreement.signed_on:
+        errors["applied_on"] = _("申请日期不能早于协议签订日期。")
+    if decided_on is not None and applied_on is not None and decided_on < applied_on:
+        errors["decided_on"] = _("裁定日期不能早于申请日期。")
+    if errors:
+        raise ValidationError(errors)
+
+    def change(locked):
+        JudicialConfirmation.objects.create(dispute=locked, applied_on=applied_on, court=court.strip(),
+                                            result=result, decided_on=decided_on, note=note, created_by=user)
+        for party in locked.parties.all():
+            close_deadlines(party, CONFIRMATION_KIND)
+
+    label = dict(JudicialConfirmation.Result.choices)[result]
+    return run_transition(dispute, "record_confirmation", user, f"{court.strip()}：{label}", on_change=change)
+
+
+def withdraw(dispute, user, comment):
+    def change(locked):
+        locked.ended_at = timezone.now()
+        close_deadlines(locked, TERM_KIND, state=Deadline.State.CANCELLED)
+
+    return run_transition(dispute, "withdraw", user, comment, on_change=change)
+
+
+def run_named_transition(dispute, name, user, comment=""):
+    """The plain transitions offered as buttons."""
+    if name == "request_consent":
+        return request_consent(dispute, user, comment)
+    if name == "start":
+        return start_mediation(dispute, user, comment)
+    if name == "withdraw":
+        return withdraw(dispute, user, comment)
+    raise TransitionNotAllowed(_("该操作需要通过表单办理。"))
+
+
+def confirmation_deadlines(dispute):
+    from django.contrib.contenttypes.models import ContentType
+
+    return Deadline.objects.filter(content_type=ContentType.objects.get_for_model(Party),
+                                   object_id__in=dispute.parties.values("pk"),
+                                   kind=CONFIRMATION_KIND).order_by("due_at")
