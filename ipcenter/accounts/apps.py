@@ -30,3 +30,6 @@ class AccountsConfig(AppConfig):
     def ready(self):
         post_migrate.connect(ensure_reference_data, sender=self)
         post_migrate.connect(sync_role_permissions, sender=self)
+        from ipcenter.files.services import register_purpose
+
+        register_purpose("accounts.organization_document", kinds=("pdf", "png", "jpg"), max_size=10 * 1024 * 1024)

@@ -3,6 +3,7 @@
 from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -143,6 +144,8 @@ class Organization(models.Model):
                                      help_text=_("仅对专利代理机构：其代为提交预审的企业。"))
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # Supporting documents (营业执照等); downloads are scoped through visible_to.
+    attachments = GenericRelation("files.Attachment")
 
     objects = OrganizationQuerySet.as_manager()
 
