@@ -1,4 +1,5 @@
 """REST API of notifications: list own, mark read."""
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -17,16 +18,20 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 class NotificationViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                           viewsets.GenericViewSet):
+    model = Notification
     serializer_class = NotificationSerializer
     filterset_fields = []
 
-    @action(detail=True, methods=["post"], serializer_class=serializers.Serializer)
+    @extend_schema(request=None, responses=NotificationSerializer)
+    @action(detail=True, methods=["post"])
     def read(self, request, pk=None):
         n = self.get_object()
         services.mark_read(request.user, [n.pk])
         n.refresh_from_db()
         return Response(NotificationSerializer(n).data)
 
-    @action(detail=False, methods=["post"], serializer_class=serializers.Serializer)
+    @extend_schema(request=None, responses=inline_serializer(
+        "NotificationsMarked", fields={"marked": serializers.IntegerField()}))
+    @action(detail=False, methods=["post"])
     def read_all(self, request):
         return Response({"marked": services.mark_read(request.user)})
