@@ -194,7 +194,10 @@ class ObjectEditView(ScopedObjectMixin, UpdateView):
     def form_valid(self, form):
         fields = self.audit_fields or list(form.changed_data)
         changes = save_with_audit(form.instance, self.request.user, fields)
-        form.save_m2m()
+        # ModelForm only exposes save_m2m after save(commit=False); the instance was saved above.
+        save_m2m = getattr(form, "save_m2m", None) or getattr(form, "_save_m2m", None)
+        if save_m2m:
+            save_m2m()
         if changes:
             messages.success(self.request, _("已保存修改。"))
         else:
