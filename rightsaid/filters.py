@@ -1,0 +1,114 @@
+"""FilterSets of rights assistance, shared by the HTML lists and the API."""
+import django_filters
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ipcenter.accounts.models import Station
+from ipcenter.deadlines.models import Deadline
+
+from .models import AssistanceCase, Channel, Consultation, Exhibition, ExhibitionComplaint, IPType
+
+YES_NO = ((1, _("是")), (0, _("否")))
+
+
+def _overdue_ids(model):
+    return Deadline.objects.filter(content_type=ContentType.objects.get_for_model(model),
+                                   state=Deadline.State.OVERDUE).values("object_id")
+
+
+class StationSubtreeFilter(django_filters.ModelChoiceFilter):
+    """A station and everything under it."""
+
+    def __init__(self, *args, station_field="station", **kwargs):
+        self.station_field = station_field
+        kwargs.setdefault("queryset", Station.objects.all().order_by("path"))
+        kwargs.setdefault("label", _("工作站（含下级）"))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(**{f"{self.station_field}__path__startswith": value.path})
+
+
+class ConsultationFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("搜索"), method="search")
+    station = StationSubtreeFilter()
+    channel = django_filters.ChoiceFilter(label=_("渠道"), choices=Channel.choices)
+    ip_type = django_filters.ChoiceFilter(label=_("知识产权类型"), choices=IPType.choices)
+    created_after = django_filters.DateFilter(label=_("登记日期自"), field_name="created", lookup_expr="date__gte")
+    created_before = django_filters.DateFilter(label=_("登记日期至"), field_name="created", lookup_expr="date__lte")
+
+    class Meta:
+        model = Consultation
+        fields = ["q", "station", "channel", "ip_type", "created_after", "created_before"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(topic__icontains=value) | Q(requester_name__icontains=value)
+                               | Q(question__icontains=value))
+
+
+class AssistanceCaseFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("搜索"), method="search")
+    station = StationSubtreeFilter()
+    kind = django_filters.ChoiceFilter(label=_("案件类别"), choices=AssistanceCase.Kind.choices)
+    case_type = django_filters.ChoiceFilter(label=_("案件类型"), choices=AssistanceCase.CaseType.choices)
+    channel = django_filters.ChoiceFilter(label=_("渠道"), choices=Channel.choices)
+    state = django_filters.ChoiceFilter(label=_("状态"), choices=AssistanceCase.State.choices)
+    created_after = django_filters.DateFilter(label=_("登记日期自"), field_name="created", lookup_expr="date__gte")
+    created_before = django_filters.DateFilter(label=_("登记日期至"), field_name="created", lookup_expr="date__lte")
+    overdue = django_filters.TypedChoiceFilter(label=_("超期"), choices=YES_NO, coerce=int, method="filter_overdue")
+
+    class Meta:
+        model = AssistanceCase
+        fields = ["q", "station", "kind", "case_type", "channel", "state", "created_after", "created_before",
+                  "overdue"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(number__icontains=value) | Q(title__icontains=value)
+                               | Q(respondent__icontains=value) | Q(requester_name__icontains=value))
+
+    def filter_overdue(self, queryset, name, value):
+        if value in ("", None):
+            return queryset
+        from .models import Referral
+        cond = Q(pk__in=_overdue_ids(AssistanceCase)) | Q(
+            pk__in=Referral.objects.filter(pk__in=_overdue_ids(Referral)).values("case_id"))
+        return queryset.filter(cond) if value else queryset.exclude(cond)
+
+
+class ExhibitionFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("搜索"), field_name="name", lookup_expr="icontains")
+    station = StationSubtreeFilter()
+    start_after = django_filters.DateFilter(label=_("开始日期自"), field_name="start_date", lookup_expr="gte")
+    start_before = django_filters.DateFilter(label=_("开始日期至"), field_name="start_date", lookup_expr="lte")
+
+    class Meta:
+        model = Exhibition
+        fields = ["q", "station", "start_after", "start_before"]
+
+
+class ExhibitionComplaintFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("搜索"), method="search")
+    station = StationSubtreeFilter(station_field="exhibition__station")
+    exhibition = django_filters.NumberFilter(label=_("展会"), field_name="exhibition_id")
+    ip_type = django_filters.ChoiceFilter(label=_("知识产权类型"), choices=IPType.choices)
+    state = django_filters.ChoiceFilter(label=_("状态"), choices=ExhibitionComplaint.State.choices)
+    outcome = django_filters.ChoiceFilter(label=_("处理结果"), choices=ExhibitionComplaint.Outcome.choices)
+    repeat_infringer = django_filters.BooleanFilter(label=_("重复侵权"))
+    overdue = django_filters.TypedChoiceFilter(label=_("超期"), choices=YES_NO, coerce=int, method="filter_overdue")
+
+    class Meta:
+        model = ExhibitionComplaint
+        fields = ["q", "station", "exhibition", "ip_type", "state", "outcome", "repeat_infringer", "overdue"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(respondent__icontains=value) | Q(complainant__icontains=value)
+                               | Q(booth__icontains=value))
+
+    def filter_overdue(self, queryset, name, value):
+        if value in ("", None):
+            return queryset
+        cond = Q(pk__in=_overdue_ids(ExhibitionComplaint))
+        return queryset.filter(cond) if value else queryset.exclude(cond)

@@ -1,0 +1,170 @@
+"""Forms of rights assistance (field errors in Chinese)."""
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ipcenter.accounts.models import Station
+
+from .models import AssistanceCase, Consultation, Exhibition, ExhibitionComplaint, Referral
+
+FILE_HELP = _("可上传 PDF、Word、PNG、JPG，单个文件不超过 20MB。")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+def _station_choices(user):
+    qs = Station.objects.exclude(kind="overseas").order_by("path")
+    if user.station_path:
+        qs = qs.filter(path__startswith=user.station_path)
+    return qs
+
+
+class ConsultationForm(forms.ModelForm):
+    class Meta:
+        model = Consultation
+        fields = ["channel", "topic", "ip_type", "requester_name", "requester_contact", "requester_org_name",
+                  "question", "answer", "duration_minutes", "station"]
+        widgets = {"question": forms.Textarea(attrs={"rows": 3}), "answer": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["station"].queryset = _station_choices(user)
+        if user is not None and user.station_id and not self.initial.get("station"):
+            self.initial["station"] = user.station_id
+
+
+class CaseIntakeForm(forms.ModelForm):
+    """Staff intake of any kind of case."""
+
+    evidence_files = MultipleFileField(label=_("证据材料"), help_text=FILE_HELP)
+
+    class Meta:
+        model = AssistanceCase
+        fields = ["kind", "case_type", "channel", "title", "description", "respondent", "requester_name",
+                  "station", "country", "overseas_station", "requesting_authority", "amount_claimed"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["station"].queryset = _station_choices(user)
+        self.fields["overseas_station"].queryset = Station.objects.filter(kind="overseas").order_by("path")
+        if user is not None and user.station_id:
+            self.initial.setdefault("station", user.station_id)
+
+    def clean_amount_claimed(self):
+        v = self.cleaned_data.get("amount_claimed")
+        if v is not None and v < 0:
+            raise forms.ValidationError(_("金额不能为负数。"))
+        return v
+
+
+class OnlineRequestForm(forms.ModelForm):
+    """A company user's own request for assistance."""
+
+    evidence_files = MultipleFileField(label=_("证据材料"), help_text=FILE_HELP)
+
+    class Meta:
+        model = AssistanceCase
+        fields = ["kind", "case_type", "title", "description", "respondent", "requester_name", "station"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [c for c in AssistanceCase.Kind.choices if c[0] in ("assistance", "complaint")]
+        self.fields["station"].queryset = Station.objects.filter(kind__in=["centre", "league"]).order_by("path")
+        self.fields["station"].label = _("受理机构")
+        org = getattr(user, "organization", None)
+        if org is not None and org.league_id:
+            self.initial.setdefault("station", org.league_id)
+
+
+class ConvertForm(forms.Form):
+    kind = forms.ChoiceField(label=_("案件类别"), choices=AssistanceCase.Kind.choices)
+    case_type = forms.ChoiceField(label=_("案件类型"), choices=AssistanceCase.CaseType.choices)
+    title = forms.CharField(label=_("案由"), max_length=200, required=False)
+
+
+class ReferralForm(forms.Form):
+    authority = forms.ChoiceField(label=_("移交机关"), choices=Referral.Authority.choices)
+    authority_name = forms.CharField(label=_("机关名称"), max_length=200, required=False)
+    note = forms.CharField(label=_("移交说明"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class FeedbackForm(forms.Form):
+    feedback = forms.CharField(label=_("反馈情况"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CloseForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("结案结果"), choices=AssistanceCase.Outcome.choices)
+    outcome_note = forms.CharField(label=_("结案说明"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    amount_claimed = forms.DecimalField(label=_("请求金额（元）"), required=False, min_value=0, max_digits=14,
+                                        decimal_places=2)
+    amount_recovered = forms.DecimalField(label=_("挽回损失（元）"), required=False, min_value=0, max_digits=14,
+                                          decimal_places=2)
+
+
+class EvidenceForm(forms.Form):
+    description = forms.CharField(label=_("证据名称"), max_length=200)
+    source = forms.CharField(label=_("来源"), max_length=200, required=False)
+    file = forms.FileField(label=_("文件"), required=False, help_text=FILE_HELP)
+
+
+class ExpertOpinionForm(forms.Form):
+    summary = forms.CharField(label=_("专家意见摘要"), widget=forms.Textarea(attrs={"rows": 2}))
+    file = forms.FileField(label=_("专家意见（PDF）"), required=False)
+
+
+class TransferForm(forms.Form):
+    station = forms.ModelChoiceField(label=_("移送至"), queryset=Station.objects.exclude(kind="overseas")
+                                     .order_by("path"))
+    reason = forms.CharField(label=_("移送理由"), max_length=500, required=False)
+
+
+class ExhibitionForm(forms.ModelForm):
+    class Meta:
+        model = Exhibition
+        fields = ["name", "venue", "start_date", "end_date", "station"]
+        widgets = {"start_date": forms.DateInput(attrs={"type": "date"}),
+                   "end_date": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["station"].queryset = _station_choices(user)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start_date") and data.get("end_date") and data["end_date"] < data["start_date"]:
+            self.add_error("end_date", _("结束日期不能早于开始日期。"))
+        return data
+
+
+class ExhibitionComplaintForm(forms.ModelForm):
+    evidence_files = MultipleFileField(label=_("证据材料"), help_text=FILE_HELP)
+
+    class Meta:
+        model = ExhibitionComplaint
+        fields = ["complainant", "respondent", "booth", "ip_type", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=_("答辩内容"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DecideForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("处理结果"), choices=ExhibitionComplaint.Outcome.choices)
+    comment = forms.CharField(label=_("说明"), required=False)
