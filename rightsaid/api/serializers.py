@@ -1,0 +1,102 @@
+"""Serializers of the rights-assistance API (writes go through services)."""
+from rest_framework import serializers
+
+from ipcenter.accounts.models import Station
+
+from ..models import AssistanceCase, Consultation, EvidenceItem, Exhibition, ExhibitionComplaint, Referral
+
+
+class ConsultationSerializer(serializers.ModelSerializer):
+    station = serializers.PrimaryKeyRelatedField(queryset=Station.objects.all(), required=False)
+
+    class Meta:
+        model = Consultation
+        fields = ["id", "channel", "topic", "ip_type", "requester_name", "requester_contact", "requester_org_name",
+                  "question", "answer", "duration_minutes", "station", "handled_by", "created", "converted_case"]
+        read_only_fields = ["handled_by", "created", "converted_case"]
+
+
+class EvidenceItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EvidenceItem
+        fields = ["id", "description", "source", "created"]
+
+
+class ReferralSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Referral
+        fields = ["id", "authority", "authority_name", "note", "referred_at", "feedback", "feedback_at"]
+        read_only_fields = fields
+
+
+class AssistanceCaseSerializer(serializers.ModelSerializer):
+    station = serializers.PrimaryKeyRelatedField(queryset=Station.objects.all())
+    evidence_items = EvidenceItemSerializer(many=True, read_only=True)
+    referrals = ReferralSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = AssistanceCase
+        fields = ["id", "number", "kind", "case_type", "channel", "title", "description", "respondent",
+                  "requester_name", "requester_org", "station", "state", "decline_reason", "outcome",
+                  "outcome_note", "amount_claimed", "amount_recovered", "expert_opinion", "country",
+                  "overseas_station", "requesting_authority", "created", "closed_at", "evidence_items", "referrals"]
+        read_only_fields = ["number", "requester_org", "state", "decline_reason", "outcome", "outcome_note",
+                            "amount_recovered", "expert_opinion", "created", "closed_at"]
+
+
+class ExhibitionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Exhibition
+        fields = ["id", "name", "venue", "start_date", "end_date", "station"]
+
+    def validate(self, data):
+        if data.get("start_date") and data.get("end_date") and data["end_date"] < data["start_date"]:
+            raise serializers.ValidationError({"end_date": "结束日期不能早于开始日期。"})
+        return data
+
+
+class ExhibitionComplaintSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ExhibitionComplaint
+        fields = ["id", "exhibition", "complainant", "respondent", "booth", "ip_type", "description", "state",
+                  "answer", "answered_at", "outcome", "repeat_infringer", "created"]
+        read_only_fields = ["state", "answer", "answered_at", "outcome", "repeat_infringer", "created"]
+
+
+class ConvertSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=AssistanceCase.Kind.choices, default="assistance")
+    case_type = serializers.ChoiceField(choices=AssistanceCase.CaseType.choices, default="patent_infringement")
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class CommentSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class ReferSerializer(serializers.Serializer):
+    authority = serializers.ChoiceField(choices=Referral.Authority.choices)
+    authority_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class FeedbackSerializer(serializers.Serializer):
+    referral = serializers.IntegerField()
+    feedback = serializers.CharField(max_length=5000)
+
+
+class CloseSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=AssistanceCase.Outcome.choices)
+    outcome_note = serializers.CharField(required=False, allow_blank=True, default="")
+    amount_claimed = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False,
+                                              allow_null=True, default=None)
+    amount_recovered = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False,
+                                                allow_null=True, default=None)
+
+
+class AnswerSerializer(serializers.Serializer):
+    answer = serializers.CharField(max_length=5000)
+
+
+class DecideSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=ExhibitionComplaint.Outcome.choices)
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
