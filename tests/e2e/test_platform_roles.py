@@ -44,3 +44,40 @@ def test_language_switch_to_english_and_back(live_server, page):
     page.click("button:has-text('中文')")
     page.wait_for_load_state("networkidle")
     assert "工作台" in page.inner_text("nav")
+
+
+def test_core_pages_render_for_screenshots(live_server, browser, tmp_path):
+    """Login, homes, statistics and a finished report job render; with SCREENSHOT_DIR set the
+    screenshots go there (used for docs/screenshots/)."""
+    import os
+    from pathlib import Path
+
+    from ipcenter.accounts.models import User
+    from ipcenter.reports.services import request_report
+
+    out = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path)
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    try:
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.screenshot(path=str(out / "login.png"))
+        for username in ("applicant", "examiner", "manager"):
+            if not User.objects.filter(username=username).exists():
+                continue
+            login_as(page, live_server, username, DEMO_PASSWORD)
+            page.screenshot(path=str(out / f"home-{username}.png"))
+            if username != "manager":
+                page.context.clear_cookies()
+        page.goto(f"{live_server.url}/stats/")
+        assert page.locator("svg").count() >= 1
+        page.screenshot(path=str(out / "stats-dashboard.png"))
+        job = request_report("stats.overview.pdf", User.objects.get(username="manager"), {})
+        job.refresh_from_db()
+        page.goto(f"{live_server.url}/reports/jobs/{job.pk}/")
+        body = page.inner_text("main")
+        assert "100" in body or "下载" in body
+        page.screenshot(path=str(out / "report-job.png"))
+    finally:
+        context.close()
