@@ -132,13 +132,19 @@ def test_real_celery_worker_runs_the_sweep():
     try:
         from ipcenter.celery import app
 
+        from ipcenter.reports.models import ReportJob
+
+        job = ReportJob.objects.create(kind="stats.overview.xlsx", requested_by=factories.manager(), params={})
         with app.connection_for_write(url=redis_url) as conn:
             app.send_task("ipcenter.deadlines.tasks.sweep_deadlines", queue=queue, connection=conn)
+            app.send_task("ipcenter.reports.tasks.run_report_job", args=[str(job.pk)], queue=queue, connection=conn)
         deadline = time.monotonic() + 40
         while time.monotonic() < deadline:
-            if DeadlineReminder.objects.filter(deadline=d).count() == 3:
+            job.refresh_from_db()
+            if DeadlineReminder.objects.filter(deadline=d).count() == 3 and job.status == "done":
                 break
             time.sleep(0.5)
+        assert job.status == "done" and job.progress == 100, (job.status, job.error)
         assert DeadlineReminder.objects.filter(deadline=d).count() == 3
         d.refresh_from_db()
         assert d.state == Deadline.State.OVERDUE
