@@ -1,0 +1,52 @@
+"""Station staff log a consultation, convert it, accept, refer, record feedback and close — in the browser."""
+import pytest
+
+from rightsaid.models import AssistanceCase
+from tests import factories
+from tests.e2e.conftest import login_as
+from tests.rightsaid import factories as f
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_station_staff_consultation_to_closed_case(live_server, page):
+    user = f.worker("baotou")
+    login_as(page, live_server, user.username, factories.PASSWORD)
+    page.goto(f"{live_server.url}/rightsaid/")
+    page.screenshot(path="/tmp/rightsaid-index.png", full_page=True)
+    page.select_option("select[name=channel]", "12330")
+    page.fill("input[name=topic]", "稀土永磁专利被仿冒")
+    page.fill("input[name=requester_name]", "王经理")
+    page.fill("textarea[name=question]", "竞争对手销售与我司专利相同的磁体。")
+    page.fill("textarea[name=answer]", "建议公证购买取证后申请援助。")
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "稀土永磁专利被仿冒" in page.inner_text("h1")
+    page.select_option("select[name=case_type]", "patent_infringement")
+    page.click("[data-testid=convert]")
+    page.wait_for_load_state("networkidle")
+    case = AssistanceCase.objects.get()
+    assert case.number in page.inner_text("h1")
+    assert "受理审查" in page.inner_text("body")
+    page.click("button:has-text('受理')")
+    page.wait_for_load_state("networkidle")
+    page.select_option("select[name=authority]", "police")
+    page.fill("textarea[name=note]", "涉嫌犯罪，移交公安机关。")
+    page.click("[data-testid=refer]")
+    page.wait_for_load_state("networkidle")
+    assert "已移交" in page.inner_text("h1")
+    page.fill("textarea[name=feedback]", "已立案侦查。")
+    page.click("[data-testid=record-feedback]")
+    page.wait_for_load_state("networkidle")
+    assert "已立案侦查" in page.inner_text("[data-testid=feedback]")
+    page.select_option("form[action$='/close/'] select[name=outcome]", "penalised")
+    page.fill("form[action$='/close/'] input[name=amount_recovered]", "80000")
+    page.click("[data-testid=close]")
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path="/tmp/rightsaid-case.png", full_page=True)
+    assert "已结案" in page.inner_text("h1")
+    case.refresh_from_db()
+    assert case.state == "closed" and case.amount_recovered == 80000
+    page.goto(f"{live_server.url}/rightsaid/cases/")
+    page.screenshot(path="/tmp/rightsaid-cases.png", full_page=True)
+    assert case.number in page.inner_text("table")
