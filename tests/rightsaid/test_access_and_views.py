@@ -176,3 +176,25 @@ def test_list_query_count_constant(client, django_assert_max_num_queries, name, 
         make(u, i)
     with django_assert_max_num_queries(base):
         client.get(reverse(name))
+
+
+def test_exhibition_page_shows_repeat_infringer_badge_and_answer_closes_clock(client):
+    import datetime
+    from ipcenter.deadlines.models import Deadline
+    u = f.worker("hohhot")
+    client.force_login(u)
+    early = f.exhibition(start=datetime.date(2025, 3, 1), name="早期展会")
+    late = f.exhibition(start=datetime.date(2026, 3, 1), name="后期展会")
+    services.file_exhibition_complaint(u, exhibition=early, complainant="甲", respondent="某磁材有限公司",
+                                       description="x")
+    r = client.post(reverse("rightsaid:complaint-create", args=[late.pk]),
+                    {"complainant": "乙", "respondent": "某磁材公司", "booth": "B2", "ip_type": "patent",
+                     "description": "再次侵权"})
+    assert r.status_code == 302
+    page = client.get(reverse("rightsaid:exhibition-detail", args=[late.pk])).content.decode()
+    assert 'data-testid="repeat-badge"' in page
+    comp = late.complaints.get()
+    client.post(reverse("rightsaid:complaint-answer", args=[comp.pk]), {"answer": "同意撤展"})
+    assert Deadline.objects.get(object_id=comp.pk, kind=services.EXHIBITION_ANSWER).state == Deadline.State.MET
+    r = client.post(reverse("rightsaid:complaint-create", args=[late.pk]), {"complainant": "", "respondent": ""})
+    assert r.status_code == 400 and "respondent" in r.context["complaint_form"].errors
