@@ -50,3 +50,27 @@ def test_station_staff_consultation_to_closed_case(live_server, page):
     page.goto(f"{live_server.url}/rightsaid/cases/")
     page.screenshot(path="/tmp/rightsaid-cases.png", full_page=True)
     assert case.number in page.inner_text("table")
+
+
+def test_exhibition_page_flags_repeat_infringer(live_server, page):
+    import datetime
+
+    from rightsaid import services
+    user = f.worker("baotou")
+    early = f.exhibition("baotou", start=datetime.date(2025, 8, 1), name="2025 稀土博览会")
+    late = f.exhibition("baotou", start=datetime.date(2026, 8, 1), name="2026 稀土博览会")
+    services.file_exhibition_complaint(user, exhibition=early, complainant="某稀土科技", respondent="包头某磁材有限公司",
+                                       description="专利侵权")
+    login_as(page, live_server, user.username, factories.PASSWORD)
+    page.goto(f"{live_server.url}/rightsaid/exhibitions/{late.pk}/")
+    page.fill("input[name=complainant]", "某稀土科技")
+    page.fill("input[name=respondent]", "包头某磁材公司")
+    page.fill("input[name=booth]", "C-21")
+    page.fill("textarea[name=description]", "再次展出侵权产品")
+    page.click("main form button:has-text('受理投诉')")
+    page.wait_for_load_state("networkidle")
+    assert "重复侵权" in page.inner_text("[data-testid=repeat-badge]")
+    assert "被投诉人答辩" in page.inner_text("body")
+    page.goto(f"{live_server.url}/rightsaid/exhibitions/{late.pk}/")
+    page.screenshot(path="/tmp/rightsaid-exhibition.png", full_page=True)
+    assert page.locator("[data-testid=repeat-badge]").count() == 1
