@@ -82,7 +82,7 @@ def seed(ctx):
         services.record_feedback(ref, u, "已立案查处，责令停止侵权。")
         services.close_case(case, u, outcome="penalised", amount_recovered=rnd.choice([20000, 50000, 120000]))
 
-    services.open_case(league, station=Station.objects.get(code="overseas-mongolia").parent or league.station,
+    services.open_case(league, station=league.station,
                        kind="overseas", case_type="trademark_infringement", title="蒙古国商标被抢注",
                        description="我区企业在蒙古国的商标被当地公司抢注。", country="蒙古国",
                        overseas_station=Station.objects.get(code="overseas-mongolia"))

@@ -41,12 +41,19 @@ def _next_number(kind):
     return f"{base}{seq:05d}"
 
 
-def log_consultation(user, *, station=None, **fields):
-    """Station staff record a consultation at (by default) their own station."""
-    _require_worker(user)
-    station = station or user.station
+def _require_own_subtree(user, station):
+    path = user.station_path
     if station is None:
         raise ValidationError({"station": _("请选择工作站。")})
+    if path and not station.path.startswith(path):
+        raise ValidationError({"station": _("只能选择本站及下级工作站。")})
+
+
+def log_consultation(user, *, station=None, **fields):
+    """Station staff record a consultation at (by default) their own station or one below it."""
+    _require_worker(user)
+    station = station or user.station
+    _require_own_subtree(user, station)
     c = Consultation(station=station, handled_by=user, **fields)
     c.full_clean()
     c.save()
@@ -78,6 +85,8 @@ def open_case(user, *, station, **fields):
         fields.pop("requester_org", None)
         fields.setdefault("channel", "online")
         fields["requester_user"] = user
+    else:
+        _require_own_subtree(user, station)
     case = AssistanceCase(station=station, **fields)
     if not case.requester_name:
         case.requester_name = user.get_full_name() or user.username

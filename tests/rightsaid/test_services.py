@@ -176,3 +176,13 @@ def test_close_requires_valid_outcome_and_non_negative_amounts():
         services.close_case(c, u, outcome="resolved", amount_recovered=-1)
     c.refresh_from_db()
     assert c.state == "accepted"
+
+
+def test_workstation_cannot_open_records_at_another_station():
+    u = f.worker("hohhot-etdz")
+    with pytest.raises(ValidationError) as e:
+        f.case(u, code="baotou-steel")
+    assert "station" in e.value.message_dict
+    with pytest.raises(ValidationError):
+        f.consultation(u, station=station("hohhot"))
+    assert not AssistanceCase.objects.exists()
