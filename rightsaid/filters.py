@@ -3,6 +3,8 @@ import django_filters
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from ipcenter.accounts.models import Station
 from ipcenter.deadlines.models import Deadline
@@ -17,6 +19,18 @@ def _overdue_ids(model):
                                    state=Deadline.State.OVERDUE).values("object_id")
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class OverdueFilter(django_filters.TypedChoiceFilter):
+    """1 = only records with an overdue clock, 0 = only those without."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", _("超期"))
+        kwargs.setdefault("choices", YES_NO)
+        kwargs.setdefault("coerce", int)
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field(OpenApiTypes.INT)
 class StationSubtreeFilter(django_filters.ModelChoiceFilter):
     """A station and everything under it."""
 
@@ -58,7 +72,7 @@ class AssistanceCaseFilterSet(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(label=_("状态"), choices=AssistanceCase.State.choices)
     created_after = django_filters.DateFilter(label=_("登记日期自"), field_name="created", lookup_expr="date__gte")
     created_before = django_filters.DateFilter(label=_("登记日期至"), field_name="created", lookup_expr="date__lte")
-    overdue = django_filters.TypedChoiceFilter(label=_("超期"), choices=YES_NO, coerce=int, method="filter_overdue")
+    overdue = OverdueFilter(method="filter_overdue")
 
     class Meta:
         model = AssistanceCase
@@ -97,7 +111,7 @@ class ExhibitionComplaintFilterSet(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(label=_("状态"), choices=ExhibitionComplaint.State.choices)
     outcome = django_filters.ChoiceFilter(label=_("处理结果"), choices=ExhibitionComplaint.Outcome.choices)
     repeat_infringer = django_filters.BooleanFilter(label=_("重复侵权"))
-    overdue = django_filters.TypedChoiceFilter(label=_("超期"), choices=YES_NO, coerce=int, method="filter_overdue")
+    overdue = OverdueFilter(method="filter_overdue")
 
     class Meta:
         model = ExhibitionComplaint

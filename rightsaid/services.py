@@ -11,7 +11,7 @@ from ipcenter.deadlines.services import close_deadlines, open_deadline
 from ipcenter.notify.services import notify
 from ipcenter.workflow.engine import record_event, run_transition
 
-from .models import (AssistanceCase, Consultation, EvidenceItem, ExhibitionComplaint, Referral,
+from .models import (AssistanceCase, Consultation, EvidenceItem, Exhibition, ExhibitionComplaint, Referral,
                      RightsaidSettings, is_case_worker, normalise_respondent)
 
 REVIEW = "rightsaid.review"
@@ -268,6 +268,18 @@ def transfer_case(obj, user, station, reason=""):
         notify(staff, title=_("有案件移送至本站：%(o)s") % {"o": obj}, url=obj.get_absolute_url(), target=obj,
                email=False)
     return obj
+
+
+def create_exhibition(user, *, station, **fields):
+    """Station staff register an exhibition served by their station or one below it."""
+    _require_worker(user)
+    _require_own_subtree(user, station)
+    ex = Exhibition(station=station, **fields)
+    ex.full_clean()
+    with transaction.atomic():
+        ex.save()
+        record_event(ex, "rightsaid.exhibition.created", user, label=_("新增展会"))
+    return ex
 
 
 def file_exhibition_complaint(user, *, exhibition, **fields):

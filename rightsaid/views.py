@@ -414,10 +414,12 @@ class ExhibitionCreateView(WorkerRequiredMixin, View):
     def post(self, request):
         form = forms.ExhibitionForm(request.POST, user=request.user)
         if form.is_valid():
-            ex = form.save()
-            from ipcenter.workflow.engine import record_event
-            record_event(ex, "rightsaid.exhibition.created", request.user, label=_("新增展会"))
-            return redirect(ex)
+            try:
+                ex = services.create_exhibition(request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                return redirect(ex)
         return render(request, "rightsaid/form.html", {"form": form, "title": _("新增展会")}, status=400)
 
 

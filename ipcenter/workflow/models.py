@@ -43,3 +43,23 @@ class TimelineEvent(models.Model):
     @property
     def changes(self):
         return self.data.get("changes", {})
+
+    def _state_label(self, value):
+        """A state code shown with its label (the model's choices; ContentType lookups are cached)."""
+        if not value:
+            return value
+        model = ContentType.objects.get_for_id(self.content_type_id).model_class()
+        workflow = getattr(model, "workflow", None)
+        try:
+            field = model._meta.get_field(workflow.state_field if workflow else "state")
+        except Exception:  # noqa: BLE001 - a model without a state field shows the raw code
+            return value
+        return str(dict(field.flatchoices).get(value, value))
+
+    @property
+    def from_label(self):
+        return self._state_label(self.from_state)
+
+    @property
+    def to_label(self):
+        return self._state_label(self.to_state)

@@ -120,9 +120,7 @@ class ExhibitionViewSet(BaseViewSet):
         return qs.select_related("station")
 
     def perform_create(self, serializer):
-        if not is_case_worker(self.request.user):
-            raise exceptions.PermissionDenied()
-        serializer.save()
+        serializer.instance = _run(services.create_exhibition, self.request.user, **serializer.validated_data)
 
 
 class ExhibitionComplaintViewSet(BaseViewSet):

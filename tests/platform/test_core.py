@@ -142,6 +142,8 @@ class TestTransitions:
             else TimelineEvent.objects.get(object_id=org.pk)
         assert (event.from_state, event.to_state, event.actor, event.comment) == (
             "pending", "active", manager_user, "材料齐全")
+        assert (event.from_label, event.to_label) == (str(Organization.Status.PENDING.label),
+                                                      str(Organization.Status.ACTIVE.label))
 
     def test_wrong_state_and_wrong_role_are_refused(self, manager_user, applicant_user):
         org = factories.OrganizationFactory(status=Organization.Status.PENDING)

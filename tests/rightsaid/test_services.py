@@ -186,3 +186,32 @@ def test_workstation_cannot_open_records_at_another_station():
     with pytest.raises(ValidationError):
         f.consultation(u, station=station("hohhot"))
     assert not AssistanceCase.objects.exists()
+
+
+@pytest.mark.django_db
+def test_exhibition_only_at_own_station_subtree_html_and_api(client):
+    import datetime
+
+    from rest_framework.test import APIClient
+
+    from ipcenter.accounts.models import Station
+    from ipcenter.accounts import roles
+    from rightsaid import services
+    from rightsaid.models import Exhibition
+    from tests import factories
+
+    worker = factories.staff(roles.STATION_STAFF, "baotou")
+    other = Station.objects.get(code="ordos")
+    own = Station.objects.get(code="baotou")
+    fields = {"name": "稀土博览会", "venue": "包头国际会展中心",
+              "start_date": datetime.date(2026, 8, 1), "end_date": datetime.date(2026, 8, 3)}
+    with pytest.raises(ValidationError):
+        services.create_exhibition(worker, station=other, **fields)
+    api = APIClient()
+    api.force_authenticate(worker)
+    resp = api.post("/api/v1/rightsaid/exhibitions/", {**fields, "station": other.pk}, format="json")
+    assert resp.status_code == 400
+    assert not Exhibition.objects.exists()
+    resp = api.post("/api/v1/rightsaid/exhibitions/", {**fields, "station": own.pk}, format="json")
+    assert resp.status_code == 201, resp.content
+    assert Exhibition.objects.get().station == own
