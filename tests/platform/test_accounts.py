@@ -120,6 +120,7 @@ def test_password_reset_email_link_works(client, org, settings):
     r = client.post(reverse("accounts:password_reset"), {"email": "reset@example.com"})
     assert r.status_code == 302
     assert len(mail.outbox) == 1
+    assert f"为账号 {user.username} 重设密码" in mail.outbox[0].body
     link = re.search(r"https?://[^/\s]+(/accounts/password/reset/\S+/)", mail.outbox[0].body).group(1)
     r = client.get(link, follow=True)
     assert r.status_code == 200
