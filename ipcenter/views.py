@@ -29,7 +29,7 @@ def home(request):
     user = request.user
     role = user.primary_role
     deadlines = (Deadline.objects.visible_to(user).pending().select_related("content_type")
-                 .order_by("due_at")[:10])
+                 .prefetch_related("target").order_by("due_at")[:10])
     panels = []
     seen = set()
     for code in roles.HOME_PRIORITY:
