@@ -11,3 +11,10 @@ class RightsaidConfig(AppConfig):
 
         register_purpose("rightsaid.evidence", kinds=("pdf", "docx", "png", "jpg"), max_size=20 * MB)
         register_purpose("rightsaid.expert_opinion", kinds=("pdf",), max_size=20 * MB)
+
+        from ipcenter.accounts import roles
+        from ipcenter.views import register_home_panel
+
+        from .home import home_panel
+
+        register_home_panel([roles.STATION_STAFF, roles.MEDIATOR, roles.APPLICANT], home_panel)

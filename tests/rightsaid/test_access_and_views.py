@@ -198,3 +198,22 @@ def test_exhibition_page_shows_repeat_infringer_badge_and_answer_closes_clock(cl
     assert Deadline.objects.get(object_id=comp.pk, kind=services.EXHIBITION_ANSWER).state == Deadline.State.MET
     r = client.post(reverse("rightsaid:complaint-create", args=[late.pk]), {"complainant": "", "respondent": ""})
     assert r.status_code == 400 and "respondent" in r.context["complaint_form"].errors
+
+
+@pytest.mark.django_db
+def test_home_panel_counts_only_the_users_subtree(client, django_assert_max_num_queries):
+    from rightsaid.models import AssistanceCase
+
+    mine = f.worker("baotou")
+    f.consultation(mine)
+    other = f.worker("ordos")
+    f.consultation(other)
+    client.force_login(mine)
+    with django_assert_max_num_queries(30):
+        page = client.get("/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert 'data-testid="rightsaid-panel"' in body
+    visible = AssistanceCase.objects.visible_to(mine).count()
+    assert page.context["panels"][0]["open"] + page.context["panels"][0]["closed"] == visible
+    assert page.context["panels"][0]["consultations"] == 1
