@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -72,15 +72,17 @@ class IndexView(LoginRequiredMixin, TemplateView):
         return ctx
 
     def _overdue(self, user):
-        cts = [ContentType.objects.get_for_model(m) for m in (AssistanceCase, Referral, ExhibitionComplaint)]
-        ids = {
-            cts[0].pk: set(AssistanceCase.objects.visible_to(user).values_list("pk", flat=True)),
-            cts[1].pk: set(Referral.objects.filter(case__in=AssistanceCase.objects.visible_to(user))
-                           .values_list("pk", flat=True)),
-            cts[2].pk: set(ExhibitionComplaint.objects.visible_to(user).values_list("pk", flat=True)),
-        }
-        rows = Deadline.objects.filter(content_type__in=cts, state=Deadline.State.OVERDUE).order_by("due_at")
-        return [d for d in rows if d.object_id in ids[d.content_type_id]][:20]
+        """Overdue clocks of the records this user may see (subqueries, not id lists in Python)."""
+        cases = AssistanceCase.objects.visible_to(user)
+        sources = [
+            (AssistanceCase, cases.values("pk")),
+            (Referral, Referral.objects.filter(case__in=cases).values("pk")),
+            (ExhibitionComplaint, ExhibitionComplaint.objects.visible_to(user).values("pk")),
+        ]
+        cond = Q()
+        for model, ids in sources:
+            cond |= Q(content_type=ContentType.objects.get_for_model(model), object_id__in=ids)
+        return list(Deadline.objects.filter(cond, state=Deadline.State.OVERDUE).order_by("due_at")[:20])
 
 
 # ---- consultations -------------------------------------------------------------

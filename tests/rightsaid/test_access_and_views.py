@@ -217,3 +217,19 @@ def test_home_panel_counts_only_the_users_subtree(client, django_assert_max_num_
     visible = AssistanceCase.objects.visible_to(mine).count()
     assert page.context["panels"][0]["open"] + page.context["panels"][0]["closed"] == visible
     assert page.context["panels"][0]["consultations"] == 1
+
+
+@pytest.mark.django_db
+def test_dashboard_overdue_list_is_scoped(client):
+    from django.contrib.contenttypes.models import ContentType
+
+    from ipcenter.deadlines.models import Deadline
+
+    mine, other = f.worker("baotou"), f.worker("ordos")
+    my_case, their_case = f.case(mine), f.case(other)
+    Deadline.objects.filter(object_id__in=[my_case.pk, their_case.pk],
+                            content_type=ContentType.objects.get_for_model(AssistanceCase)).update(
+        state=Deadline.State.OVERDUE)
+    client.force_login(mine)
+    overdue = client.get(reverse("rightsaid:index")).context["overdue"]
+    assert {d.object_id for d in overdue} == {my_case.pk}
