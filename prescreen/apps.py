@@ -1,7 +1,21 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def ensure_defaults(sender, **kwargs):
+    """The default defect catalogue and the settings row (idempotent; admins edit them)."""
+    from .models import DEFAULT_DEFECT_TYPES, DefectType, PrescreenSettings
+
+    for order, (code, name, category) in enumerate(DEFAULT_DEFECT_TYPES):
+        DefectType.objects.get_or_create(code=code, defaults={"name": name, "category": category,
+                                                              "sort_order": order})
+    PrescreenSettings.load()
 
 
 class PrescreenConfig(AppConfig):
     name = "prescreen"
     verbose_name = _("专利预审")
+
+    def ready(self):
+        post_migrate.connect(ensure_defaults, sender=self)
