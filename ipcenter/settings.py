@@ -128,15 +128,6 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ipcenter.notify.tasks.send_pending_emails",
         "schedule": crontab(minute="*"),
     },
-    # Automatic consequences of expired clocks (each task is idempotent).
-    "prescreen-expired-corrections": {
-        "task": "prescreen.tasks.terminate_expired_corrections",
-        "schedule": crontab(minute="*/10"),
-    },
-    "prescreen-risk-review": {
-        "task": "prescreen.tasks.review_entity_risk",
-        "schedule": crontab(hour=2, minute=15),
-    },
 }
 
 # --- auth -----------------------------------------------------------------
