@@ -19,3 +19,7 @@ class PrescreenConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(ensure_defaults, sender=self)
+        from ipcenter.files.services import MB, register_purpose
+
+        # Case documents (request, description, claims, abstract, drawings); label = role.
+        register_purpose("prescreen.document", kinds=("pdf", "docx", "png", "jpg"), max_size=20 * MB)

@@ -112,3 +112,102 @@ def assign_case(case, examiner, manager):
 
 def close_turnaround(case):
     close_deadlines(case, TURNAROUND)
+
+
+# --- filing: eligibility, quota, formal pre-check ------------------------------------------
+
+DOCUMENT_ROLES = ("request", "description", "claims", "abstract", "drawings")
+
+
+def annual_quota(organization, year):
+    """Cases an entity may file in ``year``: max(minimum, ⌈qualified last year × grant rate × growth⌉).
+
+    The grant rate counts last year's qualified cases with a CNIPA outcome; with no
+    outcome recorded yet it is taken as 1 (the entity is not penalised for waiting)."""
+    import math
+
+    cfg = PrescreenSettings.load()
+    last = PreExamCase.objects.filter(organization=organization, state=PreExamCase.State.QUALIFIED,
+                                      concluded_at__year=year - 1)
+    qualified = last.count()
+    decided = last.exclude(cnipa_outcome="").count()
+    granted = last.filter(cnipa_outcome=PreExamCase.CnipaOutcome.GRANT).count()
+    rate = granted / decided if decided else 1.0
+    return max(cfg.quota_minimum, math.ceil(qualified * rate * float(cfg.quota_growth)))
+
+
+def quota_used(organization, year):
+    return (PreExamCase.objects.filter(organization=organization, submitted_at__year=year)
+            .exclude(state__in=[PreExamCase.State.DRAFT, PreExamCase.State.REFUSED]).count())
+
+
+def run_formal_precheck(case):
+    """Extract the case's current documents (attachment label = document role) and run
+    the formal pre-check; findings are stored on the case and returned."""
+    from ipcenter.files.services import attachments_of
+
+    from .precheck import ExtractionError, extract_text, run_precheck
+
+    cfg = PrescreenSettings.load()
+    docs = {role: [] for role in DOCUMENT_ROLES}
+    problems = []
+    for att in attachments_of(case):
+        if att.label not in docs:
+            continue
+        try:
+            with att.file.open("rb") as fh:
+                docs[att.label].append(extract_text(fh, att.original_name))
+        except ExtractionError as exc:
+            problems.append({"code": "unreadable", "severity": "warn", "message": str(exc),
+                             "document": att.label, "location": att.original_name})
+    findings = [f.as_dict() for f in run_precheck(
+        {k: v for k, v in docs.items() if v}, title=case.title, forbidden_words=cfg.forbidden_words(),
+        abstract_limit=cfg.abstract_limit, title_limit=cfg.title_limit)] + problems
+    PreExamCase.objects.filter(pk=case.pk).update(precheck_findings=findings)
+    case.precheck_findings = findings
+    return findings
+
+
+def filing_errors(case):
+    """Why ``case`` cannot be submitted (field → Chinese message); empty when it can."""
+    from .models import Registration
+
+    cfg = PrescreenSettings.load()
+    errors = {}
+    if case.is_pct_national_phase:
+        errors["is_pct_national_phase"] = _("PCT 国际申请进入中国国家阶段的申请不属于预审受理范围。")
+    if case.is_divisional:
+        errors["is_divisional"] = _("分案申请不属于预审受理范围。")
+    if not case.technical_field.prescreen_enabled:
+        errors["technical_field"] = _("“%(field)s”领域暂未开展预审。") % {"field": case.technical_field}
+    if case.patent_type == PreExamCase.PatentType.DESIGN and not cfg.design_enabled:
+        errors["patent_type"] = _("中心目前不受理外观设计专利预审。")
+    if not Registration.objects.filter(organization=case.organization,
+                                       state=Registration.State.REGISTERED).exists():
+        errors["organization"] = _("申请人单位尚未完成备案或备案已暂停/取消，不能提交预审。")
+    year = timezone.localdate().year
+    quota = annual_quota(case.organization, year)
+    if quota_used(case.organization, year) >= quota:
+        errors.setdefault("organization", _("已达到 %(year)s 年度预审配额（%(quota)s 件），不能再提交。")
+                          % {"year": year, "quota": quota})
+    return errors
+
+
+def submit_case(case, user):
+    """The applicant (or its agency) submits a draft: eligibility, quota and the formal
+    pre-check are enforced; missing required documents block, other findings warn.
+    Filings of one entity are serialised on its registration row, so two submissions at
+    the same moment cannot both take the last unit of quota."""
+    from .models import Registration
+
+    findings = run_formal_precheck(case)
+    blocking = [f["message"] for f in findings if f["severity"] == "block"]
+    with transaction.atomic():
+        list(Registration.objects.select_for_update().filter(organization=case.organization))
+        errors = filing_errors(case)
+        if blocking:
+            errors["__all__"] = blocking
+        if errors:
+            raise ValidationError(errors)
+        return run_transition(case, "submit", user,
+                              on_change=lambda locked: setattr(locked, "submitted_at", timezone.now()))
