@@ -128,6 +128,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ipcenter.notify.tasks.send_pending_emails",
         "schedule": crontab(minute="*"),
     },
+    "prescreen-expired-corrections": {
+        "task": "prescreen.tasks.terminate_expired_corrections",
+        "schedule": crontab(minute="3-59/10"),
+    },
 }
 
 # --- auth -----------------------------------------------------------------

@@ -211,3 +211,171 @@ def submit_case(case, user):
             raise ValidationError(errors)
         return run_transition(case, "submit", user,
                               on_change=lambda locked: setattr(locked, "submitted_at", timezone.now()))
+
+
+# --- opinions, release, corrections, conclusion -------------------------------------------
+
+CORRECTION = "prescreen.correction"
+CNIPA_FILING = "prescreen.cnipa_filing"
+
+
+def start_opinion(case, examiner):
+    """The case's examiner opens (or continues) the opinion of the current round."""
+    from .models import Opinion
+
+    if case.examiner_id != examiner.pk:
+        raise PermissionDenied(_("只有本案预审员可以撰写意见。"))
+    if case.state != PreExamCase.State.EXAMINING:
+        raise ValidationError(_("案件不在预审中，不能撰写意见。"))
+    with transaction.atomic():
+        open_one = case.opinions.select_for_update().filter(
+            state__in=[Opinion.State.DRAFT, Opinion.State.RETURNED, Opinion.State.SUBMITTED]).first()
+        if open_one:
+            return open_one
+        return Opinion.objects.create(case=case, author=examiner, round=case.opinions.count() + 1)
+
+
+def add_defect_item(opinion, user, *, defect_type, location, text, suggestion=""):
+    from .models import DefectItem, Opinion
+
+    if opinion.author_id != user.pk or opinion.state not in (Opinion.State.DRAFT, Opinion.State.RETURNED):
+        raise PermissionDenied(_("只能修改自己尚未提交的意见。"))
+    item = DefectItem(opinion=opinion, defect_type=defect_type, location=location.strip(), text=text.strip(),
+                      suggestion=suggestion.strip(), order=opinion.items.count() + 1)
+    item.full_clean()
+    item.save()
+    return item
+
+
+def submit_opinion(opinion, user, *, conclusion, reasons=""):
+    """The author submits the opinion for release; receivers of ``opinion_submitted`` (the
+    peer check) may block it, otherwise it is issued at once."""
+    from . import hooks
+    from .models import Opinion
+
+    errors = {}
+    if conclusion not in Opinion.Conclusion.values:
+        errors["conclusion"] = _("请选择预审结论。")
+    elif conclusion == Opinion.Conclusion.NEEDS_CORRECTION and not opinion.items.exists():
+        errors["conclusion"] = _("需补正的意见至少要有一条缺陷条目。")
+    elif conclusion == Opinion.Conclusion.UNQUALIFIED and not reasons.strip():
+        errors["reasons"] = _("请填写不合格的理由。")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = Opinion.objects.select_for_update().get(pk=opinion.pk)
+        if locked.author_id != user.pk:
+            raise PermissionDenied(_("只能提交自己撰写的意见。"))
+        if locked.state not in (Opinion.State.DRAFT, Opinion.State.RETURNED):
+            raise ValidationError(_("该意见已提交。"))
+        locked.state, locked.conclusion, locked.reasons = Opinion.State.SUBMITTED, conclusion, reasons.strip()
+        locked.submitted_at = timezone.now()
+        locked.save()
+        record_event(locked.case, "prescreen.opinion.submitted", user, label=_("提交预审意见（第 %(n)s 轮）")
+                     % {"n": locked.round})
+        hooks.opinion_submitted.send(sender=Opinion, opinion=locked, actor=user)
+        try_release(locked, user)
+    opinion.refresh_from_db()
+    return opinion
+
+
+def try_release(opinion, actor):
+    """Issue a submitted opinion unless a release blocker objects; returns True if issued."""
+    from . import hooks
+    from .models import Opinion
+
+    with transaction.atomic():
+        opinion = Opinion.objects.select_for_update().select_related("case").get(pk=opinion.pk)
+        if opinion.state != Opinion.State.SUBMITTED or hooks.release_blockers(opinion):
+            return False
+        opinion.state, opinion.issued_at = Opinion.State.ISSUED, timezone.now()
+        opinion.save(update_fields=["state", "issued_at"])
+        case = opinion.case
+        cfg = PrescreenSettings.load()
+        if opinion.conclusion == Opinion.Conclusion.NEEDS_CORRECTION:
+            case = run_transition(case, "request_correction", actor, check_permission=False,
+                                  on_change=lambda c: setattr(c, "correction_rounds", c.correction_rounds + 1))
+            open_deadline(case, CORRECTION, label=_("提交补正"), rule=Deadline.Rule.WORKING_DAYS,
+                          amount=cfg.correction_working_days, organization=case.organization)
+        else:
+            name = "qualify" if opinion.conclusion == Opinion.Conclusion.QUALIFIED else "disqualify"
+
+            def conclude(c):
+                c.conclusion, c.concluded_at = opinion.conclusion, timezone.now()
+
+            case = run_transition(case, name, actor, check_permission=False, on_change=conclude)
+            close_deadlines(case, TURNAROUND)
+            if name == "qualify":
+                open_deadline(case, CNIPA_FILING, label=_("向国家知识产权局正式递交"),
+                              rule=Deadline.Rule.CALENDAR_DAYS, amount=cfg.cnipa_filing_days,
+                              organization=case.organization)
+            hooks.case_concluded.send(sender=PreExamCase, case=case, actor=actor)
+        hooks.opinion_issued.send(sender=Opinion, opinion=opinion, actor=actor)
+        notify([case.filed_by], title=_("预审意见已发出：%(title)s") % {"title": case.title},
+               body=opinion.get_conclusion_display(), target=case, key=f"prescreen.opinion.{opinion.pk}")
+    return True
+
+
+def return_opinion(opinion, actor, reason):
+    """A reviewer sends a submitted opinion back to its author."""
+    from .models import Opinion
+
+    if not reason.strip():
+        raise ValidationError({"reason": _("请填写退回理由。")})
+    with transaction.atomic():
+        locked = Opinion.objects.select_for_update().get(pk=opinion.pk)
+        if locked.state != Opinion.State.SUBMITTED:
+            raise ValidationError(_("只有待签发的意见可以退回。"))
+        locked.state = Opinion.State.RETURNED
+        locked.save(update_fields=["state"])
+        record_event(locked.case, "prescreen.opinion.returned", actor, label=_("意见退回修改"), comment=reason)
+    notify([locked.author], title=_("预审意见被退回：%(case)s") % {"case": locked.case}, body=reason,
+           target=locked.case)
+    return locked
+
+
+def submit_correction(case, user, files, note=""):
+    """The applicant answers a correction notice with new document versions and a note.
+
+    ``files`` maps document role → uploaded file; each supersedes the current version."""
+    from ipcenter.files.services import attachments_of, store_upload
+
+    from .models import acts_for_case
+
+    if not acts_for_case(user, case):
+        raise PermissionDenied(_("只有申请人或其代理机构可以提交补正。"))
+    if case.state != PreExamCase.State.NEEDS_CORRECTION:
+        raise ValidationError(_("案件当前不需要补正。"))
+    unknown = set(files) - set(DOCUMENT_ROLES)
+    if unknown or not files:
+        raise ValidationError({"files": _("请至少上传一份补正文件。")})
+    current = {att.label: att for att in attachments_of(case)}
+    with transaction.atomic():
+        for role, upload in files.items():
+            store_upload(upload, "prescreen.document", user, owner=case, label=role, supersedes=current.get(role))
+        case = run_transition(case, "correct", user, note, check_permission=False)
+        close_deadlines(case, CORRECTION)
+    run_formal_precheck(case)
+    if case.examiner_id:
+        notify([case.examiner], title=_("申请人已提交补正：%(case)s") % {"case": case}, target=case)
+    return case
+
+
+def terminate_expired_corrections(now=None):
+    """Cases whose correction period ran out end as 终止 (idempotent; run by beat)."""
+    ct = ContentType.objects.get_for_model(PreExamCase)
+    expired = Deadline.objects.filter(content_type=ct, kind=CORRECTION, state=Deadline.State.OVERDUE,
+                                      due_at__lt=now or timezone.now()).values("object_id")
+    done = 0
+    for case in PreExamCase.objects.filter(pk__in=expired, state=PreExamCase.State.NEEDS_CORRECTION):
+        reason = _("补正期限届满未提交补正，案件终止。")
+        try:
+            run_transition(case, "terminate", None, reason, check_permission=False,
+                           on_change=lambda c: setattr(c, "termination_reason", reason))
+        except ValidationError:
+            continue  # changed meanwhile (e.g. the correction arrived): nothing to do
+        close_deadlines(case, TURNAROUND, state=Deadline.State.CANCELLED)
+        notify([case.filed_by], title=_("预审案件已终止：%(title)s") % {"title": case.title}, body=reason,
+               target=case, key=f"prescreen.terminated.{case.pk}")
+        done += 1
+    return done
