@@ -123,3 +123,65 @@ def test_correction_only_by_the_applicant_side(examining, other_applicant):
     with pytest.raises(PermissionDenied):
         services.submit_correction(case, other_applicant, {"claims": SimpleUploadedFile(
             "x.pdf", builders.pdf_bytes(builders.CLAIMS))})
+
+
+def qualified_case(examining):
+    case, examiner = examining
+    services.submit_opinion(services.start_opinion(case, examiner), examiner,
+                            conclusion=Opinion.Conclusion.QUALIFIED)
+    case.refresh_from_db()
+    return case
+
+
+def test_cnipa_number_and_grant_are_recorded(examining, applicant_user):
+    from prescreen.validators import make_application_number
+
+    case = qualified_case(examining)
+    today = timezone.localdate()
+    number = make_application_number(today.year, 1, 123456)
+    case = services.record_cnipa_filing(case, applicant_user, application_number=number.replace(".", " . "),
+                                        filed_on=today)
+    assert case.cnipa_application_number == number
+    assert deadline(case, services.CNIPA_FILING).state == Deadline.State.MET
+    received = []
+    hooks.cnipa_outcome_recorded.connect(lambda sender, case, actor, **kw: received.append(case.pk), weak=False,
+                                         dispatch_uid="test-cnipa")
+    try:
+        case = services.record_cnipa_outcome(case, applicant_user, outcome="grant", outcome_date=today)
+    finally:
+        hooks.cnipa_outcome_recorded.disconnect(dispatch_uid="test-cnipa")
+    assert case.cnipa_outcome == "grant" and received == [case.pk]
+
+
+@pytest.mark.parametrize("bad,field", [("2024101234567", "application_number"),      # no check digit
+                                        ("WRONG-CHECK-DIGIT", "application_number"),
+                                        ("abc", "application_number")])
+def test_bad_application_numbers_are_field_errors(examining, applicant_user, bad, field):
+    from prescreen.validators import make_application_number
+
+    if bad == "WRONG-CHECK-DIGIT":
+        good = make_application_number(2024, 1, 123456)
+        bad = good[:-1] + ("1" if good[-1] != "1" else "2")
+    case = qualified_case(examining)
+    with pytest.raises(ValidationError) as err:
+        services.record_cnipa_filing(case, applicant_user, application_number=bad, filed_on=timezone.localdate())
+    assert field in err.value.message_dict
+    assert PreExamCase.objects.get(pk=case.pk).cnipa_application_number == ""
+
+
+def test_number_of_the_wrong_patent_type_or_future_date_refused(examining, applicant_user):
+    from prescreen.validators import make_application_number
+
+    case = qualified_case(examining)
+    today = timezone.localdate()
+    with pytest.raises(ValidationError) as err:
+        services.record_cnipa_filing(case, applicant_user, filed_on=today,
+                                     application_number=make_application_number(today.year, 2, 1))
+    assert "application_number" in err.value.message_dict
+    with pytest.raises(ValidationError) as err:
+        services.record_cnipa_filing(case, applicant_user, filed_on=today + datetime.timedelta(days=1),
+                                     application_number=make_application_number(today.year, 1, 1))
+    assert "filed_on" in err.value.message_dict
+    with pytest.raises(ValidationError) as err:
+        services.record_cnipa_outcome(case, applicant_user, outcome="rejection", outcome_date=today)
+    assert "outcome" in err.value.message_dict
