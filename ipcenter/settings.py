@@ -132,6 +132,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "prescreen.tasks.terminate_expired_corrections",
         "schedule": crontab(minute="3-59/10"),
     },
+    "prescreen-risk-review": {
+        "task": "prescreen.tasks.review_entity_risk",
+        "schedule": crontab(hour=2, minute=15),
+    },
 }
 
 # --- auth -----------------------------------------------------------------

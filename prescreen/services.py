@@ -1,9 +1,11 @@
 """Pre-exam rules: every state change of a registration or case goes through here.
 
-This first part covers acceptance and the examiner queue (claim / assign) with the
-turnaround clock; filing, opinions, corrections, CNIPA tracking, quota and risk
-follow the contract in ``docs/prescreen-contract.md``.
+Acceptance and the examiner queue (claim / assign) with the turnaround clock; filing
+(eligibility, quota, formal pre-check); opinions and release; corrections; CNIPA
+tracking; risk. Interfaces for the quality app: ``docs/prescreen-contract.md``.
 """
+import datetime
+
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -441,3 +443,55 @@ def record_cnipa_outcome(case, user, *, outcome, outcome_date, reasons=""):
                      % {"o": locked.get_cnipa_outcome_display()}, comment=reasons)
         hooks.cnipa_outcome_recorded.send(sender=PreExamCase, case=locked, actor=user)
     return locked
+
+
+# --- risk -----------------------------------------------------------------------------------
+
+def failure_figures(organization, today=None):
+    """(failed, concluded) pre-exam cases of the entity over the rolling 12 months."""
+    today = today or timezone.localdate()
+    since = today - datetime.timedelta(days=365)
+    concluded = PreExamCase.objects.filter(
+        organization=organization, concluded_at__date__gt=since, concluded_at__date__lte=today,
+        state__in=[PreExamCase.State.QUALIFIED, PreExamCase.State.UNQUALIFIED])
+    failed = concluded.filter(state=PreExamCase.State.UNQUALIFIED).count()
+    return failed, concluded.count()
+
+
+def review_entity_risk(today=None):
+    """Suspend (> 50 %) or cancel (> 70 %) registrations by their rolling failure rate, and
+    suspend on a 非正常申请 finding in the last 2 years (thresholds configurable).  The
+    figures that triggered the action are kept in ``risk_note`` and on the timeline."""
+    from dateutil.relativedelta import relativedelta
+
+    from .models import Registration
+
+    today = today or timezone.localdate()
+    cfg = PrescreenSettings.load()
+    actions = []
+    for reg in Registration.objects.filter(state__in=[Registration.State.REGISTERED,
+                                                      Registration.State.SUSPENDED]).select_related("organization"):
+        failed, total = failure_figures(reg.organization, today)
+        rate = failed / total if total else 0.0
+        figures = _("近12个月办结 %(total)s 件，不合格 %(failed)s 件，不合格率 %(rate).0f%%。") % {
+            "total": total, "failed": failed, "rate": rate * 100}
+        if total >= cfg.risk_min_cases and rate > float(cfg.risk_cancel_rate):
+            def cancel(locked, note=figures):
+                locked.cancelled_on, locked.risk_note = today, note
+            run_transition(reg, "cancel", None, _("不合格率超过取消阈值：") + figures, check_permission=False,
+                           on_change=cancel)
+            actions.append((reg.pk, "cancel"))
+            continue
+        if reg.state != Registration.State.REGISTERED:
+            continue
+        abnormal = reg.abnormal_finding_on and reg.abnormal_finding_on > today - relativedelta(years=2)
+        if abnormal or (total >= cfg.risk_min_cases and rate > float(cfg.risk_suspend_rate)):
+            note = _("两年内存在非正常申请认定。") if abnormal else figures
+
+            def suspend(locked, note=note):
+                locked.suspended_until = today + relativedelta(months=cfg.suspension_months)
+                locked.risk_note = note
+            run_transition(reg, "suspend", None, _("触发风险规则：") + note, check_permission=False,
+                           on_change=suspend)
+            actions.append((reg.pk, "suspend"))
+    return actions
