@@ -221,6 +221,8 @@ class PreExamCase(models.Model):
     correction_rounds = models.PositiveSmallIntegerField(_("补正次数"), default=0)
     precheck_findings = models.JSONField(_("形式预检结果"), default=list, blank=True)
     fingerprint = models.CharField(_("文本指纹"), max_length=32, blank=True)
+    claims_abstract_text = models.TextField(_("权利要求与摘要文本"), blank=True,
+                                            help_text=_("由形式预检提取，用于疑似重复申请比对。"))
     similar_case = models.ForeignKey("self", verbose_name=_("疑似重复案件"), null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="+")
     similarity_score = models.FloatField(_("相似度"), null=True, blank=True)

@@ -165,9 +165,41 @@ def run_formal_precheck(case):
     findings = [f.as_dict() for f in run_precheck(
         {k: v for k, v in docs.items() if v}, title=case.title, forbidden_words=cfg.forbidden_words(),
         abstract_limit=cfg.abstract_limit, title_limit=cfg.title_limit)] + problems
-    PreExamCase.objects.filter(pk=case.pk).update(precheck_findings=findings)
-    case.precheck_findings = findings
+    text = "\n".join(d.text for role in ("claims", "abstract") for d in docs[role])
+    PreExamCase.objects.filter(pk=case.pk).update(precheck_findings=findings, claims_abstract_text=text)
+    case.precheck_findings, case.claims_abstract_text = findings, text
     return findings
+
+
+SIMILARITY_CANDIDATES = 500  # most recent comparable cases examined per filing
+
+
+def flag_near_duplicate(case):
+    """Mark the case with its most similar earlier case (same applicant, or any case of the
+    same field, per settings) when the claims/abstract similarity reaches the threshold."""
+    from .similarity import best_matches, fingerprint
+
+    cfg = PrescreenSettings.load()
+    if not case.claims_abstract_text:
+        return None
+    candidates = PreExamCase.objects.exclude(pk=case.pk).exclude(claims_abstract_text="").exclude(
+        state=PreExamCase.State.DRAFT)
+    if cfg.similarity_scope == PrescreenSettings.SimilarityScope.SAME_APPLICANT:
+        candidates = candidates.filter(organization=case.organization)
+    else:
+        candidates = candidates.filter(technical_field=case.technical_field)
+    rows = candidates.order_by("-pk").values_list("pk", "claims_abstract_text")[:SIMILARITY_CANDIDATES]
+    matches = best_matches(case.claims_abstract_text, rows, threshold=float(cfg.similarity_threshold), limit=1)
+    update = {"fingerprint": fingerprint(case.claims_abstract_text)}
+    if matches:
+        update.update(similar_case_id=matches[0][0], similarity_score=round(matches[0][1], 3))
+    PreExamCase.objects.filter(pk=case.pk).update(**update)
+    for key, value in update.items():
+        setattr(case, key, value)
+    if matches:
+        record_event(case, "prescreen.case.near_duplicate", None, label=_("疑似重复申请"),
+                     data={"case": matches[0][0], "score": round(matches[0][1], 3)})
+    return matches[0] if matches else None
 
 
 def filing_errors(case):
@@ -211,8 +243,10 @@ def submit_case(case, user):
             errors["__all__"] = blocking
         if errors:
             raise ValidationError(errors)
-        return run_transition(case, "submit", user,
+        case = run_transition(case, "submit", user,
                               on_change=lambda locked: setattr(locked, "submitted_at", timezone.now()))
+        flag_near_duplicate(case)
+        return case
 
 
 # --- opinions, release, corrections, conclusion -------------------------------------------

@@ -108,3 +108,32 @@ def test_annual_quota_formula(org, applicant_user):
     cfg.save()
     assert services.annual_quota(org, year) == 6
     assert services.annual_quota(factories.OrganizationFactory(), year) == 6
+
+
+def test_near_duplicate_of_own_earlier_case_is_flagged(org, applicant_user):
+    register(org)
+    first = services.submit_case(draft(org, applicant_user), applicant_user)
+    assert first.similar_case_id is None
+    second = services.submit_case(draft(org, applicant_user), applicant_user)
+    assert second.similar_case_id == first.pk and second.similarity_score >= 0.8
+    # another applicant's identical text is not compared under the default scope
+    other = factories.OrganizationFactory()
+    register(other)
+    third = services.submit_case(draft(other, factories.applicant(other)), factories.applicant(other))
+    assert third.similar_case_id is None
+    cfg = PrescreenSettings.load()
+    cfg.similarity_scope = PrescreenSettings.SimilarityScope.ANY
+    cfg.save()
+    assert services.flag_near_duplicate(third)[0] in (first.pk, second.pk)
+
+
+def test_unrelated_claims_are_not_flagged(org, applicant_user):
+    register(org)
+    services.submit_case(draft(org, applicant_user), applicant_user)
+    files = builders.clean_files()
+    files["claims"] = [("权利要求书.pdf", builders.pdf_bytes([
+        "1. 一种耐高温乳酸菌发酵剂，其特征在于，包括嗜热链球菌和保加利亚乳杆菌，二者活菌数之比为3:1。",
+        "2. 根据权利要求1所述的发酵剂，其特征在于，还包括低聚果糖。"]))]
+    files["abstract"] = [("摘要.pdf", builders.pdf_bytes(["本发明公开了一种耐高温乳酸菌发酵剂，用于乳制品发酵。"]))]
+    case = services.submit_case(draft(org, applicant_user, files=files), applicant_user)
+    assert case.similar_case_id is None
