@@ -529,3 +529,75 @@ def review_entity_risk(today=None):
                            on_change=suspend)
             actions.append((reg.pk, "suspend"))
     return actions
+
+
+# --- registration (备案) ---------------------------------------------------------------------
+
+def evaluate_eligibility(reg, today=None):
+    """DOMAIN.md §1 eligibility, each rule with its result, for the applicant and for staff."""
+    from dateutil.relativedelta import relativedelta
+
+    today = today or timezone.localdate()
+    fields = list(reg.technical_fields.all()) if reg.pk else []
+    rules_ = [
+        ("region", _("在自治区内注册"), reg.registered_in_region),
+        ("field", _("主营业务属于中心预审技术领域"), bool(fields) and all(f.prescreen_enabled for f in fields)),
+        ("age", _("成立满 1 年"), reg.established_on <= today - relativedelta(years=1)),
+        ("staff", _("参保职工不少于 5 人"), reg.insured_staff >= 5),
+        ("patents", _("拥有发明专利 ≥ 1 件或实用新型/外观设计专利 ≥ 3 件"),
+         reg.invention_patents >= 1 or reg.utility_design_patents >= 3),
+        ("abnormal", _("近 2 年无非正常申请认定"),
+         not (reg.abnormal_finding_on and reg.abnormal_finding_on > today - relativedelta(years=2))),
+    ]
+    return [{"code": code, "label": str(label), "passed": bool(ok)} for code, label, ok in rules_]
+
+
+def apply_registration(user, *, technical_fields, **fields):
+    """The organisation applies (or re-applies) for 备案; eligibility is evaluated and stored."""
+    from dateutil.relativedelta import relativedelta
+
+    from .models import Registration
+
+    org = user.organization
+    if org is None or not user.has_role(roles.APPLICANT, roles.AGENCY):
+        raise PermissionDenied(_("只有企业或代理机构用户可以申请备案。"))
+    cfg = PrescreenSettings.load()
+    today = timezone.localdate()
+    with transaction.atomic():
+        existing = Registration.objects.select_for_update().filter(organization=org)
+        if existing.exclude(state__in=[Registration.State.RETURNED, Registration.State.CANCELLED]).exists():
+            raise ValidationError(_("本单位已有有效或审核中的备案。"))
+        barred = existing.filter(state=Registration.State.CANCELLED,
+                                 cancelled_on__gt=today - relativedelta(years=cfg.reapply_bar_years)).first()
+        if barred:
+            raise ValidationError(_("备案于 %(date)s 被取消，%(years)s 年内不得重新申请。")
+                                  % {"date": barred.cancelled_on, "years": cfg.reapply_bar_years})
+        reg = Registration(organization=org, **fields)
+        reg.full_clean(exclude=["eligibility"])
+        reg.save()
+        reg.technical_fields.set(technical_fields)
+        reg.eligibility = evaluate_eligibility(reg, today)
+        reg.save(update_fields=["eligibility"])
+        record_event(reg, "prescreen.registration.applied", user, label=_("申请备案"))
+    from ipcenter.notify.services import notify_role
+
+    notify_role(roles.MANAGER, title=_("新的备案申请：%(org)s") % {"org": org}, target=reg)
+    return reg
+
+
+def approve_registration(reg, manager):
+    failed = [r["label"] for r in evaluate_eligibility(reg) if not r["passed"]]
+    if failed:
+        raise ValidationError(_("不符合备案条件：%(rules)s") % {"rules": "；".join(failed)})
+
+    def on_change(locked):
+        locked.decided_at, locked.decided_by = timezone.now(), manager
+
+    return run_transition(reg, "approve", manager, on_change=on_change)
+
+
+def return_registration(reg, manager, reason):
+    def on_change(locked):
+        locked.return_reason, locked.decided_at, locked.decided_by = reason, timezone.now(), manager
+
+    return run_transition(reg, "return", manager, reason, on_change=on_change)
