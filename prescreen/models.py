@@ -14,10 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from ipcenter.accounts import roles
 from ipcenter.accounts.rules import is_centre_manager
 from ipcenter.querysets import ScopedQuerySet
+from ipcenter.singleton import SingletonSettings
 from ipcenter.workflow.engine import Transition, Workflow
 
 
-class PrescreenSettings(models.Model):
+class PrescreenSettings(SingletonSettings):
     """Admin-editable numbers of the pre-exam rules (one row; DOMAIN.md §1 defaults)."""
 
     class SimilarityScope(models.TextChoices):
@@ -52,17 +53,10 @@ class PrescreenSettings(models.Model):
         verbose_name = _("预审参数")
         verbose_name_plural = _("预审参数")
 
-    def __str__(self):
-        return str(_("预审参数"))
 
     def clean(self):
         if self.risk_cancel_rate < self.risk_suspend_rate:
             raise ValidationError({"risk_cancel_rate": _("取消阈值不能低于暂停阈值。")})
-
-    @classmethod
-    def load(cls):
-        obj, _created = cls.objects.get_or_create(pk=1)
-        return obj
 
     def forbidden_words(self):
         return [w.strip() for w in self.forbidden_title_words.splitlines() if w.strip()]

@@ -12,12 +12,13 @@ from django.utils.translation import gettext_lazy as _
 
 from ipcenter.accounts.rules import is_centre_manager, is_mediator, is_station_staff
 from ipcenter.querysets import ScopedQuerySet
+from ipcenter.singleton import SingletonSettings
 from ipcenter.workflow.engine import Transition, Workflow
 
 is_case_worker = is_station_staff | is_mediator | is_centre_manager
 
 
-class RightsaidSettings(models.Model):
+class RightsaidSettings(SingletonSettings):
     """Configurable clocks of rights assistance (one row).
 
     Defaults: review 5 working days; referral feedback 90 calendar days;
@@ -36,17 +37,6 @@ class RightsaidSettings(models.Model):
         verbose_name = _("维权援助设置")
         verbose_name_plural = _("维权援助设置")
 
-    def __str__(self):
-        return str(_("维权援助设置"))
-
-    @classmethod
-    def load(cls):
-        obj, _created = cls.objects.get_or_create(pk=1)
-        return obj
-
-    def save(self, *args, **kwargs):
-        self.pk = 1
-        super().save(*args, **kwargs)
 
 
 class IPType(models.TextChoices):

@@ -13,12 +13,13 @@ from django.utils.translation import gettext_lazy as _
 
 from ipcenter.accounts.rules import is_centre_manager, is_mediator, is_station_staff
 from ipcenter.querysets import ScopedQuerySet
+from ipcenter.singleton import SingletonSettings
 from ipcenter.workflow.engine import Transition, Workflow
 
 is_case_worker = is_mediator | is_station_staff | is_centre_manager
 
 
-class MediationSettings(models.Model):
+class MediationSettings(SingletonSettings):
     """Configurable clocks of mediation (one row)."""
 
     term_days = models.PositiveSmallIntegerField(_("调解期限（自然日）"), default=30,
@@ -33,17 +34,6 @@ class MediationSettings(models.Model):
         verbose_name = _("人民调解设置")
         verbose_name_plural = _("人民调解设置")
 
-    def __str__(self):
-        return str(_("人民调解设置"))
-
-    @classmethod
-    def load(cls):
-        obj, _created = cls.objects.get_or_create(pk=1)
-        return obj
-
-    def save(self, *args, **kwargs):
-        self.pk = 1
-        super().save(*args, **kwargs)
 
 
 class DisputeQuerySet(ScopedQuerySet):
