@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from ipcenter.accounts.rules import is_centre_manager, is_mediator, is_station_staff
 from ipcenter.querysets import ScopedQuerySet
 from ipcenter.singleton import SingletonSettings
+from rightsaid.models import IPType
 from ipcenter.workflow.engine import Transition, Workflow
 
 is_case_worker = is_mediator | is_station_staff | is_centre_manager
@@ -47,15 +48,6 @@ class DisputeQuerySet(ScopedQuerySet):
                 return self.all()
             q |= Q(station__path__startswith=path)
         return self.filter(q)
-
-
-class IPType(models.TextChoices):
-    PATENT = "patent", _("专利")
-    TRADEMARK = "trademark", _("商标")
-    COPYRIGHT = "copyright", _("著作权")
-    TRADE_SECRET = "trade_secret", _("商业秘密")
-    GEO = "geo", _("地理标志")
-    OTHER = "other", _("其他")
 
 
 class Dispute(models.Model):
