@@ -27,3 +27,20 @@ def register_release_blocker(func):
 def release_blockers(opinion):
     """Reasons (Chinese) why ``opinion`` cannot be issued now; empty when it can."""
     return [reason for reason in (func(opinion) for func in _RELEASE_BLOCKERS) if reason]
+
+
+# --- page extension: panels on the case page ------------------------------------------------
+# ``register_case_panel(func)`` where ``func(request, case) -> dict | None``; a dict needs a
+# ``"template"`` key and is included (with the dict as context) in the case detail page, e.g.
+# the quality app's peer-check status and check results.
+_CASE_PANELS = []
+
+
+def register_case_panel(func):
+    if func not in _CASE_PANELS:
+        _CASE_PANELS.append(func)
+    return func
+
+
+def case_panels(request, case):
+    return [panel for panel in (func(request, case) for func in _CASE_PANELS) if panel]
