@@ -23,3 +23,10 @@ class PrescreenConfig(AppConfig):
 
         # Case documents (request, description, claims, abstract, drawings); label = role.
         register_purpose("prescreen.document", kinds=("pdf", "docx", "png", "jpg"), max_size=20 * MB)
+        register_purpose("prescreen.opinion_letter", kinds=("pdf",), max_size=20 * MB)
+        from ipcenter.accounts import roles
+        from ipcenter.views import register_home_panel
+
+        from .home import home_panel
+
+        register_home_panel([roles.APPLICANT, roles.AGENCY, roles.EXAMINER, roles.MANAGER], home_panel)

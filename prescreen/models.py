@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ipcenter.accounts import roles
@@ -141,6 +142,9 @@ class Registration(models.Model):
     def __str__(self):
         return f"{self.organization} · {self.get_state_display()}"
 
+    def get_absolute_url(self):
+        return reverse("prescreen:registration-detail", args=[self.pk])
+
 
 def acts_for_case(user, case):
     """The case's own company, its recorded agency, or an agency serving that company."""
@@ -269,6 +273,14 @@ class PreExamCase(models.Model):
     def __str__(self):
         return f"{self.number or _('草稿')} {self.title}"
 
+    def get_absolute_url(self):
+        return reverse("prescreen:case-detail", args=[self.pk])
+
+    @property
+    def is_open(self):
+        return self.state not in (self.State.REFUSED, self.State.QUALIFIED, self.State.UNQUALIFIED,
+                                  self.State.TERMINATED)
+
 
 class DefectType(models.Model):
     """Catalogue of opinion defect types (admin-editable)."""
@@ -340,6 +352,13 @@ class Opinion(models.Model):
 
     def __str__(self):
         return f"{self.case} · {_('第 %(n)s 轮意见') % {'n': self.round}}"
+
+    def get_absolute_url(self):
+        return reverse("prescreen:opinion-edit", args=[self.pk])
+
+    @property
+    def editable(self):
+        return self.state in (self.State.DRAFT, self.State.RETURNED)
 
 
 class DefectItem(models.Model):

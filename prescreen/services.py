@@ -246,6 +246,7 @@ def submit_case(case, user):
         case = run_transition(case, "submit", user,
                               on_change=lambda locked: setattr(locked, "submitted_at", timezone.now()))
         flag_near_duplicate(case)
+        notify_submitted(case)
         return case
 
 
@@ -349,7 +350,19 @@ def try_release(opinion, actor):
         hooks.opinion_issued.send(sender=Opinion, opinion=opinion, actor=actor)
         notify([case.filed_by], title=_("预审意见已发出：%(title)s") % {"title": case.title},
                body=opinion.get_conclusion_display(), target=case, key=f"prescreen.opinion.{opinion.pk}")
+        transaction.on_commit(lambda pk=opinion.pk: _queue_letter(pk))
     return True
+
+
+def _queue_letter(opinion_id):
+    from .tasks import make_opinion_letter
+
+    try:
+        make_opinion_letter.delay(opinion_id)
+    except Exception:  # broker down: the letter is made on first download instead
+        import logging
+
+        logging.getLogger(__name__).warning("could not queue opinion letter %s", opinion_id, exc_info=True)
 
 
 def return_opinion(opinion, actor, reason):
@@ -593,11 +606,149 @@ def approve_registration(reg, manager):
     def on_change(locked):
         locked.decided_at, locked.decided_by = timezone.now(), manager
 
-    return run_transition(reg, "approve", manager, on_change=on_change)
+    reg = run_transition(reg, "approve", manager, on_change=on_change)
+    notify(_org_users(reg.organization), title=_("备案已通过：%(org)s") % {"org": reg.organization}, target=reg)
+    return reg
 
 
 def return_registration(reg, manager, reason):
     def on_change(locked):
         locked.return_reason, locked.decided_at, locked.decided_by = reason, timezone.now(), manager
 
-    return run_transition(reg, "return", manager, reason, on_change=on_change)
+    reg = run_transition(reg, "return", manager, reason, on_change=on_change)
+    notify(_org_users(reg.organization), title=_("备案申请被退回：%(org)s") % {"org": reg.organization},
+           body=reason, target=reg)
+    return reg
+
+
+def _org_users(organization):
+    return organization.members.filter(is_active=True) if organization is not None else []
+
+
+def suspend_registration(reg, manager, *, reason, until):
+    """Staff suspend a registered entity until a date (the entity cannot file meanwhile)."""
+    if not is_centre_manager(manager):
+        raise PermissionDenied(_("只有中心管理人员可以暂停备案。"))
+    if until is None or until <= timezone.localdate():
+        raise ValidationError({"until": _("暂停截止日期应晚于今天。")})
+
+    def on_change(locked):
+        locked.suspended_until, locked.risk_note = until, reason
+
+    reg = run_transition(reg, "suspend", manager, reason, check_permission=False, on_change=on_change)
+    notify(_org_users(reg.organization), title=_("备案已暂停至 %(date)s") % {"date": until}, body=reason,
+           target=reg)
+    return reg
+
+
+def reinstate_registration(reg, actor):
+    def on_change(locked):
+        locked.suspended_until = None
+
+    reg = run_transition(reg, "reinstate", actor, check_permission=actor is not None, on_change=on_change)
+    notify(_org_users(reg.organization), title=_("备案已恢复"), target=reg)
+    return reg
+
+
+def cancel_registration(reg, manager, reason):
+    """Cancel a registration; the entity may not re-apply for the configured number of years."""
+    def on_change(locked):
+        locked.cancelled_on, locked.risk_note = timezone.localdate(), reason
+
+    reg = run_transition(reg, "cancel", manager, reason, on_change=on_change)
+    notify(_org_users(reg.organization), title=_("备案已取消"), body=reason, target=reg)
+    return reg
+
+
+def reinstate_expired_suspensions(today=None):
+    """Suspensions whose end date has passed are lifted (run daily before the risk review)."""
+    from .models import Registration
+
+    today = today or timezone.localdate()
+    done = 0
+    for reg in Registration.objects.filter(state=Registration.State.SUSPENDED, suspended_until__lt=today):
+        try:
+            reinstate_registration(reg, None)
+        except ValidationError:
+            continue
+        done += 1
+    return done
+
+
+def withdraw_case(case, user, reason):
+    """The applicant withdraws an open case; every open clock of the case is cancelled."""
+    case = run_transition(case, "withdraw", user, reason,
+                          on_change=lambda c: setattr(c, "termination_reason", reason))
+    for kind in (TURNAROUND, CORRECTION):
+        close_deadlines(case, kind, state=Deadline.State.CANCELLED)
+    if case.examiner_id:
+        notify([case.examiner], title=_("申请人已撤回案件：%(case)s") % {"case": case}, body=reason, target=case)
+    return case
+
+
+def terminate_case(case, manager, reason):
+    case = run_transition(case, "terminate", manager, reason,
+                          on_change=lambda c: setattr(c, "termination_reason", reason))
+    for kind in (TURNAROUND, CORRECTION):
+        close_deadlines(case, kind, state=Deadline.State.CANCELLED)
+    notify([case.filed_by], title=_("预审案件已终止：%(title)s") % {"title": case.title}, body=reason,
+           target=case, key=f"prescreen.terminated.{case.pk}")
+    return case
+
+
+# --- opinion letter -------------------------------------------------------------------------
+
+LETTER_PURPOSE = "prescreen.opinion_letter"
+
+
+def opinion_letter(opinion):
+    """The stored letter PDF of an issued opinion, rendered and attached on first use.
+
+    Idempotent and safe under concurrency: the opinion row is locked while the letter is
+    made, so two workers (or a worker and a download) never attach two letters."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ipcenter.files.models import Attachment
+    from ipcenter.files.services import store_upload
+    from ipcenter.reports.pdf import render_pdf
+
+    from .models import Opinion
+
+    ct = ContentType.objects.get_for_model(Opinion)
+    with transaction.atomic():
+        locked = (Opinion.objects.select_for_update(of=("self",))
+                  .select_related("case__organization", "case__technical_field", "author").get(pk=opinion.pk))
+        if locked.state != Opinion.State.ISSUED:
+            raise ValidationError(_("意见尚未签发，没有意见通知书。"))
+        existing = Attachment.objects.filter(content_type=ct, object_id=locked.pk, purpose=LETTER_PURPOSE).first()
+        if existing:
+            return existing
+        case = locked.case
+        cfg = PrescreenSettings.load()
+        pdf = render_pdf("prescreen/opinion_letter_pdf.html", {
+            "opinion": locked, "case": case, "items": locked.items.select_related("defect_type"),
+            "correction_days": cfg.correction_working_days, "cnipa_days": cfg.cnipa_filing_days,
+        })
+        name = _("预审意见通知书-%(number)s-第%(n)s轮.pdf") % {"number": case.number or case.pk, "n": locked.round}
+        return store_upload(SimpleUploadedFile(name, pdf, "application/pdf"), LETTER_PURPOSE, locked.author,
+                            owner=locked, label=_("意见通知书"))
+
+
+def notify_submitted(case):
+    from ipcenter.notify.services import notify_role
+
+    notify_role(roles.MANAGER, title=_("新的预审案件待受理：%(title)s") % {"title": case.title}, target=case,
+                key=f"prescreen.submitted.{case.pk}")
+
+
+def delete_defect_item(opinion, user, item_id):
+    from .models import DefectItem, Opinion
+
+    with transaction.atomic():
+        locked = Opinion.objects.select_for_update().get(pk=opinion.pk)
+        if locked.author_id != user.pk or locked.state not in (Opinion.State.DRAFT, Opinion.State.RETURNED):
+            raise PermissionDenied(_("只能修改自己尚未提交的意见。"))
+        try:
+            DefectItem.objects.filter(opinion=locked, pk=int(item_id)).delete()
+        except (TypeError, ValueError):
+            raise ValidationError(_("条目不存在。"))

@@ -3,27 +3,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ipcenter.accounts.models import Station
+from ipcenter.forms import MultipleFileField  # noqa: F401  (re-exported)
 
 from .models import AssistanceCase, Consultation, Exhibition, ExhibitionComplaint, Referral
 
 FILE_HELP = _("可上传 PDF、Word、PNG、JPG，单个文件不超过 20MB。")
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, (list, tuple)):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
 
 
 def _station_choices(user):

@@ -32,6 +32,8 @@ def notify(users, title, body="", url="", target=None, email=True, key=None):
     """
     created = []
     ct = ContentType.objects.get_for_model(target) if target is not None else None
+    if not url and target is not None and hasattr(target, "get_absolute_url"):
+        url = target.get_absolute_url()
     for user in _recipients(users):
         if user is None or not user.is_active:
             continue

@@ -1,0 +1,131 @@
+"""FilterSets of the pre-exam lists (shared by the HTML pages and the API)."""
+
+Choice lists that name people or organisations are limited to what the requesting
+user may see, so a filter drop-down never reveals records outside their scope."""
+import django_filters
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from ipcenter.accounts import roles
+from ipcenter.accounts.models import Organization, Station, TechnicalField, User
+from ipcenter.deadlines.models import Deadline
+from rightsaid.filters import OverdueFilter, StationSubtreeFilter
+
+from .models import Opinion, PreExamCase, Registration
+
+
+def _user(request):
+    return getattr(request, "user", None)
+
+
+def visible_organizations(request):
+    """Organisations the user may see (all for staff; own and client companies otherwise)."""
+    return Organization.objects.visible_to(_user(request)).order_by("name")
+
+
+def visible_examiners(request):
+    """Active examiners for staff; for outside users only the examiners of their own cases."""
+    user = _user(request)
+    examiners = User.objects.filter(groups__name=roles.EXAMINER, is_active=True)
+    if user is None or not user.is_authenticated:
+        return examiners.none()
+    if not user.is_internal:
+        examiners = examiners.filter(pk__in=PreExamCase.objects.visible_to(user).exclude(
+            examiner__isnull=True).values("examiner_id"))
+    return examiners.distinct().order_by("display_name", "username")
+
+
+def overdue_case_ids():
+    """Ids of cases with an overdue clock (any kind: turnaround, correction, CNIPA filing)."""
+    return Deadline.objects.filter(content_type=ContentType.objects.get_for_model(PreExamCase),
+                                   state=Deadline.State.OVERDUE).values("object_id")
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class ScopedModelChoiceFilter(django_filters.ModelChoiceFilter):
+    """A choice of records given by a ``queryset(request)`` callable (typed as an id in the schema)."""
+
+
+class CaseFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("搜索"), method="search",
+                                  help_text=_("预审编号、发明名称、申请人或正式申请号"))
+    state = django_filters.ChoiceFilter(label=_("状态"), choices=PreExamCase.State.choices)
+    patent_type = django_filters.ChoiceFilter(label=_("专利类型"), choices=PreExamCase.PatentType.choices)
+    technical_field = django_filters.ModelChoiceFilter(label=_("技术领域"),
+                                                       queryset=TechnicalField.objects.order_by("sort_order", "pk"))
+    league = StationSubtreeFilter(station_field="organization__league", label=_("盟市"),
+                                  queryset=Station.objects.leagues().order_by("path"))
+    organization = ScopedModelChoiceFilter(label=_("申请人单位"), queryset=visible_organizations)
+    examiner = ScopedModelChoiceFilter(label=_("预审员"), queryset=visible_examiners)
+    submitted_after = django_filters.DateFilter(label=_("提交日期自"), field_name="submitted_at",
+                                                lookup_expr="date__gte")
+    submitted_before = django_filters.DateFilter(label=_("提交日期至"), field_name="submitted_at",
+                                                 lookup_expr="date__lte")
+    accepted_after = django_filters.DateFilter(label=_("受理日期自"), field_name="accepted_at",
+                                               lookup_expr="date__gte")
+    accepted_before = django_filters.DateFilter(label=_("受理日期至"), field_name="accepted_at",
+                                                lookup_expr="date__lte")
+    overdue = OverdueFilter(method="filter_overdue")
+    near_duplicate = django_filters.BooleanFilter(label=_("疑似重复申请"), method="filter_near_duplicate")
+    cnipa_outcome = django_filters.ChoiceFilter(label=_("实审结果"), choices=PreExamCase.CnipaOutcome.choices)
+
+    class Meta:
+        model = PreExamCase
+        fields = ["q", "state", "patent_type", "technical_field", "league", "organization", "examiner",
+                  "submitted_after", "submitted_before", "accepted_after", "accepted_before", "overdue",
+                  "near_duplicate", "cnipa_outcome"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(number__icontains=value) | Q(title__icontains=value)
+                               | Q(applicants__icontains=value) | Q(cnipa_application_number__icontains=value))
+
+    def filter_overdue(self, queryset, name, value):
+        if value in ("", None):
+            return queryset
+        cond = Q(pk__in=overdue_case_ids())
+        return queryset.filter(cond) if value else queryset.exclude(cond)
+
+    def filter_near_duplicate(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(similar_case__isnull=not value)
+
+
+class RegistrationFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("搜索"), method="search", help_text=_("单位名称或统一社会信用代码"))
+    state = django_filters.ChoiceFilter(label=_("状态"), choices=Registration.State.choices)
+    league = StationSubtreeFilter(station_field="organization__league", label=_("盟市"),
+                                  queryset=Station.objects.leagues().order_by("path"))
+    technical_field = django_filters.ModelChoiceFilter(label=_("技术领域"), field_name="technical_fields",
+                                                       distinct=True,
+                                                       queryset=TechnicalField.objects.order_by("sort_order", "pk"))
+    submitted_after = django_filters.DateFilter(label=_("申请日期自"), field_name="submitted_at",
+                                                lookup_expr="date__gte")
+    submitted_before = django_filters.DateFilter(label=_("申请日期至"), field_name="submitted_at",
+                                                 lookup_expr="date__lte")
+
+    class Meta:
+        model = Registration
+        fields = ["q", "state", "league", "technical_field", "submitted_after", "submitted_before"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(organization__name__icontains=value) | Q(organization__uscc__icontains=value))
+
+
+class OpinionFilterSet(django_filters.FilterSet):
+    state = django_filters.ChoiceFilter(label=_("状态"), choices=Opinion.State.choices)
+    conclusion = django_filters.ChoiceFilter(label=_("结论"), choices=Opinion.Conclusion.choices)
+    case = django_filters.NumberFilter(label=_("案件"), field_name="case_id")
+
+    class Meta:
+        model = Opinion
+        fields = ["state", "conclusion", "case"]

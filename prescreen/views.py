@@ -1,0 +1,730 @@
+"""Pre-exam pages: registration (备案), filing in steps, the case page, the examiner queue,
+the opinion editor, corrections and CNIPA tracking.  Every record comes from
+``visible_to`` (another organisation's record is a 404); every change goes through
+``prescreen.services``."""
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Prefetch, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import TemplateView
+
+from ipcenter.accounts import roles
+from ipcenter.accounts.models import User
+from ipcenter.accounts.rules import is_centre_manager
+from ipcenter.deadlines.models import Deadline
+from ipcenter.files.models import Attachment
+from ipcenter.files.services import attachments_of, store_upload
+from ipcenter.generic import Column, ObjectDetailView, ObjectListView
+
+from . import forms, hooks, services
+from .filters import CaseFilterSet, RegistrationFilterSet
+from .models import DefectItem, Opinion, PreExamCase, PrescreenSettings, Registration, acts_for_case
+
+S = PreExamCase.State
+
+
+def apply_errors(form, exc):
+    """Put a service's ValidationError on the form (field errors where the field exists)."""
+    if hasattr(exc, "error_dict"):
+        for field, errs in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _is_filer(user):
+    return bool(user.organization_id) and user.has_role(roles.APPLICANT, roles.AGENCY)
+
+
+class FilerRequiredMixin(LoginRequiredMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not _is_filer(request.user):
+            raise PermissionDenied(_("只有企业或代理机构用户可以办理此项。"))
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ManagerRequiredMixin(LoginRequiredMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not is_centre_manager(request.user):
+            if kwargs.get("pk") is not None:
+                raise Http404
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+# ---- index ---------------------------------------------------------------------------------
+
+class IndexView(LoginRequiredMixin, TemplateView):
+    """Role-aware start page of the pre-exam service."""
+
+    template_name = "prescreen/index.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        cases = PreExamCase.objects.visible_to(user)
+        labels = dict(S.choices)
+        by_state = {r["state"]: r["n"] for r in cases.values("state").annotate(n=Count("pk"))}
+        ctx["by_state"] = [(code, labels[code], by_state.get(code, 0)) for code in labels]
+        ctx["is_filer"] = _is_filer(user)
+        ctx["is_examiner"] = user.has_role(roles.EXAMINER)
+        ctx["is_manager"] = is_centre_manager(user)
+        if ctx["is_filer"]:
+            year = timezone.localdate().year
+            org = user.organization
+            ctx["registration"] = (Registration.objects.visible_to(user).filter(organization=org)
+                                   .order_by("-submitted_at").first())
+            ctx["quota"] = services.annual_quota(org, year)
+            ctx["used"] = services.quota_used(org, year)
+            ctx["year"] = year
+            ctx["attention"] = (cases.filter(state__in=[S.DRAFT, S.NEEDS_CORRECTION, S.QUALIFIED])
+                                .filter(Q(state__in=[S.DRAFT, S.NEEDS_CORRECTION])
+                                        | Q(cnipa_application_number="") | Q(cnipa_outcome=""))
+                                .select_related("organization").order_by("-created_at")[:10])
+        if ctx["is_examiner"]:
+            ctx["queue_count"] = PreExamCase.objects.queue_for(user).count()
+            ctx["my_cases"] = (PreExamCase.objects.filter(examiner=user, state__in=[S.EXAMINING, S.NEEDS_CORRECTION])
+                               .select_related("organization").order_by("accepted_at")[:15])
+        if ctx["is_manager"]:
+            ctx["pending_registrations"] = Registration.objects.filter(
+                state=Registration.State.APPLYING).select_related("organization")[:10]
+            ctx["to_accept"] = cases.filter(state=S.SUBMITTED).select_related("organization").order_by(
+                "submitted_at")[:10]
+            ctx["overdue"] = cases.filter(pk__in=_overdue_case_ids()).count()
+        return ctx
+
+
+def _overdue_case_ids():
+    from django.contrib.contenttypes.models import ContentType
+
+    return Deadline.objects.filter(content_type=ContentType.objects.get_for_model(PreExamCase),
+                                   state=Deadline.State.OVERDUE).values("object_id")
+
+
+# ---- registrations -------------------------------------------------------------------------
+
+class RegistrationListView(ObjectListView):
+    model = Registration
+    filterset_class = RegistrationFilterSet
+    default_sort = "-submitted_at"
+    title = gettext_lazy("创新主体备案")
+    create_label = gettext_lazy("申请备案")
+    template_name = "prescreen/list.html"
+    columns = [
+        Column("organization.name", gettext_lazy("单位"), sort="organization__name", link=True),
+        Column("organization.uscc", gettext_lazy("统一社会信用代码")),
+        Column("organization.league.name", gettext_lazy("盟市"), sort="organization__league__path"),
+        Column("state", gettext_lazy("状态"), sort="state", badge=True),
+        Column("eligibility", gettext_lazy("条件核验"),
+               value=lambda r: _("%(ok)s/%(n)s 项符合") % {"ok": sum(1 for x in r.eligibility if x.get("passed")),
+                                                        "n": len(r.eligibility)}),
+        Column("submitted_at", gettext_lazy("申请时间"), sort="submitted_at"),
+    ]
+
+    def refine_queryset(self, qs):
+        return qs.select_related("organization__league")
+
+    def get_create_url(self):
+        return reverse("prescreen:registration-create") if _is_filer(self.request.user) else None
+
+
+class RegistrationCreateView(FilerRequiredMixin, View):
+    title = gettext_lazy("申请创新主体备案")
+
+    def _render(self, request, form, status=200):
+        return render(request, "prescreen/registration_form.html", {"form": form, "title": self.title},
+                      status=status)
+
+    def get(self, request):
+        previous = (Registration.objects.visible_to(request.user).filter(organization=request.user.organization)
+                    .order_by("-submitted_at").first())
+        if previous and previous.state not in (Registration.State.RETURNED, Registration.State.CANCELLED):
+            messages.info(request, _("本单位已有备案记录。"))
+            return redirect(previous)
+        initial = {}
+        if previous:  # re-applying after a return: start from the last answers
+            initial = {f: getattr(previous, f) for f in forms.RegistrationForm.Meta.fields if f != "technical_fields"}
+            initial["technical_fields"] = list(previous.technical_fields.values_list("pk", flat=True))
+        return self._render(request, forms.RegistrationForm(initial=initial))
+
+    def post(self, request):
+        form = forms.RegistrationForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "documents"}
+            try:
+                with transaction.atomic():
+                    reg = services.apply_registration(request.user, **data)
+                    for f in form.cleaned_data["documents"]:
+                        store_upload(f, "prescreen.document", request.user, owner=reg, label=_("证明材料"))
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                failed = [r["label"] for r in reg.eligibility if not r["passed"]]
+                if failed:
+                    messages.warning(request, _("备案申请已提交，但以下条件不符合：%(rules)s。中心将据此审核。")
+                                     % {"rules": "；".join(failed)})
+                else:
+                    messages.success(request, _("备案申请已提交，各项条件均符合，请等待中心审核。"))
+                return redirect(reg)
+        return self._render(request, form, status=400)
+
+
+class RegistrationDetailView(ObjectDetailView):
+    model = Registration
+    template_name = "prescreen/registration_detail.html"
+
+    def refine_queryset(self, qs):
+        return qs.select_related("organization__league", "decided_by").prefetch_related("technical_fields")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        reg, user = self.object, self.request.user
+        ctx["transitions"] = []  # actions are the explicit forms below
+        ctx["live_eligibility"] = services.evaluate_eligibility(reg)
+        ctx["is_manager"] = is_centre_manager(user)
+        if ctx["is_manager"]:
+            ctx["reason_form"] = forms.ReasonForm(auto_id="return_%s")
+            ctx["cancel_form"] = forms.ReasonForm(auto_id="cancel_%s")
+            ctx["suspend_form"] = forms.SuspendForm(auto_id="suspend_%s")
+            failed, total = services.failure_figures(reg.organization)
+            ctx["figures"] = {"failed": failed, "total": total,
+                              "rate": round(failed * 100 / total) if total else None}
+        year = timezone.localdate().year
+        ctx["quota"] = services.annual_quota(reg.organization, year)
+        ctx["used"] = services.quota_used(reg.organization, year)
+        ctx["can_reapply"] = (_is_filer(user) and user.organization_id == reg.organization_id
+                              and reg.state in (Registration.State.RETURNED, Registration.State.CANCELLED))
+        return ctx
+
+
+class RegistrationActionView(ManagerRequiredMixin, View):
+    """approve / return / suspend / reinstate / cancel, each through its service."""
+
+    def post(self, request, pk, action):
+        reg = get_object_or_404(Registration.objects.visible_to(request.user), pk=pk)
+        form = None
+        try:
+            if action == "approve":
+                services.approve_registration(reg, request.user)
+            elif action == "reinstate":
+                services.reinstate_registration(reg, request.user)
+            elif action in ("return", "cancel"):
+                form = forms.ReasonForm(request.POST)
+                if form.is_valid():
+                    fn = services.return_registration if action == "return" else services.cancel_registration
+                    fn(reg, request.user, form.cleaned_data["reason"])
+            elif action == "suspend":
+                form = forms.SuspendForm(request.POST)
+                if form.is_valid():
+                    services.suspend_registration(reg, request.user, reason=form.cleaned_data["reason"],
+                                                  until=form.cleaned_data["until"])
+            else:
+                raise Http404
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            if form is not None and not form.is_valid():
+                messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+            else:
+                messages.success(request, _("已完成。"))
+        return redirect(reg)
+
+
+# ---- case lists ----------------------------------------------------------------------------
+
+def _examiner_name(case):
+    return (case.examiner.get_full_name() or case.examiner.username) if case.examiner_id else ""
+
+
+CASE_COLUMNS = [
+    Column("number", gettext_lazy("预审编号"), sort="number", link=True, value=lambda c: c.number or _("（草稿）")),
+    Column("title", gettext_lazy("发明名称"), link=True),
+    Column("patent_type", gettext_lazy("类型"), sort="patent_type"),
+    Column("organization.name", gettext_lazy("申请人单位"), sort="organization__name"),
+    Column("technical_field.name", gettext_lazy("技术领域"), sort="technical_field__sort_order"),
+    Column("examiner", gettext_lazy("预审员"), value=_examiner_name),
+    Column("state", gettext_lazy("状态"), sort="state", badge=True),
+    Column("submitted_at", gettext_lazy("提交时间"), sort="submitted_at"),
+    Column("accepted_at", gettext_lazy("受理时间"), sort="accepted_at"),
+    Column("cnipa_application_number", gettext_lazy("正式申请号"), export=True),
+]
+
+
+class CaseListView(ObjectListView):
+    model = PreExamCase
+    filterset_class = CaseFilterSet
+    default_sort = "-created_at"
+    title = gettext_lazy("预审案件")
+    create_label = gettext_lazy("新建预审案件")
+    template_name = "prescreen/list.html"
+    columns = CASE_COLUMNS
+
+    def refine_queryset(self, qs):
+        return qs.select_related("organization", "technical_field", "examiner")
+
+    def get_create_url(self):
+        return reverse("prescreen:case-create") if _is_filer(self.request.user) else None
+
+
+class QueueView(ObjectListView):
+    """The examiner's queue: accepted, unclaimed cases of their fields, oldest first."""
+
+    model = PreExamCase
+    title = gettext_lazy("预审工作队列")
+    template_name = "prescreen/queue.html"
+    columns = [
+        Column("number", gettext_lazy("预审编号"), link=True),
+        Column("title", gettext_lazy("发明名称"), link=True),
+        Column("patent_type", gettext_lazy("类型")),
+        Column("technical_field.name", gettext_lazy("技术领域")),
+        Column("organization.name", gettext_lazy("申请人单位")),
+        Column("accepted_at", gettext_lazy("受理时间")),
+    ]
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.has_role(roles.EXAMINER):
+            raise PermissionDenied(_("只有预审员有工作队列。"))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_base_queryset(self):
+        return PreExamCase.objects.visible_to(self.request.user).queue_for(self.request.user)
+
+    def refine_queryset(self, qs):
+        return qs.select_related("organization", "technical_field")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["my_cases"] = (PreExamCase.objects.filter(examiner=self.request.user,
+                                                      state__in=[S.EXAMINING, S.NEEDS_CORRECTION])
+                           .select_related("organization", "technical_field").order_by("accepted_at"))
+        return ctx
+
+
+class ClaimNextView(LoginRequiredMixin, View):
+    def post(self, request):
+        try:
+            case = services.claim_next(request.user)
+        except PermissionDenied:
+            raise
+        if case is None:
+            messages.info(request, _("队列中暂无可领取的案件。"))
+            return redirect("prescreen:queue")
+        messages.success(request, _("已领取案件 %(number)s。") % {"number": case.number})
+        return redirect(case)
+
+
+class WorkloadView(ManagerRequiredMixin, TemplateView):
+    """Open and finished work per examiner (one aggregate query)."""
+
+    template_name = "prescreen/workload.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        month_start = timezone.localdate().replace(day=1)
+        overdue = _overdue_case_ids()
+        ctx["rows"] = (User.objects.filter(groups__name=roles.EXAMINER, is_active=True).distinct()
+                       .annotate(
+                           examining=Count("prescreen_cases", filter=Q(prescreen_cases__state=S.EXAMINING),
+                                           distinct=True),
+                           correction=Count("prescreen_cases",
+                                            filter=Q(prescreen_cases__state=S.NEEDS_CORRECTION), distinct=True),
+                           concluded_month=Count("prescreen_cases", filter=Q(
+                               prescreen_cases__concluded_at__date__gte=month_start), distinct=True),
+                           overdue=Count("prescreen_cases", filter=Q(prescreen_cases__pk__in=overdue,
+                                                                     prescreen_cases__state__in=[
+                                                                         S.EXAMINING, S.NEEDS_CORRECTION]),
+                                         distinct=True))
+                       .prefetch_related("technical_fields").order_by("username"))
+        ctx["queue"] = list(PreExamCase.objects.filter(state=S.ACCEPTED, examiner__isnull=True)
+                            .values("technical_field__name").annotate(n=Count("pk")).order_by("technical_field__name"))
+        return ctx
+
+
+# ---- filing steps --------------------------------------------------------------------------
+
+STEPS = [("details", gettext_lazy("基本信息")), ("documents", gettext_lazy("申请文件")),
+         ("review", gettext_lazy("形式预检与提交"))]
+
+
+def _draft_for(request, pk):
+    """A draft the user may edit; other records are 404, a non-draft goes to its page."""
+    case = get_object_or_404(PreExamCase.objects.visible_to(request.user), pk=pk)
+    if not acts_for_case(request.user, case):
+        raise Http404
+    return case
+
+
+def _step_context(case, step, **extra):
+    return {"case": case, "steps": STEPS, "step": step, **extra}
+
+
+class CaseCreateView(FilerRequiredMixin, View):
+    """Step 1 of a new filing: saving it creates the draft."""
+
+    def get(self, request):
+        return render(request, "prescreen/case_step_details.html",
+                      _step_context(None, "details", form=forms.CaseForm(user=request.user)))
+
+    def post(self, request):
+        form = forms.CaseForm(request.POST, user=request.user)
+        if form.is_valid():
+            case = form.save(commit=False)
+            case.filed_by = request.user
+            if request.user.has_role(roles.AGENCY):
+                case.agency_id = request.user.organization_id
+            case.save()
+            from ipcenter.workflow.engine import record_event
+
+            record_event(case, "prescreen.case.created", request.user, label=_("创建草稿"))
+            messages.success(request, _("草稿已保存，请上传申请文件。"))
+            return redirect("prescreen:case-documents", case.pk)
+        return render(request, "prescreen/case_step_details.html",
+                      _step_context(None, "details", form=form), status=400)
+
+
+class CaseEditView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        case = _draft_for(request, pk)
+        if case.state != S.DRAFT:
+            return redirect(case)
+        return render(request, "prescreen/case_step_details.html",
+                      _step_context(case, "details", form=forms.CaseForm(instance=case, user=request.user)))
+
+    def post(self, request, pk):
+        case = _draft_for(request, pk)
+        if case.state != S.DRAFT:
+            messages.error(request, _("案件已提交，不能再修改基本信息。"))
+            return redirect(case)
+        form = forms.CaseForm(request.POST, instance=case, user=request.user)
+        if form.is_valid():
+            from ipcenter.workflow.engine import save_with_audit
+
+            save_with_audit(form.instance, request.user, list(form.changed_data))
+            messages.success(request, _("草稿已保存。"))
+            return redirect("prescreen:case-documents", case.pk)
+        return render(request, "prescreen/case_step_details.html", _step_context(case, "details", form=form),
+                      status=400)
+
+
+def _current_documents(case):
+    docs = {role: [] for role in services.DOCUMENT_ROLES}
+    for att in attachments_of(case):
+        if att.label in docs:
+            docs[att.label].append(att)
+    return [(role, forms.DOCUMENT_LABELS[role], docs[role]) for role in services.DOCUMENT_ROLES]
+
+
+def store_documents(case, user, cleaned, *, replace=True):
+    """Store the chosen files, each as the next version of the role's current document."""
+    current = {}
+    for att in attachments_of(case):
+        current.setdefault(att.label, att)
+    for role in services.DOCUMENT_ROLES:
+        value = cleaned.get(role)
+        files = value if isinstance(value, list) else ([value] if value else [])
+        for i, f in enumerate(files):
+            previous = current.get(role) if replace and i == 0 and len(files) == 1 else None
+            store_upload(f, "prescreen.document", user, owner=case, label=role, supersedes=previous)
+
+
+class CaseDocumentsView(LoginRequiredMixin, View):
+    """Step 2: upload (or replace) the application documents of a draft."""
+
+    def _render(self, request, case, form, status=200):
+        return render(request, "prescreen/case_step_documents.html",
+                      _step_context(case, "documents", form=form, documents=_current_documents(case)),
+                      status=status)
+
+    def get(self, request, pk):
+        case = _draft_for(request, pk)
+        if case.state != S.DRAFT:
+            return redirect(case)
+        return self._render(request, case, forms.DocumentsForm(require_any=False))
+
+    def post(self, request, pk):
+        case = _draft_for(request, pk)
+        if case.state != S.DRAFT:
+            return redirect(case)
+        if "remove" in request.POST:
+            att = get_object_or_404(Attachment, pk=request.POST["remove"], object_id=case.pk,
+                                    purpose="prescreen.document")
+            if att.is_current:
+                # only drafts get here: a submitted case's versions are never deleted; removing the
+                # current version of a draft makes the version it replaced current again
+                att.file.delete(save=False)
+                att.delete()
+                messages.success(request, _("已删除文件“%(name)s”。") % {"name": att.original_name})
+            return redirect("prescreen:case-documents", case.pk)
+        form = forms.DocumentsForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    store_documents(case, request.user, form.cleaned_data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                if "next" in request.POST:
+                    return redirect("prescreen:case-review", case.pk)
+                messages.success(request, _("文件已上传。"))
+                return redirect("prescreen:case-documents", case.pk)
+        return self._render(request, case, form, status=400)
+
+
+class CaseReviewView(LoginRequiredMixin, View):
+    """Step 3: run the formal pre-check, show each finding with its location, submit."""
+
+    def get(self, request, pk):
+        case = _draft_for(request, pk)
+        if case.state != S.DRAFT:
+            return redirect(case)
+        findings = services.run_formal_precheck(case)
+        return render(request, "prescreen/case_step_review.html", _step_context(
+            case, "review", findings=findings, blocking=[f for f in findings if f["severity"] == "block"],
+            filing_errors=services.filing_errors(case), documents=_current_documents(case)))
+
+    def post(self, request, pk):
+        case = _draft_for(request, pk)
+        if case.state != S.DRAFT:
+            return redirect(case)
+        try:
+            case = services.submit_case(case, request.user)
+        except ValidationError as exc:
+            case.refresh_from_db()
+            findings = case.precheck_findings
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+            return render(request, "prescreen/case_step_review.html", _step_context(
+                case, "review", findings=findings, blocking=[f for f in findings if f["severity"] == "block"],
+                submit_errors=errors, filing_errors=services.filing_errors(case),
+                documents=_current_documents(case)), status=400)
+        messages.success(request, _("已提交预审，中心将尽快受理。"))
+        return redirect(case)
+
+
+# ---- the case page -------------------------------------------------------------------------
+
+class CaseDetailView(ObjectDetailView):
+    model = PreExamCase
+    template_name = "prescreen/case_detail.html"
+
+    def refine_queryset(self, qs):
+        return qs.select_related("organization__league", "agency", "technical_field", "examiner", "filed_by",
+                                 "similar_case")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        case, user = self.object, self.request.user
+        ctx["transitions"] = []  # every action has its own form below
+        visible_opinions = Opinion.objects.visible_to(user).filter(case=case).select_related("author")
+        letters = {a.object_id: a for a in Attachment.objects.filter(
+            purpose=services.LETTER_PURPOSE, object_id__in=[o.pk for o in visible_opinions],
+            content_type__model="opinion")}
+        ctx["opinions"] = [(o, letters.get(o.pk)) for o in visible_opinions.prefetch_related(
+            Prefetch("items", queryset=DefectItem.objects.select_related("defect_type")))]
+        all_docs = Attachment.objects.filter(content_type__model="preexamcase", content_type__app_label="prescreen",
+                                             object_id=case.pk, purpose="prescreen.document").select_related(
+            "uploaded_by", "superseded_by").order_by("label", "-version")
+        ctx["documents"] = [(role, forms.DOCUMENT_LABELS[role], [a for a in all_docs if a.label == role])
+                            for role in services.DOCUMENT_ROLES]
+        ctx["attachments"] = []
+        filer = acts_for_case(user, case)
+        manager = is_centre_manager(user)
+        ctx["is_filer"], ctx["is_manager"] = filer, manager
+        ctx["is_examiner_of_case"] = case.examiner_id == user.pk
+        ctx["internal"] = user.is_internal
+        if filer and case.state == S.DRAFT:
+            ctx["continue_url"] = reverse("prescreen:case-edit", args=[case.pk])
+        if filer and case.state == S.NEEDS_CORRECTION:
+            ctx["correction_form"] = forms.CorrectionForm(require_any=False)
+        if filer and case.state == S.QUALIFIED and not case.cnipa_application_number:
+            ctx["filing_form"] = forms.CnipaFilingForm(initial={"filed_on": timezone.localdate()})
+        if (filer or manager) and case.cnipa_application_number and not case.cnipa_outcome:
+            ctx["outcome_form"] = forms.CnipaOutcomeForm()
+        if filer and case.state in (S.DRAFT, S.SUBMITTED, S.ACCEPTED, S.EXAMINING, S.NEEDS_CORRECTION):
+            ctx["withdraw_form"] = forms.ReasonForm()
+        if manager:
+            if case.state == S.SUBMITTED:
+                ctx["refuse_form"] = forms.ReasonForm()
+            if case.state in (S.ACCEPTED, S.EXAMINING, S.NEEDS_CORRECTION):
+                ctx["assign_form"] = forms.AssignForm(case=case)
+            if case.state in (S.SUBMITTED, S.ACCEPTED, S.EXAMINING, S.NEEDS_CORRECTION):
+                ctx["terminate_form"] = forms.ReasonForm()
+        ctx["similar_visible"] = bool(case.similar_case_id) and user.is_internal
+        ctx["panels"] = hooks.case_panels(self.request, case)
+        return ctx
+
+
+class CaseActionView(LoginRequiredMixin, View):
+    """accept / refuse / withdraw / terminate / assign / start-opinion on a visible case."""
+
+    def post(self, request, pk, action):
+        case = get_object_or_404(PreExamCase.objects.visible_to(request.user), pk=pk)
+        reason = request.POST.get("reason", "").strip()
+        try:
+            if action == "accept":
+                services.accept_case(case, request.user)
+            elif action == "refuse":
+                self._need(reason)
+                services.refuse_case(case, request.user, reason)
+            elif action == "withdraw":
+                self._need(reason)
+                services.withdraw_case(case, request.user, reason)
+            elif action == "terminate":
+                self._need(reason)
+                services.terminate_case(case, request.user, reason)
+            elif action == "assign":
+                form = forms.AssignForm(request.POST, case=case)
+                if not form.is_valid():
+                    raise ValidationError(form.errors["examiner"])
+                services.assign_case(case, form.cleaned_data["examiner"], request.user)
+            elif action == "opinion":
+                opinion = services.start_opinion(case, request.user)
+                return redirect(opinion)
+            else:
+                raise Http404
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        except PermissionDenied as exc:
+            messages.error(request, str(exc) or _("无权执行此操作。"))
+        else:
+            messages.success(request, _("已完成。"))
+        return redirect(case)
+
+    @staticmethod
+    def _need(reason):
+        if not reason:
+            raise ValidationError(_("请填写理由。"))
+
+
+def _case_form_post(request, pk, form_class, handler, template_key):
+    """Shared POST handling of the applicant's forms on the case page: errors re-render the
+    page with the form (400), success redirects."""
+    case = get_object_or_404(PreExamCase.objects.visible_to(request.user), pk=pk)
+    form = form_class(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            handler(case, form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc) or _("无权执行此操作。"))
+        else:
+            messages.success(request, _("已提交。"))
+            return redirect(case)
+    view = CaseDetailView()
+    view.setup(request, pk=pk)
+    view.object = case
+    ctx = view.get_context_data(object=case)
+    ctx[template_key] = form
+    return render(request, "prescreen/case_detail.html", ctx, status=400)
+
+
+class CorrectionView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        def handler(case, data):
+            files = {}
+            for role in services.DOCUMENT_ROLES:
+                value = data.get(role)
+                if isinstance(value, list):
+                    value = value[0] if value else None
+                if value:
+                    files[role] = value
+            services.submit_correction(case, request.user, files, note=data["note"])
+
+        return _case_form_post(request, pk, forms.CorrectionForm, handler, "correction_form")
+
+
+class CnipaFilingView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        return _case_form_post(request, pk, forms.CnipaFilingForm, lambda case, d: services.record_cnipa_filing(
+            case, request.user, application_number=d["application_number"], filed_on=d["filed_on"]), "filing_form")
+
+
+class CnipaOutcomeView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        return _case_form_post(request, pk, forms.CnipaOutcomeForm, lambda case, d: services.record_cnipa_outcome(
+            case, request.user, outcome=d["outcome"], outcome_date=d["outcome_date"], reasons=d["reasons"]),
+            "outcome_form")
+
+
+# ---- opinions ------------------------------------------------------------------------------
+
+class OpinionView(LoginRequiredMixin, View):
+    """The opinion editor for its author (items, conclusion, submit); read-only for others."""
+
+    def _get(self, request, pk):
+        return get_object_or_404(Opinion.objects.visible_to(request.user).select_related(
+            "case__organization", "case__technical_field", "author"), pk=pk)
+
+    def _render(self, request, opinion, item_form=None, submit_form=None, status=200):
+        can_edit = opinion.editable and opinion.author_id == request.user.pk
+        items = opinion.items.select_related("defect_type")
+        letter = Attachment.objects.filter(purpose=services.LETTER_PURPOSE, object_id=opinion.pk,
+                                           content_type__model="opinion").first()
+        return render(request, "prescreen/opinion.html", {
+            "opinion": opinion, "case": opinion.case, "items": items, "can_edit": can_edit, "letter": letter,
+            "item_form": item_form or (forms.DefectItemForm() if can_edit else None),
+            "submit_form": submit_form or (forms.SubmitOpinionForm(initial={
+                "conclusion": opinion.conclusion, "reasons": opinion.reasons}) if can_edit else None),
+            "findings": opinion.case.precheck_findings if request.user.is_internal else [],
+            "panels": hooks.case_panels(request, opinion.case),
+        }, status=status)
+
+    def get(self, request, pk):
+        return self._render(request, self._get(request, pk))
+
+    def post(self, request, pk):
+        opinion = self._get(request, pk)
+        action = request.POST.get("action")
+        try:
+            if action == "add_item":
+                form = forms.DefectItemForm(request.POST)
+                if not form.is_valid():
+                    return self._render(request, opinion, item_form=form, status=400)
+                try:
+                    services.add_defect_item(opinion, request.user, **form.cleaned_data)
+                except ValidationError as exc:
+                    apply_errors(form, exc)
+                    return self._render(request, opinion, item_form=form, status=400)
+                messages.success(request, _("已添加缺陷条目。"))
+            elif action == "delete_item":
+                services.delete_defect_item(opinion, request.user, request.POST.get("item"))
+                messages.success(request, _("已删除缺陷条目。"))
+            elif action == "submit":
+                form = forms.SubmitOpinionForm(request.POST)
+                if not form.is_valid():
+                    return self._render(request, opinion, submit_form=form, status=400)
+                try:
+                    opinion = services.submit_opinion(opinion, request.user, **form.cleaned_data)
+                except ValidationError as exc:
+                    apply_errors(form, exc)
+                    return self._render(request, opinion, submit_form=form, status=400)
+                if opinion.state == Opinion.State.ISSUED:
+                    messages.success(request, _("意见已签发，已通知申请人。"))
+                else:
+                    messages.info(request, _("意见已提交，等待互检通过后签发。"))
+                return redirect(opinion.case)
+            else:
+                raise Http404
+        except PermissionDenied as exc:
+            messages.error(request, str(exc) or _("无权执行此操作。"))
+        return redirect(opinion)
+
+
+class OpinionLetterView(LoginRequiredMixin, View):
+    """Download the opinion letter (made now if the background job has not run yet)."""
+
+    def get(self, request, pk):
+        opinion = get_object_or_404(Opinion.objects.visible_to(request.user), pk=pk)
+        try:
+            letter = services.opinion_letter(opinion)
+        except ValidationError:
+            raise Http404
+        return redirect("files:download", letter.pk)
