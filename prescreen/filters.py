@@ -1,4 +1,4 @@
-"""FilterSets of the pre-exam lists (shared by the HTML pages and the API)."""
+"""FilterSets of the pre-exam lists, shared by the HTML pages and the API.
 
 Choice lists that name people or organisations are limited to what the requesting
 user may see, so a filter drop-down never reveals records outside their scope."""
