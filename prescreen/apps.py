@@ -30,3 +30,9 @@ class PrescreenConfig(AppConfig):
         from .home import home_panel
 
         register_home_panel([roles.APPLICANT, roles.AGENCY, roles.EXAMINER, roles.MANAGER], home_panel)
+        from ipcenter.stats.views import DASHBOARD_SECTIONS
+
+        from .stats import dashboard_section
+
+        if dashboard_section not in DASHBOARD_SECTIONS:
+            DASHBOARD_SECTIONS.append(dashboard_section)

@@ -395,3 +395,22 @@ def test_list_and_queue_queries_do_not_grow_with_rows(client, org, applicant_use
     assert _queries(client, reverse("prescreen:queue")) == few_queue
     xlsx = client.get(reverse("prescreen:queue") + "?export=xlsx")
     assert xlsx.status_code == 200
+
+
+def test_dashboard_figures_match_hand_counts(client, org, applicant_user, manager_user):
+    from prescreen.stats import figures
+
+    field = factories.field("new-materials")
+    now = timezone.now()
+    common = dict(organization=org, filed_by=applicant_user, technical_field=field, applicants="甲", inventors="乙",
+                  accepted_at=now - datetime.timedelta(days=10), concluded_at=now - datetime.timedelta(days=4))
+    PreExamCase.objects.create(title="一", state="qualified", cnipa_outcome="grant", **common)
+    PreExamCase.objects.create(title="二", state="qualified", cnipa_outcome="rejection", **common)
+    PreExamCase.objects.create(title="三", state="qualified", **common)
+    PreExamCase.objects.create(title="四", state="unqualified", **common)
+    data = figures()
+    assert data["accepted"] == 4 and data["qualified_rate"] == 75.0 and data["grant_rate"] == 50.0
+    assert data["avg_days"] == 6.0
+    assert sum(n for _m, n in data["months"]) == 4
+    page = login(client, manager_user).get(reverse("stats:dashboard"))
+    assert page.status_code == 200 and 'data-testid="prescreen-stats"' in page.content.decode()
