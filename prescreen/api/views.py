@@ -22,7 +22,7 @@ from ipcenter.workflow.engine import TransitionNotAllowed, record_event, save_wi
 
 from .. import services
 from ..filters import CaseFilterSet, OpinionFilterSet, RegistrationFilterSet
-from ..models import DefectItem, DefectType, Opinion, PreExamCase, Registration, acts_for_case
+from ..models import DefectItem, DefectType, PreExamCase, acts_for_case
 from . import serializers as s
 
 DOCUMENT_PURPOSE = "prescreen.document"
