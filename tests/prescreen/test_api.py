@@ -3,6 +3,7 @@ outcome, bad input as 400 with field errors that changes nothing, the shared Fil
 list endpoints whose query count does not grow with the number of rows."""
 import datetime
 import functools
+import re
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -290,6 +291,53 @@ def test_registration_returned_with_reason(org, applicant_user, manager_user):
     r = as_user(manager_user).post(f"{API}/registrations/{reg.pk}/return/", {"reason": "参保人数证明缺失"},
                                    format="json")
     assert r.status_code == 200 and r.json()["state"] == "returned" and r.json()["return_reason"] == "参保人数证明缺失"
+
+
+def test_registration_suspend_reinstate_cancel_and_the_reapply_bar(org, applicant_user, manager_user):
+    reg = register(org)
+    manager, applicant = as_user(manager_user), as_user(applicant_user)
+    today = timezone.localdate()
+    r = manager.post(f"{API}/registrations/{reg.pk}/suspend/", {"reason": "风险复核", "until": today.isoformat()},
+                     format="json")
+    assert r.status_code == 400 and "until" in r.json()
+    r = applicant.post(f"{API}/registrations/{reg.pk}/suspend/",
+                       {"reason": "x", "until": (today + datetime.timedelta(days=30)).isoformat()}, format="json")
+    assert r.status_code == 403
+    until = (today + datetime.timedelta(days=30)).isoformat()
+    r = manager.post(f"{API}/registrations/{reg.pk}/suspend/", {"reason": "风险复核", "until": until}, format="json")
+    assert r.status_code == 200 and r.json()["state"] == "suspended" and r.json()["suspended_until"] == until
+    r = manager.post(f"{API}/registrations/{reg.pk}/reinstate/")
+    assert r.status_code == 200 and r.json()["state"] == "registered"
+    payload = {"technical_fields": [factories.field("new-materials").pk], "established_on": "2015-03-01",
+               "insured_staff": 30, "invention_patents": 2, "contact_name": "王经理", "contact_phone": "0471-1234567"}
+    r = applicant.post(f"{API}/registrations/", payload, format="json")
+    assert r.status_code == 400 and "有效或审核中的备案" in r.json()["non_field_errors"][0]
+    r = manager.post(f"{API}/registrations/{reg.pk}/cancel/", {"reason": "不合格率超标"}, format="json")
+    assert r.status_code == 200 and r.json()["state"] == "cancelled"
+    r = applicant.post(f"{API}/registrations/", payload, format="json")
+    assert r.status_code == 400 and "年内不得重新申请" in r.json()["non_field_errors"][0]
+    assert Registration.objects.filter(organization=org).count() == 1
+
+
+def test_registration_field_errors_come_back_per_field(applicant_user, examiner):
+    client = as_user(applicant_user)
+    r = client.post(f"{API}/registrations/", {"technical_fields": [], "established_on": "明天", "insured_staff": -1,
+                                              "contact_name": "", "contact_phone": "0471"}, format="json")
+    assert r.status_code == 400
+    assert {"technical_fields", "established_on", "insured_staff", "contact_name"} <= set(r.json())
+    assert all(re.search("[\u4e00-\u9fff]", m) for msgs in r.json().values() for m in msgs)  # Chinese
+    r = as_user(examiner).post(f"{API}/registrations/", {
+        "technical_fields": [factories.field("biology").pk], "established_on": "2015-03-01", "insured_staff": 9,
+        "contact_name": "张", "contact_phone": "0471-1234567"}, format="json")
+    assert r.status_code == 403
+    assert not Registration.objects.exists()
+
+
+def test_manager_terminates_with_a_reason(org, applicant_user, manager_user):
+    case = submitted(org, applicant_user)
+    r = as_user(manager_user).post(f"{API}/cases/{case.pk}/terminate/", {"reason": "非正常申请"}, format="json")
+    assert r.status_code == 200 and r.json()["state"] == "terminated"
+    assert r.json()["termination_reason"] == "非正常申请"
 
 
 def test_refuse_needs_a_reason_and_sets_it(org, applicant_user, manager_user):
