@@ -161,8 +161,8 @@ class PreExamCaseQuerySet(ScopedQuerySet):
         q = Q(pk__in=[])
         if user.organization_id:
             q |= _org_scope(user) | Q(agency_id=user.organization_id)
-        if user.has_role(roles.EXAMINER):
-            q |= Q(technical_field__in=user.technical_fields.all())
+        if user.has_role(roles.EXAMINER):  # their fields' cases, once submitted (drafts stay private)
+            q |= Q(technical_field__in=user.technical_fields.all()) & ~Q(state=PreExamCase.State.DRAFT)
         return self.filter(q)
 
     def queue_for(self, examiner):

@@ -232,8 +232,10 @@ def submit_case(case, user):
     pre-check are enforced; missing required documents block, other findings warn.
     Filings of one entity are serialised on its registration row, so two submissions at
     the same moment cannot both take the last unit of quota."""
-    from .models import Registration
+    from .models import Registration, acts_for_case
 
+    if not acts_for_case(user, case):
+        raise PermissionDenied(_("只有申请人或其代理机构可以提交预审。"))
     findings = run_formal_precheck(case)
     blocking = [f["message"] for f in findings if f["severity"] == "block"]
     with transaction.atomic():
@@ -471,6 +473,8 @@ def record_cnipa_outcome(case, user, *, outcome, outcome_date, reasons=""):
     if not (acts_for_case(user, case) or is_centre_manager(user)):
         raise PermissionDenied(_("无权登记实审结果。"))
     errors = {}
+    if case.cnipa_outcome:
+        raise ValidationError({"outcome": _("本案已登记实审结果（%(o)s）。") % {"o": case.get_cnipa_outcome_display()}})
     if not case.cnipa_application_number:
         errors["outcome"] = _("请先登记正式申请号。")
     if outcome not in PreExamCase.CnipaOutcome.values:
@@ -484,6 +488,9 @@ def record_cnipa_outcome(case, user, *, outcome, outcome_date, reasons=""):
         raise ValidationError(errors)
     with transaction.atomic():
         locked = PreExamCase.objects.select_for_update().get(pk=case.pk)
+        if locked.cnipa_outcome:  # recorded meanwhile by someone else
+            raise ValidationError({"outcome": _("本案已登记实审结果（%(o)s）。")
+                                   % {"o": locked.get_cnipa_outcome_display()}})
         locked.cnipa_outcome, locked.cnipa_outcome_date, locked.cnipa_reasons = outcome, outcome_date, reasons
         locked.save(update_fields=["cnipa_outcome", "cnipa_outcome_date", "cnipa_reasons"])
         record_event(locked, "prescreen.case.cnipa_outcome", user, label=_("登记实审结果：%(o)s")
@@ -599,6 +606,8 @@ def apply_registration(user, *, technical_fields, **fields):
 
 
 def approve_registration(reg, manager):
+    if not is_centre_manager(manager):
+        raise PermissionDenied(_("只有中心管理人员可以审核备案。"))
     failed = [r["label"] for r in evaluate_eligibility(reg) if not r["passed"]]
     if failed:
         raise ValidationError(_("不符合备案条件：%(rules)s") % {"rules": "；".join(failed)})
@@ -752,3 +761,37 @@ def delete_defect_item(opinion, user, item_id):
             DefectItem.objects.filter(opinion=locked, pk=int(item_id)).delete()
         except (TypeError, ValueError):
             raise ValidationError(_("条目不存在。"))
+
+
+
+# --- drafts ---------------------------------------------------------------------------------
+
+def create_draft(user, **fields):
+    """A new draft case filed by ``user`` (an agency user's agency is recorded)."""
+    if not (user.organization_id and user.has_role(roles.APPLICANT, roles.AGENCY)):
+        raise PermissionDenied(_("只有企业或代理机构用户可以新建预审案件。"))
+    with transaction.atomic():
+        case = PreExamCase(filed_by=user, **fields)
+        if user.has_role(roles.AGENCY):
+            case.agency_id = user.organization_id
+        case.save()
+        record_event(case, "prescreen.case.created", user, label=_("创建草稿"))
+    return case
+
+
+def update_draft(case, user, **fields):
+    """Change a draft's details (field-level audit); refused once the case was submitted."""
+    from ipcenter.workflow.engine import save_with_audit
+
+    from .models import acts_for_case
+
+    if not acts_for_case(user, case):
+        raise PermissionDenied(_("只有申请人或其代理机构可以修改案件。"))
+    with transaction.atomic():
+        locked = PreExamCase.objects.select_for_update().get(pk=case.pk)
+        if locked.state != PreExamCase.State.DRAFT:
+            raise ValidationError(_("案件已提交，不能再修改基本信息。"))
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        save_with_audit(locked, user, list(fields))
+    return locked

@@ -7,7 +7,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +26,7 @@ from ipcenter.generic import Column, ObjectDetailView, ObjectListView
 
 from . import forms, hooks, services
 from .filters import CaseFilterSet, RegistrationFilterSet
-from .models import DefectItem, Opinion, PreExamCase, PrescreenSettings, Registration, acts_for_case
+from .models import DefectItem, Opinion, PreExamCase, Registration, acts_for_case
 
 S = PreExamCase.State
 
@@ -376,14 +376,7 @@ class CaseCreateView(FilerRequiredMixin, View):
     def post(self, request):
         form = forms.CaseForm(request.POST, user=request.user)
         if form.is_valid():
-            case = form.save(commit=False)
-            case.filed_by = request.user
-            if request.user.has_role(roles.AGENCY):
-                case.agency_id = request.user.organization_id
-            case.save()
-            from ipcenter.workflow.engine import record_event
-
-            record_event(case, "prescreen.case.created", request.user, label=_("创建草稿"))
+            case = services.create_draft(request.user, **form.cleaned_data)
             messages.success(request, _("草稿已保存，请上传申请文件。"))
             return redirect("prescreen:case-documents", case.pk)
         return render(request, "prescreen/case_step_details.html",
@@ -405,9 +398,13 @@ class CaseEditView(LoginRequiredMixin, View):
             return redirect(case)
         form = forms.CaseForm(request.POST, instance=case, user=request.user)
         if form.is_valid():
-            from ipcenter.workflow.engine import save_with_audit
-
-            save_with_audit(form.instance, request.user, list(form.changed_data))
+            changed = {name: form.cleaned_data[name] for name in form.changed_data}
+            try:
+                services.update_draft(case, request.user, **changed)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+                return render(request, "prescreen/case_step_details.html",
+                              _step_context(case, "details", form=form), status=400)
             messages.success(request, _("草稿已保存。"))
             return redirect("prescreen:case-documents", case.pk)
         return render(request, "prescreen/case_step_details.html", _step_context(case, "details", form=form),

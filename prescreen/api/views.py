@@ -18,7 +18,7 @@ from rest_framework.settings import api_settings
 from ipcenter.accounts import roles
 from ipcenter.api import ScopedModelViewSet, ScopedReadOnlyViewSet
 from ipcenter.files.services import attachments_of, store_upload, validate_upload
-from ipcenter.workflow.engine import TransitionNotAllowed, record_event, save_with_audit
+from ipcenter.workflow.engine import TransitionNotAllowed
 
 from .. import services
 from ..filters import CaseFilterSet, OpinionFilterSet, RegistrationFilterSet
@@ -178,12 +178,7 @@ class CaseViewSet(ScopedModelViewSet):
         if not (user.organization_id and user.has_role(roles.APPLICANT, roles.AGENCY)):
             raise exceptions.PermissionDenied(_("只有企业或代理机构用户可以新建预审案件。"))
         data = _payload(s.CaseWriteSerializer, request)
-        with transaction.atomic():
-            case = PreExamCase(filed_by=user, **data)
-            if user.has_role(roles.AGENCY):
-                case.agency_id = user.organization_id
-            case.save()
-            record_event(case, "prescreen.case.created", user, label=_("创建草稿"))
+        case = services.create_draft(user, **data)
         return self._detail(case, status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
@@ -193,14 +188,10 @@ class CaseViewSet(ScopedModelViewSet):
         ser = s.CaseWriteSerializer(case, data=request.data, partial=partial,
                                     context=self.get_serializer_context())
         ser.is_valid(raise_exception=True)
-        with transaction.atomic():
-            locked = PreExamCase.objects.select_for_update().get(pk=case.pk)
-            if locked.state != PreExamCase.State.DRAFT:
-                raise exceptions.ValidationError(
-                    {api_settings.NON_FIELD_ERRORS_KEY: [_("案件已提交，不能再修改基本信息。")]})
-            for name, value in ser.validated_data.items():
-                setattr(locked, name, value)
-            save_with_audit(locked, request.user, list(ser.validated_data))
+        try:
+            locked = services.update_draft(case, request.user, **ser.validated_data)
+        except ValidationError as exc:
+            raise exceptions.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: exc.messages})
         return self._detail(locked)
 
     # documents ----------------------------------------------------------------

@@ -274,7 +274,8 @@ def test_agency_files_for_its_client_only(org, other_org):
 def test_draft_is_editable_only_by_the_applicant_side_and_only_as_draft(org, applicant_user, examiner):
     case = draft(org, applicant_user, files={})
     r = as_user(examiner).patch(f"{API}/cases/{case.pk}/", {"title": "改名"}, format="json")
-    assert r.status_code == 403
+    assert r.status_code == 404  # an unsubmitted draft is private to the applicant side, even in the field
+    assert as_user(examiner).get(f"{API}/cases/{case.pk}/").status_code == 404
     register(org)
     services.submit_case(draft(org, applicant_user), applicant_user)  # another, submitted case
     submitted_case = PreExamCase.objects.exclude(pk=case.pk).get()

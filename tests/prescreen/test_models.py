@@ -31,7 +31,8 @@ def world():
         "bio": factories.examiner(("biology",)), "mat": factories.examiner(("new-materials",)),
         "manager": factories.manager(),
     }
-    cases = {"a": make_case(org_a, users["a"]), "b": make_case(org_b, users["b"], field="new-materials")}
+    cases = {"a": make_case(org_a, users["a"], state=PreExamCase.State.SUBMITTED),
+             "b": make_case(org_b, users["b"], field="new-materials", state=PreExamCase.State.SUBMITTED)}
     return org_a, org_b, users, cases
 
 
@@ -49,6 +50,9 @@ def test_case_scoping_matrix(world):
     assert visible(users["manager"]) == {cases["a"].pk, cases["b"].pk}
     station_staff = factories.staff("station_staff", "baotou")
     assert visible(station_staff) == set()
+    unsent = make_case(_org_a, users["a"])  # a draft stays with the applicant side
+    assert unsent.pk in visible(users["a"]) and unsent.pk in visible(users["agency"])
+    assert unsent.pk not in visible(users["bio"])
 
 
 def test_applicants_never_see_draft_opinions(world):
@@ -64,8 +68,8 @@ def test_applicants_never_see_draft_opinions(world):
 
 
 def test_case_workflow_allowed_and_refused(world):
-    _org_a, _org_b, users, cases = world
-    case = cases["a"]
+    org_a, _org_b, users, _cases = world
+    case = make_case(org_a, users["a"])  # a draft
     with pytest.raises(TransitionNotAllowed):
         run_transition(case, "submit", users["b"])           # another company
     run_transition(case, "submit", users["agency"])          # the agency of the client may
