@@ -1,0 +1,140 @@
+"""Benchmark of the pre-exam list pages on 100k cases (``make bench``).
+
+Prints, per page and page size, the queries per request, the median and p90 of N requests
+and the ratio of the median to a trivial logged-in page (target ≤ 3×, printed as PASS/FAIL,
+never asserted).  Asserted, because it is a correctness property: the number of queries
+does not grow with the page size (no query per row)."""
+import re
+import statistics
+import time
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, reverse
+
+from prescreen.models import PreExamCase
+
+pytestmark = pytest.mark.django_db
+
+N = 20
+WARMUP = 3
+TARGET_RATIO = 3.0
+PAGE_SIZES = (25, 100)
+
+
+def _client(user):
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+def _url(name, **query):
+    try:
+        url = reverse(name)
+    except NoReverseMatch:
+        return None
+    return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+
+
+def measure(client, url, n=N):
+    """Queries of one request (with their times) and the wall-clock of ``n`` more."""
+    for _ in range(WARMUP):
+        assert client.get(url).status_code == 200, url
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    queries = list(captured.captured_queries)  # copy: the next request clears the log
+    times = []
+    for _ in range(n):
+        began = time.perf_counter()
+        client.get(url)
+        times.append(time.perf_counter() - began)
+    times.sort()
+    return {"url": url, "queries": queries, "median": statistics.median(times),
+            "p90": statistics.quantiles(times, n=10)[-1], "bytes": len(response.content)}
+
+
+def explain(sql):
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+BIG_TABLES = ("prescreen_preexamcase", "accounts_organization", "deadlines_deadline")
+
+
+def seq_scans(plan):
+    return [t for t in BIG_TABLES if re.search(rf"Seq Scan on {t}\b", plan)]
+
+
+def test_generator_spreads_cases_over_states_fields_leagues_and_examiners(bench_data):
+    cases = PreExamCase.objects
+    assert cases.count() >= bench_data["cases"]
+    assert cases.values("state").distinct().count() == len(PreExamCase.State.values)
+    assert cases.values("technical_field").distinct().count() == 2
+    assert cases.values("organization__league").distinct().count() == 12
+    assert cases.exclude(examiner=None).values("examiner").distinct().count() >= 30
+    assert cases.filter(state=PreExamCase.State.ACCEPTED, examiner=None).count() > 0.01 * bench_data["cases"]
+
+
+def test_list_pages_keep_constant_queries_and_report_timings(bench_data):
+    examiner, manager = bench_data["examiner"], bench_data["manager"]
+    pages = []  # (label, client, url name, page size)
+    for size in PAGE_SIZES:
+        pages.append(("examiner queue", examiner, "prescreen:queue", size))
+    for size in PAGE_SIZES:
+        pages.append(("staff case list", manager, "prescreen:case-list", size))
+    pages.append(("home (examiner)", examiner, "home", None))
+    trivial_name = "notify:list"
+
+    clients = {examiner.pk: _client(examiner), manager.pk: _client(manager)}
+    trivial = measure(clients[examiner.pk], _url(trivial_name))
+    rows = []
+    for label, user, name, size in pages:
+        url = _url(name, per_page=size) if size else _url(name)
+        if url is None:
+            print(f"\n[bench] {name} does not exist yet; skipped")
+            continue
+        rows.append((label, size, measure(clients[user.pk], url)))
+
+    print(f"\n\nPre-exam list pages: {bench_data['cases']:,} cases, {bench_data['orgs']:,} organisations; "
+          f"N={N} requests each after {WARMUP} warm-up; trivial page = {trivial['url']}")
+    header = f"{'page':<18}{'per_page':>9}{'queries':>9}{'median ms':>11}{'p90 ms':>9}{'× trivial':>11}{'KB':>7}  target ≤ {TARGET_RATIO:g}×"
+    print(header)
+    print("-" * len(header))
+    print(f"{'trivial':<18}{'':>9}{len(trivial['queries']):>9}{trivial['median'] * 1000:>11.1f}"
+          f"{trivial['p90'] * 1000:>9.1f}{1:>11.2f}{trivial['bytes'] / 1024:>7.0f}")
+    for label, size, m in rows:
+        ratio = m["median"] / trivial["median"]
+        verdict = "PASS" if ratio <= TARGET_RATIO else "FAIL"
+        print(f"{label:<18}{size or '':>9}{len(m['queries']):>9}{m['median'] * 1000:>11.1f}{m['p90'] * 1000:>9.1f}"
+              f"{ratio:>11.2f}{m['bytes'] / 1024:>7.0f}  {verdict if size else ''}")
+
+    print("\nSlowest queries per page (one request, times from the debug cursor):")
+    for label, size, m in rows:
+        print(f"  {label} per_page={size}:")
+        for q in sorted(m["queries"], key=lambda q: -float(q["time"]))[:3]:
+            print(f"    {float(q['time']) * 1000:7.1f} ms  {q['sql'][:220]}")
+
+    # the plans of the queue's queries: printed in full when one scans a big table
+    queue_rows = [m for label, size, m in rows if label == "examiner queue"]
+    if queue_rows:
+        for q in sorted(queue_rows[0]["queries"], key=lambda q: -float(q["time"]))[:3]:
+            if "prescreen_preexamcase" not in q["sql"]:
+                continue
+            plan = explain(q["sql"])
+            scans = seq_scans(plan)
+            if scans:
+                print(f"\nEXPLAIN of a queue query with a sequential scan on {', '.join(scans)}:\n{q['sql']}\n{plan}")
+            else:
+                print(f"\nqueue query uses no sequential scan on a big table: {plan.splitlines()[0]}")
+
+    # correctness: the number of queries does not depend on the page size
+    by_page = {}
+    for label, size, m in rows:
+        if size:
+            by_page.setdefault(label, {})[size] = len(m["queries"])
+    for label, counts in by_page.items():
+        assert counts[25] == counts[100], f"{label}: queries grow with the page size {counts}"
