@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "quality"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.IndexView.as_view(), name="index"),
+    path("checks/", views.CheckListView.as_view(), name="check-list"),
+    path("checks/<int:pk>/", views.CheckDetailView.as_view(), name="check-detail"),
+    path("samples/new/", views.SampleCreateView.as_view(), name="sample-create"),
+    path("samples/<int:pk>/", views.SampleDetailView.as_view(), name="sample-detail"),
+    path("stats/", views.StatsView.as_view(), name="stats"),
+]

@@ -43,6 +43,10 @@ def logout(page, live_server):
 
 
 def test_applicant_to_grant(live_server, page, tmp_path):
+    from prescreen.quality.models import QualitySettings
+
+    # this journey is the pre-exam workflow alone; test_quality_journey covers the peer check
+    QualitySettings.objects.update_or_create(pk=1, defaults={"peer_mode": "share", "peer_share": 0})
     org = factories.OrganizationFactory(name="内蒙古草原新能源科技有限公司")
     register(org)
     applicant = factories.applicant(org)

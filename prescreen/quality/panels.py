@@ -1,0 +1,33 @@
+"""The quality app's panels on the pre-exam case page and on the home page."""
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from ipcenter.accounts import roles
+
+from .models import Check, FeedbackItem, FixTask
+
+
+def case_panel(request, case):
+    user = request.user
+    if not user.is_internal:
+        return None
+    checks = (Check.objects.visible_to(user).filter(case=case)
+              .select_related("reviewer", "examiner", "opinion").prefetch_related("errors__error_type"))
+    feedback = FeedbackItem.objects.visible_to(user).filter(case=case).first()
+    if not checks and not feedback:
+        return None
+    return {"template": "quality/_case_panel.html", "checks": checks, "feedback": feedback}
+
+
+def home_panel(request):
+    user = request.user
+    mine = Check.objects.filter(reviewer=user, state=Check.State.OPEN)
+    panel = {"template": "quality/_home_panel.html", "title": _("质检"),
+             "to_check": mine.count(),
+             "fix_tasks": FixTask.objects.filter(examiner=user, state=FixTask.State.OPEN).count()}
+    if user.has_role(roles.EXAMINER):
+        panel["peer_pool"] = (Check.objects.visible_to(user)
+                              .filter(Q(reviewer__isnull=True), level="peer", state=Check.State.OPEN).count())
+    if user.is_centre_wide or user.has_role(roles.QC_REVIEWER):
+        panel["unassigned"] = Check.objects.filter(state=Check.State.OPEN, reviewer__isnull=True).count()
+    return panel

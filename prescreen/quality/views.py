@@ -1,0 +1,204 @@
+"""Quality pages: the reviewer's work list, the check form, appeals and fixes, samples and
+statistics.  Records come from ``visible_to`` (others' checks are 404)."""
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import TemplateView
+
+from ipcenter.accounts import roles
+from ipcenter.generic import Column, ObjectListView
+from prescreen.views import apply_errors
+
+from . import forms, services
+from .filters import CheckFilterSet
+from .models import Check, FixTask, Sample
+from .stats import quality_stats
+
+
+class QualityUserMixin(LoginRequiredMixin):
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if user.is_authenticated and not (user.is_centre_wide or user.has_role(roles.EXAMINER, roles.QC_REVIEWER)):
+            if kwargs.get("pk") is not None:
+                raise Http404
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+def _is_qc(user):
+    return user.is_centre_wide or user.has_role(roles.QC_REVIEWER)
+
+
+class IndexView(QualityUserMixin, TemplateView):
+    template_name = "quality/index.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        visible = Check.objects.visible_to(user).select_related("case", "examiner", "reviewer")
+        ctx["to_do"] = visible.filter(reviewer=user, state=Check.State.OPEN).order_by("created_at")
+        ctx["pool"] = visible.filter(reviewer__isnull=True, state=Check.State.OPEN).exclude(
+            examiner=user).order_by("created_at")[:30]
+        ctx["fix_tasks"] = FixTask.objects.visible_to(user).filter(examiner=user, state=FixTask.State.OPEN) \
+            .select_related("case", "check_record")
+        ctx["received"] = visible.filter(examiner=user, state=Check.State.DONE).order_by("-completed_at")[:10]
+        ctx["is_qc"] = _is_qc(user)
+        if ctx["is_qc"]:
+            ctx["sample_form"] = forms.SampleForm()
+            ctx["samples"] = Sample.objects.visible_to(user).select_related("drawn_by")[:10]
+        return ctx
+
+
+class CheckListView(QualityUserMixin, ObjectListView):
+    model = Check
+    filterset_class = CheckFilterSet
+    default_sort = "-created_at"
+    title = gettext_lazy("质检记录")
+    template_name = "quality/list.html"
+    columns = [
+        Column("level", gettext_lazy("层级"), sort="level", link=True),
+        Column("case.number", gettext_lazy("预审编号"), link=True),
+        Column("case.title", gettext_lazy("发明名称")),
+        Column("examiner", gettext_lazy("被检预审员"), value=lambda c: c.examiner.get_full_name() or c.examiner.username),
+        Column("reviewer", gettext_lazy("检查人"),
+               value=lambda c: (c.reviewer.get_full_name() or c.reviewer.username) if c.reviewer_id else ""),
+        Column("state", gettext_lazy("状态"), sort="state", badge=True),
+        Column("outcome", gettext_lazy("结论"), sort="outcome"),
+        Column("score", gettext_lazy("评分"), sort="score"),
+        Column("completed_at", gettext_lazy("完成时间"), sort="completed_at"),
+    ]
+
+    def refine_queryset(self, qs):
+        return qs.select_related("case", "examiner", "reviewer")
+
+
+class CheckDetailView(QualityUserMixin, View):
+    def _get(self, request, pk):
+        return get_object_or_404(Check.objects.visible_to(request.user).select_related(
+            "case__technical_field", "opinion__author", "examiner", "reviewer", "sample", "appeal_of"), pk=pk)
+
+    def _render(self, request, check, status=200, **forms_):
+        user = request.user
+        editable = check.state == Check.State.OPEN and check.reviewer_id == user.pk
+        items = check.opinion.items.select_related("defect_type")
+        ctx = {
+            "check": check, "case": check.case, "opinion": check.opinion, "items": items,
+            "errors": check.errors.select_related("error_type", "defect_item"), "editable": editable,
+            "can_take": check.state == Check.State.OPEN and not check.reviewer_id and check.examiner_id != user.pk,
+            "error_form": forms_.get("error_form") or (forms.ErrorForm(check=check) if editable else None),
+            "complete_form": forms_.get("complete_form") or (forms.CompleteForm(check=check) if editable else None),
+            "appeal_form": forms_.get("appeal_form") or (
+                forms.AppealForm() if check.examiner_id == user.pk and check.can_appeal else None),
+            "appeal_check": Check.objects.filter(appeal_of=check).first(),
+            "fix_task": getattr(check, "fix_task", None),
+            "history": Check.objects.visible_to(user).filter(opinion__case=check.case).exclude(pk=check.pk)
+            .select_related("reviewer").order_by("created_at"),
+        }
+        task = ctx["fix_task"]
+        if task and task.state == FixTask.State.OPEN and task.examiner_id == user.pk:
+            ctx["fix_form"] = forms_.get("fix_form") or forms.FixForm()
+        return render(request, "quality/check_detail.html", ctx, status=status)
+
+    def get(self, request, pk):
+        return self._render(request, self._get(request, pk))
+
+    def post(self, request, pk):
+        check = self._get(request, pk)
+        action = request.POST.get("action")
+        form_key, form = None, None
+        try:
+            if action == "take":
+                services.take_check(check, request.user)
+                messages.success(request, _("已领取。"))
+            elif action == "add_error":
+                form_key, form = "error_form", forms.ErrorForm(request.POST, check=check)
+                if form.is_valid():
+                    services.add_error(check, request.user, **form.cleaned_data)
+                    messages.success(request, _("已记录差错。"))
+            elif action == "remove_error":
+                services.remove_error(check, request.user, request.POST.get("error"))
+            elif action == "complete":
+                form_key, form = "complete_form", forms.CompleteForm(request.POST, check=check)
+                if form.is_valid():
+                    check = services.complete_check(check, request.user, **form.cleaned_data)
+                    messages.success(request, _("质检已完成：%(o)s。") % {"o": check.get_outcome_display()})
+            elif action == "appeal":
+                form_key, form = "appeal_form", forms.AppealForm(request.POST)
+                if form.is_valid():
+                    services.appeal(check, request.user, form.cleaned_data["reason"])
+                    messages.success(request, _("申诉已提交，将由上一级质检复核。"))
+            elif action == "fix":
+                form_key, form = "fix_form", forms.FixForm(request.POST)
+                if form.is_valid():
+                    services.resubmit_fix(check.fix_task, request.user, form.cleaned_data["fix_note"])
+                    messages.success(request, _("整改已提交。"))
+            else:
+                raise Http404
+        except ValidationError as exc:
+            if form is None:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                apply_errors(form, exc)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc) or _("无权执行此操作。"))
+        if form is not None and form.errors:
+            return self._render(request, self._get(request, pk), status=400, **{form_key: form})
+        return redirect("quality:check-detail", pk)
+
+
+class SampleCreateView(QualityUserMixin, View):
+    def post(self, request):
+        if not _is_qc(request.user):
+            raise PermissionDenied
+        form = forms.SampleForm(request.POST)
+        if form.is_valid():
+            try:
+                sample = services.draw_sample(form.cleaned_data["level"], request.user,
+                                              period_start=form.cleaned_data["period_start"],
+                                              period_end=form.cleaned_data["period_end"],
+                                              share=form.cleaned_data["share"], seed=form.cleaned_data["seed"],
+                                              reviewer=form.cleaned_data["reviewer"])
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("已抽取 %(k)s 件（总体 %(n)s 件）。") % {
+                    "k": len(sample.selected), "n": len(sample.population)})
+                return redirect(sample)
+        view = IndexView()
+        view.setup(request)
+        ctx = view.get_context_data()
+        ctx["sample_form"] = form
+        return render(request, "quality/index.html", ctx, status=400)
+
+
+class SampleDetailView(QualityUserMixin, View):
+    def get(self, request, pk):
+        sample = get_object_or_404(Sample.objects.visible_to(request.user).select_related("drawn_by"), pk=pk)
+        checks = sample.checks.select_related("case", "examiner", "reviewer")
+        weights = {pk_: w for pk_, w in sample.population}
+        return render(request, "quality/sample_detail.html", {
+            "sample": sample, "checks": [(c, weights.get(c.opinion_id)) for c in checks],
+            "reproduced": services.redraw(sample) == sample.selected,
+        })
+
+
+class StatsView(QualityUserMixin, TemplateView):
+    template_name = "quality/stats.html"
+
+    def get_context_data(self, **kwargs):
+        from .reports import charts_for
+
+        ctx = super().get_context_data(**kwargs)
+        form = forms.StatsFilterForm(self.request.GET or None)
+        date_from = date_to = None
+        if form.is_bound and form.is_valid():
+            date_from, date_to = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+        data = quality_stats(self.request.user, date_from, date_to)
+        ctx.update(form=form, data=data, date_from=date_from, date_to=date_to, **charts_for(data))
+        return ctx
+
