@@ -226,6 +226,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "QualityCheckOutcomeEnum": "prescreen.quality.models.CheckOutcome",
+    },
 }
 
 # --- security -------------------------------------------------------------

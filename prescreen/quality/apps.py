@@ -35,7 +35,7 @@ class QualityConfig(AppConfig):
         from ipcenter.views import register_home_panel
         from prescreen import hooks
 
-        from . import reports  # noqa: F401  (report kinds)
+        from . import reports  # noqa: F401  (registers the report kinds)
         from .panels import case_panel, home_panel
         from .services import peer_release_blocker
 

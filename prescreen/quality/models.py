@@ -300,3 +300,6 @@ class FeedbackItem(models.Model):
 
     def get_absolute_url(self):
         return self.case.get_absolute_url()
+
+
+CheckOutcome = Check.Outcome  # importable name for the API schema's enum naming

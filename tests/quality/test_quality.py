@@ -1,0 +1,346 @@
+"""Four-level quality check: peer check blocks release, sampling share/weights/reproducibility,
+return-for-fix, one appeal, CNIPA feedback, statistics against hand counts, access."""
+import datetime
+import statistics
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
+from django.urls import reverse
+from django.utils import timezone
+
+from ipcenter.accounts import roles
+from ipcenter.deadlines.models import Deadline
+from ipcenter.workflow.models import TimelineEvent
+from prescreen import services as ps
+from prescreen.models import DefectType, Opinion, PreExamCase
+from prescreen.quality import services as qs
+from prescreen.quality.models import Check, ErrorType, FeedbackItem, FixTask, Level, QualitySettings, Sample
+from prescreen.quality.stats import quality_stats
+from prescreen.validators import make_application_number
+from tests import factories
+from tests.conftest import login
+from tests.prescreen.test_filing import draft, register
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def people(db):
+    return {
+        "author": factories.examiner(("new-materials",), first_name="甲"),
+        "peer": factories.examiner(("new-materials",), first_name="乙"),
+        "outsider": factories.examiner(("biology",), first_name="丙"),
+        "qc": factories.staff(roles.QC_REVIEWER),
+        "manager": factories.manager(),
+    }
+
+
+def examining_case(org, applicant, author, manager):
+    register(org)
+    case = ps.submit_case(draft(org, applicant), applicant)
+    ps.accept_case(case, manager)
+    ps.assign_case(case, author, manager)
+    case.refresh_from_db()
+    return case
+
+
+def submitted_opinion(case, author, conclusion="needs_correction"):
+    opinion = ps.start_opinion(case, author)
+    ps.add_defect_item(opinion, author, defect_type=DefectType.objects.get(code="unclear-claim"),
+                       location="权利要求 2", text="缺乏引用基础")
+    return ps.submit_opinion(opinion, author, conclusion=conclusion)
+
+
+def deadline(obj, kind):
+    return Deadline.objects.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk,
+                                   kind=kind).first()
+
+
+# ---- peer check ----------------------------------------------------------------------------
+
+def test_opinion_is_held_until_a_colleague_passes_the_peer_check(org, applicant_user, people):
+    case = examining_case(org, applicant_user, people["author"], people["manager"])
+    opinion = submitted_opinion(case, people["author"])
+    assert opinion.state == Opinion.State.SUBMITTED  # blocked
+    check = Check.objects.get(opinion=opinion, level=Level.PEER)
+    assert check.reviewer == people["peer"] and check.examiner == people["author"]
+    assert deadline(check, qs.CHECK_KIND).state == Deadline.State.OPEN
+    assert not Opinion.objects.visible_to(applicant_user).filter(pk=opinion.pk).exists()
+    assert ps.try_release(opinion, people["author"]) is False
+
+    qs.complete_check(check, people["peer"], outcome=Check.Outcome.PASS)
+    opinion.refresh_from_db()
+    case.refresh_from_db()
+    assert opinion.state == Opinion.State.ISSUED and case.state == PreExamCase.State.NEEDS_CORRECTION
+    assert deadline(check, qs.CHECK_KIND).state == Deadline.State.MET
+
+
+def test_author_can_never_peer_check_own_work(org, applicant_user, people):
+    case = examining_case(org, applicant_user, people["author"], people["manager"])
+    opinion = submitted_opinion(case, people["author"])
+    check = Check.objects.get(opinion=opinion)
+    with pytest.raises(PermissionDenied):
+        qs.complete_check(check, people["author"], outcome=Check.Outcome.PASS)
+    Check.objects.filter(pk=check.pk).update(reviewer=None)
+    check.refresh_from_db()
+    with pytest.raises(ValidationError):
+        qs.take_peer_check(check, people["author"])
+    with pytest.raises(PermissionDenied):
+        qs.take_peer_check(check, people["outsider"])  # not of the field
+    with pytest.raises(IntegrityError):  # and the database refuses it too
+        Check.objects.filter(pk=check.pk).update(reviewer=people["author"])
+
+
+def test_peer_return_sends_the_opinion_back_and_resubmission_opens_a_new_round(org, applicant_user, people):
+    case = examining_case(org, applicant_user, people["author"], people["manager"])
+    opinion = submitted_opinion(case, people["author"])
+    check = Check.objects.get(opinion=opinion)
+    qs.add_error(check, people["peer"], error_type=ErrorType.objects.get(code="wrong-legal-basis"),
+                 comment="应引用专利法第26条第4款", defect_item=opinion.items.first())
+    with pytest.raises(ValidationError):
+        qs.complete_check(check, people["peer"], outcome=Check.Outcome.RETURN, comment="")  # needs a reason
+    qs.complete_check(check, people["peer"], outcome=Check.Outcome.RETURN, comment="法律依据有误")
+    opinion.refresh_from_db()
+    assert opinion.state == Opinion.State.RETURNED
+    ps.submit_opinion(opinion, people["author"], conclusion="needs_correction")
+    second = Check.objects.get(opinion=opinion, state=Check.State.OPEN)
+    assert second.pk != check.pk and second.reviewer == people["peer"]  # same colleague again
+    qs.complete_check(second, people["peer"], outcome=Check.Outcome.PASS)
+    opinion.refresh_from_db()
+    assert opinion.state == Opinion.State.ISSUED
+
+
+def test_peer_check_share_is_configurable(org, applicant_user, people):
+    QualitySettings.objects.update(peer_mode="share", peer_share=0)
+    case = examining_case(org, applicant_user, people["author"], people["manager"])
+    opinion = submitted_opinion(case, people["author"])
+    assert opinion.state == Opinion.State.ISSUED and not Check.objects.exists()
+
+
+# ---- sampling ------------------------------------------------------------------------------
+
+def test_weighted_pick_honours_share_and_weights_and_is_reproducible():
+    population = [(i, 1.0) for i in range(1, 91)] + [(i, 4.0) for i in range(91, 101)]
+    assert qs.weighted_pick(population, 10, seed=7) == qs.weighted_pick(population, 10, seed=7)
+    assert qs.weighted_pick(population, 10, seed=7) != qs.weighted_pick(population, 10, seed=8)
+    heavy, light = [], []
+    for seed in range(2000):
+        chosen = qs.weighted_pick(population, 10, seed=seed)
+        assert len(chosen) == 10 and len(set(chosen)) == 10
+        heavy.append(sum(1 for pk in chosen if pk > 90) / 10)
+        light.append(sum(1 for pk in chosen if pk <= 90) / 90)
+    # a weight-4 item is picked roughly 3-4 times as often as a weight-1 item (without replacement)
+    ratio = statistics.mean(heavy) / statistics.mean(light)
+    assert 3.0 < ratio < 4.2, ratio
+
+
+def _issued_opinions(org, applicant, people, n):
+    register(org)
+    QualitySettings.objects.update(peer_mode="share", peer_share=0)
+    out = []
+    for _ in range(n):
+        case = ps.submit_case(draft(org, applicant), applicant)
+        ps.accept_case(case, people["manager"])
+        ps.assign_case(case, people["author"], people["manager"])
+        case.refresh_from_db()
+        out.append(submitted_opinion(case, people["author"], conclusion="qualified"))
+    return out
+
+
+def test_draw_sample_records_seed_and_population_and_creates_checks(org, applicant_user, people, settings):
+    from prescreen.models import PrescreenSettings
+
+    PrescreenSettings.objects.update(quota_minimum=50)
+    opinions = _issued_opinions(org, applicant_user, people, 10)
+    today = timezone.localdate()
+    with pytest.raises(PermissionDenied):
+        qs.draw_sample(Level.DEPARTMENT, people["author"], period_start=today, period_end=today)
+    sample = qs.draw_sample(Level.DEPARTMENT, people["qc"], period_start=today, period_end=today, share=0.3, seed=42)
+    assert len(sample.population) == 10 and len(sample.selected) == 3
+    assert qs.redraw(sample) == sample.selected
+    checks = Check.objects.filter(sample=sample)
+    assert sorted(checks.values_list("opinion_id", flat=True)) == sample.selected
+    assert all(c.reviewer == people["qc"] for c in checks)
+    assert all(deadline(c, qs.CHECK_KIND).state == Deadline.State.OPEN for c in checks)
+    # a second draw of the same period and level never samples the same opinion twice
+    again = qs.draw_sample(Level.DEPARTMENT, people["qc"], period_start=today, period_end=today, share=1, seed=1)
+    assert set(again.selected).isdisjoint(sample.selected) and len(again.selected) == 7
+    assert {o.pk for o in opinions} == set(sample.selected) | set(again.selected)
+
+
+def test_new_examiner_and_cnipa_rejection_raise_the_weight(org, applicant_user, people):
+    opinions = _issued_opinions(org, applicant_user, people, 2)
+    cfg = QualitySettings.load()
+    today = timezone.localdate()
+    base = qs.risk_weight(opinions[0], cfg, set(), today)
+    people["author"].hired_on = today - datetime.timedelta(days=30)
+    people["author"].save()
+    opinions[0].refresh_from_db()
+    assert qs.risk_weight(opinions[0], cfg, set(), today) == base + float(cfg.weight_new_examiner)
+    PreExamCase.objects.filter(pk=opinions[1].case_id).update(cnipa_outcome="rejection", correction_rounds=2)
+    opinions[1].refresh_from_db()
+    opinions[1].case.refresh_from_db()
+    w = qs.risk_weight(opinions[1], cfg, {opinions[1].case.technical_field_id}, today)
+    assert w == pytest.approx(base + float(cfg.weight_new_examiner) + float(cfg.weight_complex_field)
+                              + 2 * float(cfg.weight_per_correction) + float(cfg.weight_cnipa_rejected))
+
+
+# ---- return for fix, appeal ----------------------------------------------------------------
+
+def _sampled_check(org, applicant, people):
+    _issued_opinions(org, applicant, people, 1)
+    today = timezone.localdate()
+    sample = qs.draw_sample(Level.DEPARTMENT, people["qc"], period_start=today, period_end=today, share=1, seed=3)
+    return Check.objects.get(sample=sample)
+
+
+def test_return_for_fix_opens_a_task_with_deadline_and_closes_on_resubmission(org, applicant_user, people):
+    check = _sampled_check(org, applicant_user, people)
+    with pytest.raises(ValidationError) as err:
+        qs.complete_check(check, people["qc"], outcome=Check.Outcome.RETURN, comment="补充理由")
+    assert "score" in err.value.message_dict  # sampled checks are scored
+    qs.add_error(check, people["qc"], error_type=ErrorType.objects.get(code="claim-defect-missed"),
+                 comment="未指出权利要求3的问题")
+    qs.complete_check(check, people["qc"], outcome=Check.Outcome.RETURN, score=72, comment="补充权利要求3的意见")
+    task = FixTask.objects.get(check_record=check)
+    assert task.examiner == people["author"] and deadline(task, qs.FIX_KIND).state == Deadline.State.OPEN
+    assert TimelineEvent.objects.for_object(check.case).filter(action="quality.fix.opened").exists()
+    with pytest.raises(PermissionDenied):
+        qs.resubmit_fix(task, people["peer"], "x")
+    qs.resubmit_fix(task, people["author"], "已补充权利要求3的缺陷说明")
+    task.refresh_from_db()
+    assert task.state == FixTask.State.DONE and deadline(task, qs.FIX_KIND).state == Deadline.State.MET
+    with pytest.raises(ValidationError):
+        qs.resubmit_fix(task, people["author"], "again")
+
+
+def test_appeal_once_to_the_next_level_and_upheld_appeal_overturns(org, applicant_user, people):
+    check = _sampled_check(org, applicant_user, people)
+    qs.add_error(check, people["qc"], error_type=ErrorType.objects.get(code="typo"), comment="错别字")
+    qs.complete_check(check, people["qc"], outcome=Check.Outcome.RETURN, score=90, comment="修改错别字")
+    with pytest.raises(PermissionDenied):
+        qs.appeal(check, people["peer"], "不是我的")
+    appeal_check = qs.appeal(check, people["author"], "该处为标准术语，并非错别字")
+    assert appeal_check.level == Level.CENTRE and appeal_check.appeal_of == check
+    with pytest.raises(ValidationError):
+        qs.appeal(check, people["author"], "再申诉一次")
+    with pytest.raises(ValidationError):
+        qs.take_check(appeal_check, people["qc"])  # the original reviewer may not decide the appeal
+    other_qc = factories.staff(roles.QC_REVIEWER)
+    qs.take_check(appeal_check, other_qc)
+    qs.complete_check(appeal_check, other_qc, outcome=Check.Outcome.PASS, score=95)
+    check.refresh_from_db()
+    assert check.overturned
+    assert FixTask.objects.get(check_record=check).state == FixTask.State.DONE
+    with pytest.raises(ValidationError):
+        qs.appeal(appeal_check, people["author"], "centre is the last level")
+
+
+# ---- CNIPA feedback ------------------------------------------------------------------------
+
+def test_qualified_but_rejected_for_novelty_is_a_mismatch_on_the_examiners_record(org, applicant_user, people):
+    opinion = _issued_opinions(org, applicant_user, people, 1)[0]
+    case = opinion.case
+    case.refresh_from_db()
+    today = timezone.localdate()
+    ps.record_cnipa_filing(case, applicant_user, application_number=make_application_number(today.year, 1, 7),
+                           filed_on=today)
+    case.refresh_from_db()
+    ps.record_cnipa_outcome(case, applicant_user, outcome="rejection", outcome_date=today,
+                            reasons="权利要求1不具备新颖性")
+    item = FeedbackItem.objects.get(case=case)
+    assert not item.consistent and item.examiner == people["author"] and "novelty" in item.missed
+    assert people["author"].notifications.filter(title__contains="不一致").exists()
+
+
+def test_grant_after_qualified_is_consistent(org, applicant_user, people):
+    opinion = _issued_opinions(org, applicant_user, people, 1)[0]
+    case = opinion.case
+    case.refresh_from_db()
+    today = timezone.localdate()
+    ps.record_cnipa_filing(case, applicant_user, application_number=make_application_number(today.year, 1, 8),
+                           filed_on=today)
+    case.refresh_from_db()
+    ps.record_cnipa_outcome(case, applicant_user, outcome="grant", outcome_date=today)
+    assert FeedbackItem.objects.get(case=case).consistent
+
+
+# ---- statistics ----------------------------------------------------------------------------
+
+def _done(level, opinion, examiner, reviewer, score, errors=(), outcome="pass", when=None):
+    check = Check.objects.create(level=level, opinion=opinion, case=opinion.case, examiner=examiner,
+                                 reviewer=reviewer, state="done", outcome=outcome, score=score,
+                                 completed_at=when or timezone.now())
+    for code in errors:
+        check.errors.create(error_type=ErrorType.objects.get(code=code), comment="x")
+    return check
+
+
+def test_statistics_match_hand_computed_values(org, applicant_user, people):
+    opinions = _issued_opinions(org, applicant_user, people, 2)
+    other = factories.examiner(("new-materials",), first_name="丁")
+    a, b = people["author"], other
+    o1, o2 = opinions
+    _done("department", o1, a, people["qc"], 80, errors=["typo", "formal-missed"])
+    _done("centre", o1, a, people["qc"], 90)
+    _done("department", o2, a, people["qc"], 60, errors=["conclusion-wrong"], outcome="return")
+    _done("peer", o2, b, a, None, errors=["typo"])  # b's work checked by a (peer, unscored)
+    overturned = _done("department", o2, b, people["qc"], 50, errors=["typo"])
+    overturned.overturned = True
+    overturned.save()
+    data = quality_stats(people["manager"])
+    assert data["total"] == {"checks": 4, "with_errors": 3, "error_rate": 75.0, "avg_score": 76.7}
+    rows = {r["label"]: r for r in data["by_examiner"]}
+    assert rows["甲"]["checks"] == 3 and rows["甲"]["with_errors"] == 2 and rows["甲"]["error_rate"] == 66.7
+    assert rows["甲"]["avg_score"] == 76.7
+    levels = {r["key"]: r for r in data["by_level"]}
+    assert levels["department"]["checks"] == 2 and levels["department"]["error_rate"] == 100.0
+    cats = {r["error_type__category"]: r["n"] for r in data["by_category"]}
+    assert cats == {"撰写": 2, "形式": 1, "结论": 1}
+    mine = quality_stats(a)  # an examiner sees only their own work
+    assert mine["total"]["checks"] == 3 and [r["label"] for r in mine["by_examiner"]] == ["甲"]
+
+
+# ---- access --------------------------------------------------------------------------------
+
+def test_examiner_cannot_see_checks_of_anothers_work_unless_reviewer(client, org, applicant_user, people):
+    check = _sampled_check(org, applicant_user, people)
+    stranger = factories.examiner(("new-materials",))
+    url = reverse("quality:check-detail", args=[check.pk])
+    assert login(client, stranger).get(url).status_code == 404
+    assert login(client, applicant_user).get(url).status_code == 404
+    assert login(client, people["author"]).get(url).status_code == 200
+    assert login(client, people["qc"]).get(url).status_code == 200
+    api = f"/api/v1/quality/checks/{check.pk}/"
+    assert login(client, stranger).get(api).status_code == 404
+    assert login(client, people["author"]).get(api).status_code == 200
+    sample_url = reverse("quality:sample-detail", args=[check.sample_id])
+    assert login(client, people["author"]).get(sample_url).status_code == 404
+
+
+def test_check_form_rejects_bad_input_with_field_errors(client, org, applicant_user, people):
+    check = _sampled_check(org, applicant_user, people)
+    url = reverse("quality:check-detail", args=[check.pk])
+    login(client, people["qc"])
+    resp = client.post(url, {"action": "complete", "outcome": "return", "score": "150", "comment": ""})
+    assert resp.status_code == 400 and "100" in resp.content.decode()
+    resp = client.post(url, {"action": "add_error", "error_type": "", "comment": ""})
+    assert resp.status_code == 400 and "该字段是必填项" in resp.content.decode()
+    check.refresh_from_db()
+    assert check.state == Check.State.OPEN and not check.errors.exists()
+
+
+def test_pages_and_exports_open_for_quality_users(client, org, applicant_user, people):
+    _sampled_check(org, applicant_user, people)
+    for user in (people["qc"], people["author"], people["manager"]):
+        login(client, user)
+        for name in ("quality:index", "quality:check-list", "quality:stats"):
+            assert client.get(reverse(name)).status_code == 200
+    assert login(client, applicant_user).get(reverse("quality:index")).status_code == 403
+    login(client, people["qc"])
+    resp = client.post(reverse("quality:sample-create"), {"level": "department", "period_start": "2026-02-01",
+                                                          "period_end": "2026-01-01"})
+    assert resp.status_code == 400 and "结束日期不能早于开始日期" in resp.content.decode()
+    assert not Sample.objects.filter(period_start=datetime.date(2026, 2, 1)).exists()
