@@ -344,3 +344,14 @@ def test_pages_and_exports_open_for_quality_users(client, org, applicant_user, p
                                                           "period_end": "2026-01-01"})
     assert resp.status_code == 400 and "结束日期不能早于开始日期" in resp.content.decode()
     assert not Sample.objects.filter(period_start=datetime.date(2026, 2, 1)).exists()
+
+
+def test_demo_seed_has_quality_data():
+    from django.core.management import call_command
+
+    call_command("seed_demo", verbosity=0)
+    assert Sample.objects.filter(level=Level.DEPARTMENT).exists()
+    assert Check.objects.filter(state="done", outcome="return").exists()
+    assert Check.objects.filter(appeal_of__isnull=False).exists()
+    assert FeedbackItem.objects.filter(consistent=True).exists()
+    assert Check.objects.filter(reviewer__username="qc", state="open").exists()
