@@ -858,10 +858,27 @@ class Seeder:
                     services.add_defect_item(op, examiner, defect_type=self.defects[code], location=location,
                                              text=text, suggestion=suggestion)
             if conclusion:
-                with clock(when):
+                with clock(when - datetime.timedelta(hours=3)):
                     services.submit_opinion(op, examiner, conclusion=conclusion, reasons=reasons)
+                with clock(when):
+                    peer_pass(op)
             case.refresh_from_db()
             return op
+
+        def peer_pass(op):
+            """When the quality app holds the opinion for its 互检, a colleague passes it."""
+            op.refresh_from_db()
+            if op.state != Opinion.State.SUBMITTED:
+                return
+            from prescreen.quality import services as quality
+            from prescreen.quality.models import Check
+
+            check = Check.objects.filter(opinion=op, level="peer", state=Check.State.OPEN).first()
+            if check is None:
+                return
+            if check.reviewer_id is None:
+                check = quality.take_peer_check(check, quality.peer_candidates(op).first())
+            quality.complete_check(check, check.reviewer, outcome=Check.Outcome.PASS)
 
         dairy = "dairy"
         # 草稿: documents uploaded, not yet submitted (the demo applicant can submit it)
