@@ -136,6 +136,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "prescreen.tasks.review_entity_risk",
         "schedule": crontab(hour=2, minute=15),
     },
+    "quality-monthly-samples": {  # idempotent: at most one sample per level and month
+        "task": "prescreen.quality.tasks.draw_monthly_samples",
+        "schedule": crontab(day_of_month="1-3", hour=3, minute=0),
+    },
 }
 
 # --- auth -----------------------------------------------------------------

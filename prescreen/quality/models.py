@@ -107,7 +107,7 @@ class Sample(models.Model):
     population = models.JSONField(_("抽样总体"), default=list, help_text=_("[[意见ID, 权重], …]"))
     selected = models.JSONField(_("抽中意见"), default=list)
     drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("抽样人"), on_delete=models.PROTECT,
-                                 related_name="+")
+                                 related_name="+", null=True, blank=True, help_text=_("空 = 系统按月自动抽样"))
     drawn_at = models.DateTimeField(_("抽样时间"), auto_now_add=True)
 
     objects = SampleQuerySet.as_manager()

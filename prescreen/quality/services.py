@@ -322,7 +322,7 @@ def draw_sample(level, user, *, period_start, period_end, share=None, seed=None,
     """Draw and record a sample; each drawn opinion becomes an open check with a deadline."""
     if level not in (Level.DEPARTMENT, Level.CENTRE):
         raise ValidationError({"level": _("只有部级和保护中心质检需要抽样。")})
-    if not is_reviewer_for(user, level):
+    if user is not None and not is_reviewer_for(user, level):  # None = the monthly automatic draw
         raise PermissionDenied(_("只有质检人员或中心管理人员可以抽样。"))
     if period_end < period_start:
         raise ValidationError({"period_end": _("结束日期不能早于开始日期。")})
@@ -352,7 +352,8 @@ def draw_sample(level, user, *, period_start, period_end, share=None, seed=None,
         for pk in chosen:
             o = by_pk[pk]
             check = Check.objects.create(level=level, opinion=o, case=o.case, examiner=o.author,
-                                         reviewer=assignee if assignee.pk != o.author_id else None, sample=sample)
+                                         reviewer=assignee if assignee and assignee.pk != o.author_id else None,
+                                         sample=sample)
             if check.reviewer_id:
                 open_deadline(check, CHECK_KIND, label=_("完成%(level)s") % {"level": check.get_level_display()},
                               rule=Deadline.Rule.WORKING_DAYS, amount=cfg.check_working_days,
@@ -412,3 +413,24 @@ def record_feedback(case, actor=None):
             notify([opinion.author], title=_("实审反馈与预审结论不一致：%(case)s") % {"case": case}, body=note,
                    target=case)
     return item
+
+
+def draw_monthly_samples(today=None):
+    """Beat task: on the first days of a month, draw last month's department and centre samples
+    (once per level and month; the checks wait unassigned for the QC reviewers)."""
+    today = today or timezone.localdate()
+    period_end = today.replace(day=1) - relativedelta(days=1)
+    period_start = period_end.replace(day=1)
+    drawn = []
+    for level in (Level.DEPARTMENT, Level.CENTRE):
+        with transaction.atomic():
+            Sample.objects.select_for_update().filter(level=level).exists()
+            if Sample.objects.filter(level=level, period_start=period_start, period_end=period_end).exists():
+                continue
+            drawn.append(draw_sample(level, None, period_start=period_start, period_end=period_end))
+    if drawn:
+        from ipcenter.notify.services import notify_role
+
+        notify_role(roles.QC_REVIEWER, title=_("%(month)s 质检抽样已生成，共 %(n)s 件待领取") % {
+            "month": f"{period_start:%Y-%m}", "n": sum(len(s.selected) for s in drawn)})
+    return drawn

@@ -355,3 +355,16 @@ def test_demo_seed_has_quality_data():
     assert Check.objects.filter(appeal_of__isnull=False).exists()
     assert FeedbackItem.objects.filter(consistent=True).exists()
     assert Check.objects.filter(reviewer__username="qc", state="open").exists()
+
+
+def test_monthly_samples_are_drawn_once_per_level_and_month(org, applicant_user, people):
+    opinions = _issued_opinions(org, applicant_user, people, 3)
+    last_month = timezone.localdate().replace(day=1) - datetime.timedelta(days=3)
+    Opinion.objects.filter(pk__in=[o.pk for o in opinions]).update(
+        issued_at=timezone.make_aware(datetime.datetime.combine(last_month, datetime.time(10))))
+    drawn = qs.draw_monthly_samples()
+    assert {s.level for s in drawn} == {Level.DEPARTMENT, Level.CENTRE}
+    assert all(s.drawn_by is None and len(s.selected) >= 1 for s in drawn)
+    assert Check.objects.filter(sample__in=drawn, reviewer__isnull=True).count() == sum(len(s.selected) for s in drawn)
+    assert qs.draw_monthly_samples() == []  # a re-run draws nothing
+    assert people["qc"].notifications.filter(title__contains="质检抽样").exists()
