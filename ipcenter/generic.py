@@ -151,7 +151,9 @@ class ObjectListView(ScopedObjectMixin, ListView):
                     p["sort"] = c.sort
                 h["url"] = "?" + p.urlencode()
             headers.append(h)
-        rows = [{"object": obj, "cells": [(c, c.resolve(obj)) for c in self.columns]} for obj in ctx["object_list"]]
+        linked = any(c.link for c in self.columns)
+        rows = [{"object": obj, "url": obj.get_absolute_url() if linked else "",  # one reverse() per row
+                 "cells": [(c, c.resolve(obj)) for c in self.columns]} for obj in ctx["object_list"]]
         export = params.copy()
         export["export"] = "xlsx"
         ctx.update(

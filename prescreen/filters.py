@@ -3,6 +3,7 @@
 Choice lists that name people or organisations are limited to what the requesting
 user may see, so a filter drop-down never reveals records outside their scope."""
 import django_filters
+from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from ipcenter.accounts import roles
 from ipcenter.accounts.models import Organization, Station, TechnicalField, User
 from ipcenter.deadlines.models import Deadline
-from rightsaid.filters import OverdueFilter, StationSubtreeFilter
+from ipcenter.filters import OverdueFilter, StationSubtreeFilter, YesNoFilter
 
 from .models import Opinion, PreExamCase, Registration
 
@@ -51,14 +52,17 @@ class ScopedModelChoiceFilter(django_filters.ModelChoiceFilter):
 
 class CaseFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="search",
-                                  help_text=_("预审编号、发明名称、申请人或正式申请号"))
+                                  help_text=_("预审编号、发明名称、申请人、单位名称或正式申请号"))
     state = django_filters.ChoiceFilter(label=_("状态"), choices=PreExamCase.State.choices)
     patent_type = django_filters.ChoiceFilter(label=_("专利类型"), choices=PreExamCase.PatentType.choices)
     technical_field = django_filters.ModelChoiceFilter(label=_("技术领域"),
                                                        queryset=TechnicalField.objects.order_by("sort_order", "pk"))
     league = StationSubtreeFilter(station_field="organization__league", label=_("盟市"),
                                   queryset=Station.objects.leagues().order_by("path"))
-    organization = ScopedModelChoiceFilter(label=_("申请人单位"), queryset=visible_organizations)
+    # by id (API, links from an organisation's page); hidden in the HTML filter bar, where 2,000
+    # organisations would make a select nobody can use — the search box matches names instead
+    organization = ScopedModelChoiceFilter(label=_("申请人单位"), queryset=visible_organizations,
+                                           widget=forms.HiddenInput)
     examiner = ScopedModelChoiceFilter(label=_("预审员"), queryset=visible_examiners)
     submitted_after = django_filters.DateFilter(label=_("提交日期自"), field_name="submitted_at",
                                                 lookup_expr="date__gte")
@@ -69,7 +73,7 @@ class CaseFilterSet(django_filters.FilterSet):
     accepted_before = django_filters.DateFilter(label=_("受理日期至"), field_name="accepted_at",
                                                 lookup_expr="date__lte")
     overdue = OverdueFilter(method="filter_overdue")
-    near_duplicate = django_filters.BooleanFilter(label=_("疑似重复申请"), method="filter_near_duplicate")
+    near_duplicate = YesNoFilter(label=_("疑似重复申请"), method="filter_near_duplicate")
     cnipa_outcome = django_filters.ChoiceFilter(label=_("实审结果"), choices=PreExamCase.CnipaOutcome.choices)
 
     class Meta:
@@ -83,7 +87,8 @@ class CaseFilterSet(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(Q(number__icontains=value) | Q(title__icontains=value)
-                               | Q(applicants__icontains=value) | Q(cnipa_application_number__icontains=value))
+                               | Q(applicants__icontains=value) | Q(organization__name__icontains=value)
+                               | Q(cnipa_application_number__icontains=value))
 
     def filter_overdue(self, queryset, name, value):
         if value in ("", None):
@@ -94,7 +99,7 @@ class CaseFilterSet(django_filters.FilterSet):
     def filter_near_duplicate(self, queryset, name, value):
         if value is None:
             return queryset
-        return queryset.filter(similar_case__isnull=not value)
+        return queryset.filter(similar_case__isnull=not bool(value))
 
 
 class RegistrationFilterSet(django_filters.FilterSet):

@@ -268,6 +268,7 @@ class PreExamCase(models.Model):
             models.Index(fields=["state", "technical_field", "accepted_at"]),
             models.Index(fields=["organization", "state"]),
             models.Index(fields=["examiner", "state"]),
+            models.Index(fields=["-created_at", "-id"], name="prescreen_case_newest"),  # default list order
         ]
 
     def __str__(self):

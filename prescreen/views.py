@@ -245,7 +245,8 @@ def _examiner_name(case):
 
 
 CASE_COLUMNS = [
-    Column("number", gettext_lazy("预审编号"), sort="number", link=True, value=lambda c: c.number or _("（草稿）")),
+    Column("number", gettext_lazy("预审编号"), sort="number", link=True,
+           value=lambda c: c.number or (_("（草稿）") if c.state == S.DRAFT else _("（待受理）"))),
     Column("title", gettext_lazy("发明名称"), link=True),
     Column("patent_type", gettext_lazy("类型"), sort="patent_type"),
     Column("organization.name", gettext_lazy("申请人单位"), sort="organization__name"),
@@ -272,6 +273,9 @@ class CaseListView(ObjectListView):
 
     def get_create_url(self):
         return reverse("prescreen:case-create") if _is_filer(self.request.user) else None
+
+
+MY_CASES_SHOWN = 15
 
 
 class QueueView(ObjectListView):
@@ -302,9 +306,9 @@ class QueueView(ObjectListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["my_cases"] = (PreExamCase.objects.filter(examiner=self.request.user,
-                                                      state__in=[S.EXAMINING, S.NEEDS_CORRECTION])
-                           .select_related("organization", "technical_field").order_by("accepted_at"))
+        mine = PreExamCase.objects.filter(examiner=self.request.user, state__in=[S.EXAMINING, S.NEEDS_CORRECTION])
+        ctx["my_cases"] = mine.select_related("organization").order_by("accepted_at")[:MY_CASES_SHOWN]
+        ctx["my_cases_more"] = mine.count() > MY_CASES_SHOWN
         return ctx
 
 

@@ -3,47 +3,16 @@ import django_filters
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 
-from ipcenter.accounts.models import Station
 from ipcenter.deadlines.models import Deadline
+from ipcenter.filters import OverdueFilter, StationSubtreeFilter, YesNoFilter  # noqa: F401  (re-exported)
 
 from .models import AssistanceCase, Channel, Consultation, Exhibition, ExhibitionComplaint, IPType
-
-YES_NO = ((1, _("是")), (0, _("否")))
 
 
 def _overdue_ids(model):
     return Deadline.objects.filter(content_type=ContentType.objects.get_for_model(model),
                                    state=Deadline.State.OVERDUE).values("object_id")
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class OverdueFilter(django_filters.TypedChoiceFilter):
-    """1 = only records with an overdue clock, 0 = only those without."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label", _("超期"))
-        kwargs.setdefault("choices", YES_NO)
-        kwargs.setdefault("coerce", int)
-        super().__init__(*args, **kwargs)
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class StationSubtreeFilter(django_filters.ModelChoiceFilter):
-    """A station and everything under it."""
-
-    def __init__(self, *args, station_field="station", **kwargs):
-        self.station_field = station_field
-        kwargs.setdefault("queryset", Station.objects.all().order_by("path"))
-        kwargs.setdefault("label", _("工作站（含下级）"))
-        super().__init__(*args, **kwargs)
-
-    def filter(self, qs, value):
-        if not value:
-            return qs
-        return qs.filter(**{f"{self.station_field}__path__startswith": value.path})
 
 
 class ConsultationFilterSet(django_filters.FilterSet):
@@ -110,7 +79,7 @@ class ExhibitionComplaintFilterSet(django_filters.FilterSet):
     ip_type = django_filters.ChoiceFilter(label=_("知识产权类型"), choices=IPType.choices)
     state = django_filters.ChoiceFilter(label=_("状态"), choices=ExhibitionComplaint.State.choices)
     outcome = django_filters.ChoiceFilter(label=_("处理结果"), choices=ExhibitionComplaint.Outcome.choices)
-    repeat_infringer = django_filters.BooleanFilter(label=_("重复侵权"))
+    repeat_infringer = YesNoFilter(label=_("重复侵权"))
     overdue = OverdueFilter(method="filter_overdue")
 
     class Meta:

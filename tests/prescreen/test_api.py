@@ -537,7 +537,7 @@ def test_case_filters_state_league_overdue_and_search(manager_user, examiner):
     b_number = PreExamCase.objects.get(pk=b_accepted.pk).number
     assert _ids(client, f"q={b_number}") == {b_accepted.pk}
     assert _ids(client, f"organization={baotou_org.pk}") == {b_accepted.pk}
-    assert _ids(client, "near_duplicate=false") == {a_draft.pk, a_accepted.pk, b_accepted.pk}
+    assert _ids(client, "near_duplicate=0") == {a_draft.pk, a_accepted.pk, b_accepted.pk}
     today = timezone.localdate().isoformat()
     assert _ids(client, f"accepted_after={today}&accepted_before={today}") == {a_accepted.pk, b_accepted.pk}
     row = next(r for r in client.get(f"{API}/cases/?overdue=1").json()["results"])
@@ -550,8 +550,8 @@ def test_near_duplicate_filter(org, applicant_user):
     second = services.submit_case(draft(org, applicant_user), applicant_user)
     assert second.similar_case_id == first.pk
     client = as_user(applicant_user)
-    assert _ids(client, "near_duplicate=true") == {second.pk}
-    assert _ids(client, "near_duplicate=false") == {first.pk}
+    assert _ids(client, "near_duplicate=1") == {second.pk}
+    assert _ids(client, "near_duplicate=0") == {first.pk}
 
 
 def test_filter_choices_do_not_reveal_other_organisations_or_examiners(org, other_org, applicant_user,

@@ -1,0 +1,45 @@
+"""Filter pieces shared by the area apps' FilterSets (HTML lists and API alike)."""
+import django_filters
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from ipcenter.accounts.models import Station
+
+YES_NO = (("", _("全部")), (1, _("是")), (0, _("否")))
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class YesNoFilter(django_filters.TypedChoiceFilter):
+    """1 = yes, 0 = no, empty = no filter (the select starts on “全部”, so submitting the
+    filter form never narrows the list by accident)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", YES_NO)
+        kwargs.setdefault("coerce", int)
+        kwargs.setdefault("empty_value", None)
+        super().__init__(*args, **kwargs)
+
+
+class OverdueFilter(YesNoFilter):
+    """1 = only records with an overdue clock, 0 = only those without."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", _("超期"))
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class StationSubtreeFilter(django_filters.ModelChoiceFilter):
+    """A station and everything under it."""
+
+    def __init__(self, *args, station_field="station", **kwargs):
+        self.station_field = station_field
+        kwargs.setdefault("queryset", Station.objects.all().order_by("path"))
+        kwargs.setdefault("label", _("工作站（含下级）"))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(**{f"{self.station_field}__path__startswith": value.path})
