@@ -185,7 +185,7 @@ class AssignForm(forms.Form):
         self.fields["examiner"].queryset = (User.objects.filter(groups__name=roles.EXAMINER, is_active=True,
                                                                 technical_fields=case.technical_field_id)
                                             .distinct().order_by("username"))
-        self.fields["examiner"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["examiner"].label_from_instance = str
 
 
 class DefectItemForm(forms.Form):

@@ -19,7 +19,6 @@ from unittest import mock
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db.models import F
 from django.utils import timezone
 
 from ipcenter.accounts import roles

@@ -70,7 +70,7 @@ def _start_examination(case, examiner, actor, label):
                    on_change=lambda locked: setattr(locked, "examiner", examiner))
     _reassign_turnaround(case, examiner)
     record_event(case, "prescreen.case.assigned", actor, label=label,
-                 data={"examiner": examiner.get_full_name() or examiner.username})
+                 data={"examiner": str(examiner)})
     return case
 
 

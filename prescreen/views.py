@@ -241,7 +241,7 @@ class RegistrationActionView(ManagerRequiredMixin, View):
 # ---- case lists ----------------------------------------------------------------------------
 
 def _examiner_name(case):
-    return (case.examiner.get_full_name() or case.examiner.username) if case.examiner_id else ""
+    return str(case.examiner) if case.examiner_id else ""
 
 
 CASE_COLUMNS = [

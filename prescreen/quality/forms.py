@@ -65,7 +65,7 @@ class SampleForm(forms.Form):
         self.initial.setdefault("period_end", today)
         self.fields["reviewer"].queryset = User.objects.filter(
             groups__name__in=[roles.QC_REVIEWER, roles.MANAGER], is_active=True).distinct().order_by("username")
-        self.fields["reviewer"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["reviewer"].label_from_instance = str
 
     def clean(self):
         data = super().clean()

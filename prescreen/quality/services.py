@@ -33,7 +33,7 @@ FIX_KIND = "quality.fix"
 
 
 def _name(user):
-    return user.get_full_name() or user.username
+    return str(user)
 
 
 def is_reviewer_for(user, level):

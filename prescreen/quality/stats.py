@@ -41,7 +41,7 @@ def quality_stats(user, date_from=None, date_to=None):
     from ipcenter.accounts.models import User
 
     checks = completed_checks(user, date_from, date_to)
-    names = {u.pk: (u.get_full_name() or u.username) for u in User.objects.filter(
+    names = {u.pk: str(u) for u in User.objects.filter(
         pk__in=checks.values("examiner"))}
     levels = dict(Level.choices)
     total = checks.aggregate(n=Count("pk"), with_errors=Count("pk", filter=Q(has_error=True)),

@@ -293,14 +293,14 @@ def test_statistics_match_hand_computed_values(org, applicant_user, people):
     data = quality_stats(people["manager"])
     assert data["total"] == {"checks": 4, "with_errors": 3, "error_rate": 75.0, "avg_score": 76.7}
     rows = {r["label"]: r for r in data["by_examiner"]}
-    assert rows["甲"]["checks"] == 3 and rows["甲"]["with_errors"] == 2 and rows["甲"]["error_rate"] == 66.7
-    assert rows["甲"]["avg_score"] == 76.7
+    assert rows[str(a)]["checks"] == 3 and rows[str(a)]["with_errors"] == 2 and rows[str(a)]["error_rate"] == 66.7
+    assert rows[str(a)]["avg_score"] == 76.7
     levels = {r["key"]: r for r in data["by_level"]}
     assert levels["department"]["checks"] == 2 and levels["department"]["error_rate"] == 100.0
     cats = {r["error_type__category"]: r["n"] for r in data["by_category"]}
     assert cats == {"撰写": 2, "形式": 1, "结论": 1}
     mine = quality_stats(a)  # an examiner sees only their own work
-    assert mine["total"]["checks"] == 3 and [r["label"] for r in mine["by_examiner"]] == ["甲"]
+    assert mine["total"]["checks"] == 3 and [r["label"] for r in mine["by_examiner"]] == [str(a)]
 
 
 # ---- access --------------------------------------------------------------------------------
