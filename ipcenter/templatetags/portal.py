@@ -45,8 +45,12 @@ def widget_kind(field):
 @register.simple_tag
 def state_badge(obj, field="state"):
     """A coloured badge with the display value of a choice field."""
+    from ipcenter.generic import choice_label
+
     value = getattr(obj, field, "")
-    display = getattr(obj, f"get_{field}_display", lambda: value)()
+    display = choice_label(obj, field) if hasattr(obj, "_meta") else None
+    if display is None:
+        display = getattr(obj, f"get_{field}_display", lambda: value)()
     colour = STATE_COLOURS.get(str(value), "secondary")
     text = "text-dark" if colour in ("light", "warning", "info") else ""
     return format_html('<span class="badge text-bg-{} {}">{}</span>', colour, text, display)
