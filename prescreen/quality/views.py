@@ -3,14 +3,18 @@ statistics.  Records come from ``visible_to`` (others' checks are 404)."""
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
 from ipcenter.accounts import roles
+from ipcenter.deadlines.models import Deadline
 from ipcenter.generic import Column, ObjectListView
 from prescreen.views import apply_errors
 
@@ -40,7 +44,10 @@ class IndexView(QualityUserMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
-        visible = Check.objects.visible_to(user).select_related("case", "examiner", "reviewer")
+        visible = (Check.objects.visible_to(user).select_related("case", "examiner", "reviewer")
+                   .annotate(due_at=Subquery(Deadline.objects.filter(
+                       content_type=ContentType.objects.get_for_model(Check), object_id=OuterRef("pk"),
+                       kind=services.CHECK_KIND).order_by("-pk").values("due_at")[:1])))
         ctx["to_do"] = visible.filter(reviewer=user, state=Check.State.OPEN).order_by("created_at")
         ctx["pool"] = visible.filter(reviewer__isnull=True, state=Check.State.OPEN).exclude(
             examiner=user).order_by("created_at")[:30]
@@ -48,6 +55,7 @@ class IndexView(QualityUserMixin, TemplateView):
             .select_related("case", "check_record")
         ctx["received"] = visible.filter(examiner=user, state=Check.State.DONE).order_by("-completed_at")[:10]
         ctx["is_qc"] = _is_qc(user)
+        ctx["now"] = timezone.now()
         if ctx["is_qc"]:
             ctx["sample_form"] = forms.SampleForm()
             ctx["samples"] = Sample.objects.visible_to(user).select_related("drawn_by")[:10]
