@@ -6,3 +6,10 @@ class MediationConfig(AppConfig):
     name = "rightsaid.mediation"
     label = "mediation"
     verbose_name = _("人民调解")
+
+    def ready(self):
+        from ipcenter.files.services import MB, register_purpose
+
+        # the parties' signed consent to mediation, and the generated agreement PDF
+        register_purpose("mediation.consent", kinds=("pdf", "png", "jpg"), max_size=20 * MB)
+        register_purpose("mediation.agreement", kinds=("pdf",), max_size=20 * MB)

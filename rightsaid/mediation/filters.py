@@ -1,0 +1,41 @@
+"""FilterSet of the dispute list (shared by the HTML list and the API)."""
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ipcenter.deadlines.models import Deadline
+from ipcenter.filters import OverdueFilter, StationSubtreeFilter
+from rightsaid.models import IPType
+
+from .models import Dispute
+
+
+class DisputeFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("搜索"), method="search", help_text=_("案号、事由或当事人"))
+    station = StationSubtreeFilter()
+    state = django_filters.ChoiceFilter(label=_("状态"), choices=Dispute.State.choices)
+    ip_type = django_filters.ChoiceFilter(label=_("知识产权类型"), choices=IPType.choices)
+    created_after = django_filters.DateFilter(label=_("登记日期自"), field_name="created_at", lookup_expr="date__gte")
+    created_before = django_filters.DateFilter(label=_("登记日期至"), field_name="created_at",
+                                               lookup_expr="date__lte")
+    overdue = OverdueFilter(method="filter_overdue")
+
+    class Meta:
+        model = Dispute
+        fields = ["q", "station", "state", "ip_type", "created_after", "created_before", "overdue"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(number__icontains=value) | Q(subject__icontains=value)
+                               | Q(parties__name__icontains=value)).distinct()
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        from django.contrib.contenttypes.models import ContentType
+
+        ids = Deadline.objects.filter(content_type=ContentType.objects.get_for_model(Dispute),
+                                      state=Deadline.State.OVERDUE).values("object_id")
+        return queryset.filter(pk__in=ids) if value else queryset.exclude(pk__in=ids)
