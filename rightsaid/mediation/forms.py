@@ -62,6 +62,7 @@ class ConsentForm(forms.Form):
     def __init__(self, *args, dispute, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["party"].queryset = dispute.parties.filter(consent_given_at__isnull=True)
+        self.fields["party"].empty_label = None  # the next party still to consent is preselected
 
 
 class AssignForm(forms.Form):

@@ -297,7 +297,7 @@ def reach_agreement(dispute, user, *, terms, signed_on):
             open_deadline(party, CONFIRMATION_KIND,
                           label=_("申请司法确认（%(n)s，%(p)s）") % {"n": locked.number, "p": party.name},
                           rule=Deadline.Rule.CALENDAR_DAYS, amount=cfg.confirmation_window_days, start=start,
-                          organization=party.organization, station=locked.station,
+                          organization=party.organization, station=locked.station, assignee=locked.mediator,
                           url=locked.get_absolute_url())
         holder["agreement"] = agreement
 
