@@ -85,6 +85,24 @@ class Column:
         return "" if current is None else current
 
 
+class PredicateRequiredMixin(LoginRequiredMixin):
+    """Only users for whom ``required(user)`` holds (a django-rules predicate).  Others get a
+    403 on a list or form page, and a 404 on a record page (``pk`` in the URL), so the answer
+    never confirms that someone else's record exists."""
+
+    required = None
+    denied_message = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not type(self).required(request.user):
+            if kwargs.get("pk") is not None:
+                raise Http404
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied(self.denied_message)
+        return super().dispatch(request, *args, **kwargs)
+
+
 class ScopedObjectMixin(LoginRequiredMixin):
     """Every queryset starts from ``Model.objects.visible_to(user)``; a record the
     user may not see is a 404."""

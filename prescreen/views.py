@@ -22,7 +22,7 @@ from ipcenter.accounts.rules import is_centre_manager
 from ipcenter.deadlines.models import Deadline
 from ipcenter.files.models import Attachment
 from ipcenter.files.services import attachments_of, store_upload
-from ipcenter.generic import Column, ObjectDetailView, ObjectListView
+from ipcenter.generic import Column, ObjectDetailView, ObjectListView, PredicateRequiredMixin
 
 from . import forms, hooks, services
 from .filters import CaseFilterSet, RegistrationFilterSet
@@ -44,20 +44,13 @@ def _is_filer(user):
     return bool(user.organization_id) and user.has_role(roles.APPLICANT, roles.AGENCY)
 
 
-class FilerRequiredMixin(LoginRequiredMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not _is_filer(request.user):
-            raise PermissionDenied(_("只有企业或代理机构用户可以办理此项。"))
-        return super().dispatch(request, *args, **kwargs)
+class FilerRequiredMixin(PredicateRequiredMixin):
+    required = _is_filer
+    denied_message = gettext_lazy("只有企业或代理机构用户可以办理此项。")
 
 
-class ManagerRequiredMixin(LoginRequiredMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not is_centre_manager(request.user):
-            if kwargs.get("pk") is not None:
-                raise Http404
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+class ManagerRequiredMixin(PredicateRequiredMixin):
+    required = is_centre_manager
 
 
 # ---- index ---------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from django.views.generic import TemplateView
 
 from ipcenter.deadlines.models import Deadline
 from ipcenter.files.services import store_upload
-from ipcenter.generic import Column, ObjectDetailView, ObjectListView, TransitionView
+from ipcenter.generic import Column, ObjectDetailView, ObjectListView, PredicateRequiredMixin, TransitionView
 
 from . import forms, services
 from .filters import (AssistanceCaseFilterSet, ConsultationFilterSet, ExhibitionComplaintFilterSet,
@@ -35,13 +35,8 @@ def _store_files(files, purpose, user, owner, label):
         store_upload(f, purpose, user, owner=owner, label=label)
 
 
-class WorkerRequiredMixin(LoginRequiredMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not is_case_worker(request.user):
-            if kwargs.get("pk") is not None:
-                raise Http404  # a record page: never confirm that the record exists
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+class WorkerRequiredMixin(PredicateRequiredMixin):
+    required = is_case_worker
 
 
 class IndexView(LoginRequiredMixin, TemplateView):

@@ -4,7 +4,7 @@ pages; every state change goes through prescreen.services.
 Errors: a service's ValidationError becomes 400 with its field errors (messages that belong
 to no field under ``non_field_errors``); a refused permission is 403; a record outside the
 user's scope is 404 because the querysets are scoped."""
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
@@ -16,9 +16,8 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from ipcenter.accounts import roles
-from ipcenter.api import ScopedModelViewSet, ScopedReadOnlyViewSet
+from ipcenter.api import ScopedModelViewSet, ScopedReadOnlyViewSet, call_service, validated
 from ipcenter.files.services import attachments_of, store_upload, validate_upload
-from ipcenter.workflow.engine import TransitionNotAllowed
 
 from .. import services
 from ..filters import CaseFilterSet, OpinionFilterSet, RegistrationFilterSet
@@ -26,36 +25,6 @@ from ..models import DefectItem, DefectType, PreExamCase, acts_for_case
 from . import serializers as s
 
 DOCUMENT_PURPOSE = "prescreen.document"
-
-
-def _errors(exc):
-    """A Django ValidationError as DRF error detail: field → messages."""
-    if hasattr(exc, "error_dict"):
-        errors = exc.message_dict
-        if NON_FIELD_ERRORS in errors:
-            errors[api_settings.NON_FIELD_ERRORS_KEY] = errors.pop(NON_FIELD_ERRORS)
-        return errors
-    return {api_settings.NON_FIELD_ERRORS_KEY: exc.messages}
-
-
-def _run(func, *args, **kwargs):
-    """Call a service; its refusals become 400 (rule) or 403 (permission) responses."""
-    try:
-        return func(*args, **kwargs)
-    except TransitionNotAllowed as exc:
-        if exc.code == "permission":
-            raise exceptions.PermissionDenied(exc.messages[0])
-        raise exceptions.ValidationError(_errors(exc))
-    except ValidationError as exc:
-        raise exceptions.ValidationError(_errors(exc))
-    except PermissionDenied as exc:
-        raise exceptions.PermissionDenied(str(exc) or None)
-
-
-def _payload(serializer_class, request, **context):
-    ser = serializer_class(data=request.data, context={"request": request, **context})
-    ser.is_valid(raise_exception=True)
-    return ser.validated_data
 
 
 def _require_transition(obj, name, user):
@@ -93,9 +62,9 @@ class RegistrationViewSet(ScopedModelViewSet):
                         status=status_code)
 
     def create(self, request, *args, **kwargs):
-        data = dict(_payload(s.RegistrationApplySerializer, request))
+        data = dict(validated(s.RegistrationApplySerializer, request))
         fields = data.pop("technical_fields")
-        reg = _run(services.apply_registration, request.user, technical_fields=fields, **data)
+        reg = call_service(services.apply_registration, request.user, technical_fields=fields, **data)
         return self._response(reg, status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=s.RegistrationSerializer)
@@ -103,22 +72,22 @@ class RegistrationViewSet(ScopedModelViewSet):
     def approve(self, request, pk=None):
         reg = self.get_object()
         _require_transition(reg, "approve", request.user)
-        return self._response(_run(services.approve_registration, reg, request.user))
+        return self._response(call_service(services.approve_registration, reg, request.user))
 
     @extend_schema(request=s.ReasonSerializer, responses=s.RegistrationSerializer)
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request, pk=None):
         reg = self.get_object()
         _require_transition(reg, "return", request.user)
-        reason = _payload(s.ReasonSerializer, request)["reason"]
-        return self._response(_run(services.return_registration, reg, request.user, reason))
+        reason = validated(s.ReasonSerializer, request)["reason"]
+        return self._response(call_service(services.return_registration, reg, request.user, reason))
 
     @extend_schema(request=s.SuspendSerializer, responses=s.RegistrationSerializer)
     @action(detail=True, methods=["post"])
     def suspend(self, request, pk=None):
         reg = self.get_object()
-        data = _payload(s.SuspendSerializer, request)
-        return self._response(_run(services.suspend_registration, reg, request.user, reason=data["reason"],
+        data = validated(s.SuspendSerializer, request)
+        return self._response(call_service(services.suspend_registration, reg, request.user, reason=data["reason"],
                                    until=data["until"]))
 
     @extend_schema(request=None, responses=s.RegistrationSerializer)
@@ -126,15 +95,15 @@ class RegistrationViewSet(ScopedModelViewSet):
     def reinstate(self, request, pk=None):
         reg = self.get_object()
         _require_transition(reg, "reinstate", request.user)
-        return self._response(_run(services.reinstate_registration, reg, request.user))
+        return self._response(call_service(services.reinstate_registration, reg, request.user))
 
     @extend_schema(request=s.ReasonSerializer, responses=s.RegistrationSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         reg = self.get_object()
         _require_transition(reg, "cancel", request.user)
-        reason = _payload(s.ReasonSerializer, request)["reason"]
-        return self._response(_run(services.cancel_registration, reg, request.user, reason))
+        reason = validated(s.ReasonSerializer, request)["reason"]
+        return self._response(call_service(services.cancel_registration, reg, request.user, reason))
 
 
 # --- cases ----------------------------------------------------------------------------------
@@ -177,7 +146,7 @@ class CaseViewSet(ScopedModelViewSet):
         user = request.user
         if not (user.organization_id and user.has_role(roles.APPLICANT, roles.AGENCY)):
             raise exceptions.PermissionDenied(_("只有企业或代理机构用户可以新建预审案件。"))
-        data = _payload(s.CaseWriteSerializer, request)
+        data = validated(s.CaseWriteSerializer, request)
         case = services.create_draft(user, **data)
         return self._detail(case, status.HTTP_201_CREATED)
 
@@ -209,7 +178,7 @@ class CaseViewSet(ScopedModelViewSet):
             rows.sort(key=lambda a: services.DOCUMENT_ROLES.index(a.label))
             return Response(s.AttachmentSerializer(rows, many=True).data)
         _require_filer(case, request.user)
-        data = _payload(s.DocumentUploadSerializer, request)
+        data = validated(s.DocumentUploadSerializer, request)
         try:
             validate_upload(data["file"], DOCUMENT_PURPOSE)
         except ValidationError as exc:
@@ -222,7 +191,7 @@ class CaseViewSet(ScopedModelViewSet):
             current = None
             if data["replace"]:
                 current = attachments_of(locked).filter(purpose=DOCUMENT_PURPOSE, label=data["role"]).first()
-            att = _run(store_upload, data["file"], DOCUMENT_PURPOSE, request.user, owner=locked,
+            att = call_service(store_upload, data["file"], DOCUMENT_PURPOSE, request.user, owner=locked,
                        label=data["role"], supersedes=current)
         return Response(s.AttachmentSerializer(att).data, status=status.HTTP_201_CREATED)
 
@@ -232,7 +201,7 @@ class CaseViewSet(ScopedModelViewSet):
         case = self.get_object()
         if not (acts_for_case(request.user, case) or request.user.is_internal):
             raise exceptions.PermissionDenied()
-        findings = _run(services.run_formal_precheck, case)
+        findings = call_service(services.run_formal_precheck, case)
         return Response({"blocking": sum(1 for f in findings if f["severity"] == "block"), "findings": findings})
 
     # filing and acceptance -----------------------------------------------------
@@ -242,29 +211,29 @@ class CaseViewSet(ScopedModelViewSet):
     def submit(self, request, pk=None):
         case = self.get_object()
         _require_transition(case, "submit", request.user)
-        return self._detail(_run(services.submit_case, case, request.user))
+        return self._detail(call_service(services.submit_case, case, request.user))
 
     @extend_schema(request=s.CommentSerializer, responses=s.CaseSerializer, summary="受理")
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         case = self.get_object()
         _require_transition(case, "accept", request.user)
-        comment = _payload(s.CommentSerializer, request)["comment"]
-        return self._detail(_run(services.accept_case, case, request.user, comment))
+        comment = validated(s.CommentSerializer, request)["comment"]
+        return self._detail(call_service(services.accept_case, case, request.user, comment))
 
     @extend_schema(request=s.ReasonSerializer, responses=s.CaseSerializer, summary="不予受理")
     @action(detail=True, methods=["post"])
     def refuse(self, request, pk=None):
         case = self.get_object()
         _require_transition(case, "refuse", request.user)
-        reason = _payload(s.ReasonSerializer, request)["reason"]
-        return self._detail(_run(services.refuse_case, case, request.user, reason))
+        reason = validated(s.ReasonSerializer, request)["reason"]
+        return self._detail(call_service(services.refuse_case, case, request.user, reason))
 
     @extend_schema(request=None, responses={200: s.CaseSerializer, 204: None},
                    summary="领取下一件（无待领取案件时返回 204）")
     @action(detail=False, methods=["post"])
     def claim_next(self, request):
-        case = _run(services.claim_next, request.user)
+        case = call_service(services.claim_next, request.user)
         if case is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
         return self._detail(case)
@@ -273,24 +242,24 @@ class CaseViewSet(ScopedModelViewSet):
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
         case = self.get_object()
-        examiner = _payload(s.AssignSerializer, request)["examiner"]
-        return self._detail(_run(services.assign_case, case, examiner, request.user))
+        examiner = validated(s.AssignSerializer, request)["examiner"]
+        return self._detail(call_service(services.assign_case, case, examiner, request.user))
 
     @extend_schema(request=s.ReasonSerializer, responses=s.CaseSerializer, summary="终止（中心管理人员）")
     @action(detail=True, methods=["post"])
     def terminate(self, request, pk=None):
         case = self.get_object()
         _require_transition(case, "terminate", request.user)
-        reason = _payload(s.ReasonSerializer, request)["reason"]
-        return self._detail(_run(services.terminate_case, case, request.user, reason))
+        reason = validated(s.ReasonSerializer, request)["reason"]
+        return self._detail(call_service(services.terminate_case, case, request.user, reason))
 
     @extend_schema(request=s.RequiredCommentSerializer, responses=s.CaseSerializer, summary="撤回（申请人）")
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         case = self.get_object()
         _require_transition(case, "withdraw", request.user)
-        reason = _payload(s.RequiredCommentSerializer, request)["comment"]
-        return self._detail(_run(services.withdraw_case, case, request.user, reason))
+        reason = validated(s.RequiredCommentSerializer, request)["comment"]
+        return self._detail(call_service(services.withdraw_case, case, request.user, reason))
 
     # examination ---------------------------------------------------------------
 
@@ -298,7 +267,7 @@ class CaseViewSet(ScopedModelViewSet):
     @action(detail=True, methods=["post"])
     def opinion(self, request, pk=None):
         case = self.get_object()
-        opinion = _run(services.start_opinion, case, request.user)
+        opinion = call_service(services.start_opinion, case, request.user)
         return Response(s.OpinionSerializer(opinion).data)
 
     @extend_schema(request=s.CorrectionSerializer, responses=s.CaseSerializer,
@@ -307,7 +276,7 @@ class CaseViewSet(ScopedModelViewSet):
     def correction(self, request, pk=None):
         case = self.get_object()
         _require_filer(case, request.user)
-        data = _payload(s.CorrectionSerializer, request)
+        data = validated(s.CorrectionSerializer, request)
         files = {role: data[role] for role in services.DOCUMENT_ROLES if data.get(role)}
         errors = {}
         for role, upload in files.items():
@@ -317,7 +286,7 @@ class CaseViewSet(ScopedModelViewSet):
                 errors[role] = exc.messages
         if errors:
             raise exceptions.ValidationError(errors)
-        return self._detail(_run(services.submit_correction, case, request.user, files, data["note"]))
+        return self._detail(call_service(services.submit_correction, case, request.user, files, data["note"]))
 
     # after the pre-exam ---------------------------------------------------------
 
@@ -326,15 +295,15 @@ class CaseViewSet(ScopedModelViewSet):
     @action(detail=True, methods=["post"])
     def cnipa_filing(self, request, pk=None):
         case = self.get_object()
-        data = _payload(s.CnipaFilingSerializer, request)
-        return self._detail(_run(services.record_cnipa_filing, case, request.user, **data))
+        data = validated(s.CnipaFilingSerializer, request)
+        return self._detail(call_service(services.record_cnipa_filing, case, request.user, **data))
 
     @extend_schema(request=s.CnipaOutcomeSerializer, responses=s.CaseSerializer, summary="登记实审结果")
     @action(detail=True, methods=["post"])
     def cnipa_outcome(self, request, pk=None):
         case = self.get_object()
-        data = _payload(s.CnipaOutcomeSerializer, request)
-        return self._detail(_run(services.record_cnipa_outcome, case, request.user, **data))
+        data = validated(s.CnipaOutcomeSerializer, request)
+        return self._detail(call_service(services.record_cnipa_outcome, case, request.user, **data))
 
 
 # --- opinions -------------------------------------------------------------------------------
@@ -359,8 +328,8 @@ class OpinionViewSet(ScopedReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def items(self, request, pk=None):
         opinion = self.get_object()
-        data = _payload(s.DefectItemWriteSerializer, request)
-        item = _run(services.add_defect_item, opinion, request.user, **data)
+        data = validated(s.DefectItemWriteSerializer, request)
+        item = call_service(services.add_defect_item, opinion, request.user, **data)
         return Response(s.DefectItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.OpinionSubmitSerializer, responses=s.OpinionSerializer,
@@ -368,8 +337,8 @@ class OpinionViewSet(ScopedReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         opinion = self.get_object()
-        data = _payload(s.OpinionSubmitSerializer, request)
-        return self._response(_run(services.submit_opinion, opinion, request.user, **data))
+        data = validated(s.OpinionSubmitSerializer, request)
+        return self._response(call_service(services.submit_opinion, opinion, request.user, **data))
 
 
 class DefectTypeViewSet(viewsets.ReadOnlyModelViewSet):

@@ -1,7 +1,6 @@
 """Quality pages: the reviewer's work list, the check form, appeals and fixes, samples and
 statistics.  Records come from ``visible_to`` (others' checks are 404)."""
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import OuterRef, Subquery
@@ -15,7 +14,7 @@ from django.views.generic import TemplateView
 
 from ipcenter.accounts import roles
 from ipcenter.deadlines.models import Deadline
-from ipcenter.generic import Column, ObjectListView
+from ipcenter.generic import Column, ObjectListView, PredicateRequiredMixin
 from prescreen.views import apply_errors
 
 from . import forms, services
@@ -24,14 +23,12 @@ from .models import Check, FixTask, Sample
 from .stats import quality_stats
 
 
-class QualityUserMixin(LoginRequiredMixin):
-    def dispatch(self, request, *args, **kwargs):
-        user = request.user
-        if user.is_authenticated and not (user.is_centre_wide or user.has_role(roles.EXAMINER, roles.QC_REVIEWER)):
-            if kwargs.get("pk") is not None:
-                raise Http404
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+def _quality_user(user):
+    return user.is_centre_wide or user.has_role(roles.EXAMINER, roles.QC_REVIEWER)
+
+
+class QualityUserMixin(PredicateRequiredMixin):
+    required = _quality_user
 
 
 def _is_qc(user):

@@ -1,6 +1,6 @@
 """Viewsets of the rights-assistance API: same scoping and FilterSets as the HTML pages;
 every write goes through rightsaid.services."""
-from django.core.exceptions import PermissionDenied, ValidationError
+
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from rest_framework import exceptions, mixins, status
@@ -8,29 +8,13 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
-from ipcenter.api import ScopedViewSetMixin
+from ipcenter.api import ScopedViewSetMixin, call_service, validated
 
 from .. import services
 from ..filters import (AssistanceCaseFilterSet, ConsultationFilterSet, ExhibitionComplaintFilterSet,
                        ExhibitionFilterSet)
-from ..models import AssistanceCase, Consultation, Exhibition, ExhibitionComplaint, Referral, is_case_worker
+from ..models import Exhibition, Referral
 from . import serializers as s
-
-
-def _run(func, *args, **kwargs):
-    try:
-        return func(*args, **kwargs)
-    except ValidationError as exc:
-        raise exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else
-                                         {"detail": exc.messages})
-    except PermissionDenied as exc:
-        raise exceptions.PermissionDenied(str(exc) or None)
-
-
-def _payload(serializer_class, request):
-    ser = serializer_class(data=request.data)
-    ser.is_valid(raise_exception=True)
-    return ser.validated_data
 
 
 class BaseViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
@@ -47,12 +31,12 @@ class ConsultationViewSet(BaseViewSet):
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
-        serializer.instance = _run(services.log_consultation, self.request.user, **data)
+        serializer.instance = call_service(services.log_consultation, self.request.user, **data)
 
     @action(detail=True, methods=["post"])
     def convert(self, request, pk=None):
         obj = self.get_object()
-        case = _run(services.convert_consultation, obj, request.user, **_payload(s.ConvertSerializer, request))
+        case = call_service(services.convert_consultation, obj, request.user, **validated(s.ConvertSerializer, request))
         return Response(s.AssistanceCaseSerializer(case).data, status=status.HTTP_201_CREATED)
 
 
@@ -67,12 +51,12 @@ class AssistanceCaseViewSet(BaseViewSet):
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         station = data.pop("station")
-        serializer.instance = _run(services.open_case, self.request.user, station=station, **data)
+        serializer.instance = call_service(services.open_case, self.request.user, station=station, **data)
 
     def _transition(self, request, func):
         obj = self.get_object()
-        comment = _payload(s.CommentSerializer, request)["comment"]
-        obj = _run(func, obj, request.user, comment)
+        comment = validated(s.CommentSerializer, request)["comment"]
+        obj = call_service(func, obj, request.user, comment)
         return Response(s.AssistanceCaseSerializer(obj).data)
 
     @action(detail=True, methods=["post"])
@@ -94,21 +78,21 @@ class AssistanceCaseViewSet(BaseViewSet):
     @action(detail=True, methods=["post"])
     def refer(self, request, pk=None):
         obj = self.get_object()
-        ref = _run(services.refer_case, obj, request.user, **_payload(s.ReferSerializer, request))
+        ref = call_service(services.refer_case, obj, request.user, **validated(s.ReferSerializer, request))
         return Response(s.ReferralSerializer(ref).data, status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"])
     def feedback(self, request, pk=None):
         obj = self.get_object()
-        data = _payload(s.FeedbackSerializer, request)
+        data = validated(s.FeedbackSerializer, request)
         ref = get_object_or_404(obj.referrals.all(), pk=data["referral"])
-        ref = _run(services.record_feedback, ref, request.user, data["feedback"])
+        ref = call_service(services.record_feedback, ref, request.user, data["feedback"])
         return Response(s.ReferralSerializer(ref).data)
 
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         obj = self.get_object()
-        obj = _run(services.close_case, obj, request.user, **_payload(s.CloseSerializer, request))
+        obj = call_service(services.close_case, obj, request.user, **validated(s.CloseSerializer, request))
         return Response(s.AssistanceCaseSerializer(obj).data)
 
 
@@ -120,7 +104,7 @@ class ExhibitionViewSet(BaseViewSet):
         return qs.select_related("station")
 
     def perform_create(self, serializer):
-        serializer.instance = _run(services.create_exhibition, self.request.user, **serializer.validated_data)
+        serializer.instance = call_service(services.create_exhibition, self.request.user, **serializer.validated_data)
 
 
 class ExhibitionComplaintViewSet(BaseViewSet):
@@ -135,17 +119,17 @@ class ExhibitionComplaintViewSet(BaseViewSet):
         exhibition = data.pop("exhibition")
         if not Exhibition.objects.visible_to(self.request.user).filter(pk=exhibition.pk).exists():
             raise exceptions.ValidationError({"exhibition": ["展会不存在。"]})
-        serializer.instance = _run(services.file_exhibition_complaint, self.request.user, exhibition=exhibition,
+        serializer.instance = call_service(services.file_exhibition_complaint, self.request.user, exhibition=exhibition,
                                    **data)
 
     @action(detail=True, methods=["post"])
     def answer(self, request, pk=None):
-        obj = _run(services.record_answer, self.get_object(), request.user,
-                   _payload(s.AnswerSerializer, request)["answer"])
+        obj = call_service(services.record_answer, self.get_object(), request.user,
+                   validated(s.AnswerSerializer, request)["answer"])
         return Response(s.ExhibitionComplaintSerializer(obj).data)
 
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
-        data = _payload(s.DecideSerializer, request)
-        obj = _run(services.decide_complaint, self.get_object(), request.user, data["outcome"], data["comment"])
+        data = validated(s.DecideSerializer, request)
+        obj = call_service(services.decide_complaint, self.get_object(), request.user, data["outcome"], data["comment"])
         return Response(s.ExhibitionComplaintSerializer(obj).data)

@@ -3,7 +3,6 @@ per step, the agreement PDF and the public verification page (no personal data).
 import hashlib
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from ipcenter.generic import Column, ObjectDetailView, ObjectListView
+from ipcenter.generic import Column, ObjectDetailView, ObjectListView, PredicateRequiredMixin
 from ipcenter.workflow.engine import TransitionNotAllowed
 from prescreen.views import apply_errors
 
@@ -21,13 +20,8 @@ from .filters import DisputeFilterSet
 from .models import Agreement, Dispute, is_case_worker
 
 
-class WorkerRequiredMixin(LoginRequiredMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not is_case_worker(request.user):
-            if kwargs.get("pk") is not None:
-                raise Http404
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+class WorkerRequiredMixin(PredicateRequiredMixin):
+    required = is_case_worker
 
 
 class DisputeListView(WorkerRequiredMixin, ObjectListView):

@@ -1,7 +1,7 @@
 """Quality API: checks (with errors and fix task), samples, CNIPA feedback, the error catalogue,
 statistics.  Same scoping as the pages: an examiner sees checks of their own work and the
 checks they perform; others' checks are 404."""
-from django.core.exceptions import PermissionDenied, ValidationError
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, status
@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
 from ipcenter.accounts import roles
-from ipcenter.api import ScopedReadOnlyViewSet, ScopedViewSetMixin
+from ipcenter.api import ScopedReadOnlyViewSet, ScopedViewSetMixin, call_service, validated
 from prescreen.models import DefectItem
 
 from .. import services
@@ -18,22 +18,6 @@ from ..filters import CheckFilterSet
 from ..models import ErrorType, FeedbackItem, Sample
 from ..stats import quality_stats
 from . import serializers as s
-
-
-def _run(func, *args, **kwargs):
-    try:
-        return func(*args, **kwargs)
-    except ValidationError as exc:
-        raise exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else
-                                         {"non_field_errors": exc.messages})
-    except PermissionDenied as exc:
-        raise exceptions.PermissionDenied(str(exc) or None)
-
-
-def _payload(serializer_class, request):
-    ser = serializer_class(data=request.data)
-    ser.is_valid(raise_exception=True)
-    return ser.validated_data
 
 
 class CheckViewSet(ScopedReadOnlyViewSet):
@@ -49,33 +33,33 @@ class CheckViewSet(ScopedReadOnlyViewSet):
     @extend_schema(request=None, responses=s.CheckSerializer, summary="领取质检")
     @action(detail=True, methods=["post"])
     def take(self, request, pk=None):
-        return self._detail(_run(services.take_check, self.get_object(), request.user))
+        return self._detail(call_service(services.take_check, self.get_object(), request.user))
 
     @extend_schema(request=s.AddErrorSerializer, responses=s.CheckSerializer, summary="记录差错")
     @action(detail=True, methods=["post"])
     def errors(self, request, pk=None):
         check = self.get_object()
-        data = _payload(s.AddErrorSerializer, request)
+        data = validated(s.AddErrorSerializer, request)
         item = None
         if data["defect_item"] is not None:
             item = DefectItem.objects.filter(pk=data["defect_item"], opinion_id=check.opinion_id).first()
             if item is None:
                 raise exceptions.ValidationError({"defect_item": ["该缺陷条目不属于被检意见。"]})
-        _run(services.add_error, check, request.user, error_type=data["error_type"], comment=data["comment"],
+        call_service(services.add_error, check, request.user, error_type=data["error_type"], comment=data["comment"],
              defect_item=item)
         return self._detail(check, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.CompleteSerializer, responses=s.CheckSerializer, summary="提交质检结论")
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
-        data = _payload(s.CompleteSerializer, request)
-        return self._detail(_run(services.complete_check, self.get_object(), request.user, **data))
+        data = validated(s.CompleteSerializer, request)
+        return self._detail(call_service(services.complete_check, self.get_object(), request.user, **data))
 
     @extend_schema(request=s.AppealReasonSerializer, responses={201: s.CheckSerializer}, summary="申诉（仅一次）")
     @action(detail=True, methods=["post"])
     def appeal(self, request, pk=None):
-        data = _payload(s.AppealReasonSerializer, request)
-        appeal_check = _run(services.appeal, self.get_object(), request.user, data["reason"])
+        data = validated(s.AppealReasonSerializer, request)
+        appeal_check = call_service(services.appeal, self.get_object(), request.user, data["reason"])
         return self._detail(appeal_check, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.FixSerializer, responses=s.CheckSerializer, summary="提交整改")
@@ -85,7 +69,7 @@ class CheckViewSet(ScopedReadOnlyViewSet):
         task = getattr(check, "fix_task", None)
         if task is None:
             raise exceptions.ValidationError({"non_field_errors": ["该质检没有整改任务。"]})
-        _run(services.resubmit_fix, task, request.user, _payload(s.FixSerializer, request)["fix_note"])
+        call_service(services.resubmit_fix, task, request.user, validated(s.FixSerializer, request)["fix_note"])
         return self._detail(check)
 
 
@@ -96,8 +80,8 @@ class SampleViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMo
 
     @extend_schema(request=s.SampleCreateSerializer, responses={201: s.SampleSerializer}, summary="抽样")
     def create(self, request, *args, **kwargs):
-        data = _payload(s.SampleCreateSerializer, request)
-        sample = _run(services.draw_sample, data["level"], request.user, period_start=data["period_start"],
+        data = validated(s.SampleCreateSerializer, request)
+        sample = call_service(services.draw_sample, data["level"], request.user, period_start=data["period_start"],
                       period_end=data["period_end"], share=data["share"], seed=data["seed"])
         return Response(s.SampleSerializer(sample).data, status=status.HTTP_201_CREATED)
 
