@@ -154,6 +154,12 @@ def acts_for_case(user, case):
             or case.organization_id in user.client_organization_ids)
 
 
+def _field_ids(user):
+    """The examiner's field ids as a literal list: the planner uses the case indexes better than
+    with an IN-subquery over the user↔field table."""
+    return list(user.technical_fields.values_list("pk", flat=True))
+
+
 class PreExamCaseQuerySet(ScopedQuerySet):
     def scope(self, user):
         if user.is_centre_wide or user.has_role(roles.QC_REVIEWER):
@@ -162,13 +168,13 @@ class PreExamCaseQuerySet(ScopedQuerySet):
         if user.organization_id:
             q |= _org_scope(user) | Q(agency_id=user.organization_id)
         if user.has_role(roles.EXAMINER):  # their fields' cases, once submitted (drafts stay private)
-            q |= Q(technical_field__in=user.technical_fields.all()) & ~Q(state=PreExamCase.State.DRAFT)
+            q |= Q(technical_field__in=_field_ids(user)) & ~Q(state=PreExamCase.State.DRAFT)
         return self.filter(q)
 
     def queue_for(self, examiner):
         """Accepted, unclaimed cases of the examiner's fields, oldest first."""
         return self.filter(state=PreExamCase.State.ACCEPTED, examiner__isnull=True,
-                           technical_field__in=examiner.technical_fields.all()).order_by("accepted_at", "pk")
+                           technical_field__in=_field_ids(examiner)).order_by("accepted_at", "pk")
 
 
 class PreExamCase(models.Model):

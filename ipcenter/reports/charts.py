@@ -91,7 +91,7 @@ def _hbar(data, title, width, color):
 
 def line_chart(series, labels, title="", width=640, height=300):
     """``series``: list of (name, [values aligned with labels])."""
-    left, right, top, bottom = 48, 12, 30 if title else 12, 60
+    left, right, top, bottom = 48, 30, 30 if title else 12, 60
     plot_w, plot_h = width - left - right, height - top - bottom
     vmax = _nice_max(max([v for _, vals in series for v in vals] or [0]))
     n = max(len(labels) - 1, 1)

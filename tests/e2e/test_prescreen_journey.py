@@ -51,7 +51,7 @@ def test_applicant_to_grant(live_server, page, tmp_path):
     register(org)
     applicant = factories.applicant(org)
     manager = factories.manager()
-    examiner = factories.examiner(("new-materials",), first_name="预审员甲")
+    examiner = factories.examiner(("new-materials",), display_name="预审员甲")
     files = _write_files(tmp_path)
 
     # 1. the applicant files a case in three steps
