@@ -297,12 +297,19 @@ class QueueView(ObjectListView):
     def refine_queryset(self, qs):
         return qs.select_related("organization", "technical_field")
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        mine = PreExamCase.objects.filter(examiner=self.request.user, state__in=[S.EXAMINING, S.NEEDS_CORRECTION])
-        ctx["my_cases"] = mine.select_related("organization").order_by("accepted_at")[:MY_CASES_SHOWN]
-        ctx["my_cases_more"] = mine.count() > MY_CASES_SHOWN
-        return ctx
+
+
+class MyCasesView(LoginRequiredMixin, View):
+    """The examiner's own cases under examination: a fragment the queue page loads after it
+    renders (so the queue itself stays one light page)."""
+
+    def get(self, request):
+        if not request.user.has_role(roles.EXAMINER):
+            raise PermissionDenied
+        mine = PreExamCase.objects.filter(examiner=request.user, state__in=[S.EXAMINING, S.NEEDS_CORRECTION])
+        cases = list(mine.select_related("organization").order_by("accepted_at")[:MY_CASES_SHOWN + 1])
+        return render(request, "prescreen/_my_cases.html", {
+            "my_cases": cases[:MY_CASES_SHOWN], "my_cases_more": len(cases) > MY_CASES_SHOWN})
 
 
 class ClaimNextView(LoginRequiredMixin, View):

@@ -414,3 +414,13 @@ def test_dashboard_figures_match_hand_counts(client, org, applicant_user, manage
     assert sum(n for _m, n in data["months"]) == 4
     page = login(client, manager_user).get(reverse("stats:dashboard"))
     assert page.status_code == 200 and 'data-testid="prescreen-stats"' in page.content.decode()
+
+
+def test_my_cases_fragment_lists_the_examiners_own_work(client, org, applicant_user, manager_user):
+    register(org)
+    examiner = factories.examiner(("new-materials",))
+    case = services.submit_case(draft(org, applicant_user, files=_files()), applicant_user)
+    services.accept_case(case, manager_user)
+    services.claim_next(examiner)
+    assert case.title in login(client, examiner).get(reverse("prescreen:my-cases")).content.decode()
+    assert login(client, applicant_user).get(reverse("prescreen:my-cases")).status_code == 403
