@@ -19,3 +19,17 @@ class SingletonSettings(models.Model):
     def save(self, *args, **kwargs):
         self.pk = 1
         super().save(*args, **kwargs)
+
+
+def singleton_admin():
+    """A ModelAdmin for a settings row: edit the one row, never add a second or delete it."""
+    from django.contrib import admin
+
+    class SingletonSettingsAdmin(admin.ModelAdmin):
+        def has_add_permission(self, request):
+            return not self.model.objects.exists()
+
+        def has_delete_permission(self, request, obj=None):
+            return False
+
+    return SingletonSettingsAdmin

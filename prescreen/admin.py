@@ -1,15 +1,11 @@
 from django.contrib import admin
 
+from ipcenter.singleton import singleton_admin
+
 from .models import DefectItem, DefectType, Opinion, PreExamCase, PrescreenSettings, Registration
 
 
-@admin.register(PrescreenSettings)
-class PrescreenSettingsAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return not PrescreenSettings.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+admin.site.register(PrescreenSettings, singleton_admin())
 
 
 @admin.register(DefectType)

@@ -1,11 +1,13 @@
 from django.contrib import admin
 
+from ipcenter.singleton import singleton_admin
+
 from .models import (AssistanceCase, Consultation, EvidenceItem, Exhibition, ExhibitionComplaint, Referral,
                      RightsaidSettings)
 
 
 @admin.register(RightsaidSettings)
-class RightsaidSettingsAdmin(admin.ModelAdmin):
+class RightsaidSettingsAdmin(singleton_admin()):
     list_display = ["__str__", "review_working_days", "referral_feedback_days", "exhibition_answer_hours",
                     "complaint_working_days"]
 
