@@ -237,6 +237,10 @@ def _examiner_name(case):
     return str(case.examiner) if case.examiner_id else ""
 
 
+# big or JSON columns a list never shows (the extracted claims text alone can be many KB per row)
+LIST_DEFERRED = ("claims_abstract_text", "precheck_findings", "fingerprint", "refuse_reason", "termination_reason",
+                 "cnipa_reasons")
+
 CASE_COLUMNS = [
     Column("number", gettext_lazy("预审编号"), sort="number", link=True,
            value=lambda c: c.number or (_("（草稿）") if c.state == S.DRAFT else _("（待受理）"))),
@@ -262,7 +266,7 @@ class CaseListView(ObjectListView):
     columns = CASE_COLUMNS
 
     def refine_queryset(self, qs):
-        return qs.select_related("organization", "technical_field", "examiner")
+        return qs.select_related("organization", "technical_field", "examiner").defer(*LIST_DEFERRED)
 
     def get_create_url(self):
         return reverse("prescreen:case-create") if _is_filer(self.request.user) else None
@@ -295,7 +299,7 @@ class QueueView(ObjectListView):
         return PreExamCase.objects.visible_to(self.request.user).queue_for(self.request.user)
 
     def refine_queryset(self, qs):
-        return qs.select_related("organization", "technical_field")
+        return qs.select_related("organization", "technical_field").defer(*LIST_DEFERRED)
 
 
 

@@ -28,7 +28,22 @@ def add_class(field, css):
     attrs = {"class": f"{existing} {css}".strip()}
     if type(widget) in (forms.Select, forms.SelectMultiple):
         return _render_select(field, widget, attrs)
+    if isinstance(widget, forms.widgets.Input) and not isinstance(widget, forms.FileInput):
+        return _render_input(field, widget, attrs)
     return field.as_widget(attrs=attrs)
+
+
+def _render_input(bound, widget, attrs):
+    """``<input>`` widgets from the widget's own context, without a template render each."""
+    from django.forms.utils import flatatt
+
+    attrs = bound.build_widget_attrs(attrs, widget)
+    if bound.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", bound.auto_id)
+    ctx = widget.get_context(bound.html_name, bound.value(), attrs)["widget"]
+    value = ctx["value"]
+    return format_html('<input type="{}" name="{}"{}{}>', ctx["type"], ctx["name"],
+                       format_html(' value="{}"', value) if value is not None else "", flatatt(ctx["attrs"]))
 
 
 def _render_select(bound, widget, attrs):
