@@ -36,7 +36,9 @@ class QualityConfig(AppConfig):
         from prescreen import hooks
 
         from . import reports  # noqa: F401  (registers the report kinds)
-        from .panels import case_panel, home_panel
+        from ipcenter.stats.views import DASHBOARD_SECTIONS
+
+        from .panels import case_panel, dashboard_section, home_panel
         from .services import peer_release_blocker
 
         post_migrate.connect(ensure_defaults, sender=self)
@@ -45,3 +47,5 @@ class QualityConfig(AppConfig):
         hooks.cnipa_outcome_recorded.connect(_on_cnipa_outcome, dispatch_uid="quality.feedback")
         hooks.register_case_panel(case_panel)
         register_home_panel([roles.EXAMINER, roles.QC_REVIEWER, roles.MANAGER], home_panel)
+        if dashboard_section not in DASHBOARD_SECTIONS:
+            DASHBOARD_SECTIONS.append(dashboard_section)

@@ -2,7 +2,11 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from .models import Check, Level
+from ipcenter.accounts import roles
+from ipcenter.accounts.models import User
+from prescreen.models import PreExamCase
+
+from .models import Check, FeedbackItem, Level
 
 
 class CheckFilterSet(django_filters.FilterSet):
@@ -25,3 +29,28 @@ class CheckFilterSet(django_filters.FilterSet):
         if user is None:
             return queryset.none()
         return queryset.filter(reviewer=user) if value == "review" else queryset.filter(examiner=user)
+
+
+class FeedbackFilterSet(django_filters.FilterSet):
+    consistent = django_filters.ChoiceFilter(label=_("结论一致"), method="filter_consistent", choices=(
+        ("1", _("一致")), ("0", _("不一致")), ("na", _("不可比"))))
+    cnipa_outcome = django_filters.ChoiceFilter(label=_("实审结果"), choices=PreExamCase.CnipaOutcome.choices)
+    examiner = django_filters.ModelChoiceFilter(label=_("预审员"), queryset=User.objects.filter(
+        groups__name=roles.EXAMINER).distinct().order_by("username"))
+    created_after = django_filters.DateFilter(label=_("反馈日期自"), field_name="created_at", lookup_expr="date__gte")
+    created_before = django_filters.DateFilter(label=_("反馈日期至"), field_name="created_at", lookup_expr="date__lte")
+
+    class Meta:
+        model = FeedbackItem
+        fields = ["consistent", "cnipa_outcome", "examiner", "created_after", "created_before"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        if user is not None and not (user.is_centre_wide or user.has_role(roles.QC_REVIEWER)):
+            self.filters["examiner"].queryset = User.objects.filter(pk=user.pk)
+
+    def filter_consistent(self, queryset, name, value):
+        if value == "na":
+            return queryset.filter(consistent__isnull=True)
+        return queryset.filter(consistent=value == "1")

@@ -77,3 +77,9 @@ class SampleForm(forms.Form):
 class StatsFilterForm(forms.Form):
     date_from = forms.DateField(label=_("完成日期自"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("至"), required=False, widget=DateInput())
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            self.add_error("date_to", _("结束日期不能早于开始日期。"))
+        return data

@@ -283,7 +283,8 @@ class FeedbackItem(models.Model):
     conclusion = models.CharField(_("预审结论"), max_length=20)
     cnipa_outcome = models.CharField(_("实审结果"), max_length=20)
     cnipa_reasons = models.TextField(_("实审理由"), blank=True)
-    consistent = models.BooleanField(_("结论一致"))
+    consistent = models.BooleanField(_("结论一致"), null=True,
+                                     help_text=_("空 = 不可比（如申请视为撤回，与预审质量无关）"))
     missed = models.JSONField(_("预审未指出的问题"), default=list, blank=True)
     note = models.TextField(_("分析"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)

@@ -394,22 +394,26 @@ def record_feedback(case, actor=None):
     qualified = case.conclusion == Opinion.Conclusion.QUALIFIED
     if case.cnipa_outcome == "grant":
         consistent = qualified
-    else:
+    elif case.cnipa_outcome == "rejection":
         consistent = not qualified
+    else:  # a deemed withdrawal (the applicant let it lapse) says nothing about the pre-exam
+        consistent = None
     note = ""
     if qualified and case.cnipa_outcome == "rejection":
         note = _("预审合格但实审驳回。")
-    elif qualified and case.cnipa_outcome == "deemed_withdrawn":
-        note = _("预审合格但申请视为撤回（非质量原因时可忽略）。")
+    elif not qualified and case.cnipa_outcome == "grant":
+        note = _("预审不合格但实审授权。")
+    elif consistent is None:
+        note = _("申请视为撤回，不计入一致性。")
     if missed:
         note += _("驳回理由涉及预审未指出的问题。")
     item, created = FeedbackItem.objects.get_or_create(case=case, defaults=dict(
         opinion=opinion, examiner=opinion.author, conclusion=case.conclusion, cnipa_outcome=case.cnipa_outcome,
         cnipa_reasons=case.cnipa_reasons, consistent=consistent, missed=missed, note=note))
     if created:
-        record_event(case, "quality.feedback", actor, label=_("实审反馈：%(r)s") % {
-            "r": _("一致") if consistent else _("不一致")}, comment=note)
-        if not consistent:
+        verdict = {True: _("一致"), False: _("不一致"), None: _("不可比")}[consistent]
+        record_event(case, "quality.feedback", actor, label=_("实审反馈：%(r)s") % {"r": verdict}, comment=note)
+        if consistent is False:
             notify([opinion.author], title=_("实审反馈与预审结论不一致：%(case)s") % {"case": case}, body=note,
                    target=case)
     return item

@@ -10,5 +10,6 @@ urlpatterns = [
     path("checks/<int:pk>/", views.CheckDetailView.as_view(), name="check-detail"),
     path("samples/new/", views.SampleCreateView.as_view(), name="sample-create"),
     path("samples/<int:pk>/", views.SampleDetailView.as_view(), name="sample-detail"),
+    path("feedback/", views.FeedbackListView.as_view(), name="feedback-list"),
     path("stats/", views.StatsView.as_view(), name="stats"),
 ]

@@ -15,11 +15,12 @@ from django.views.generic import TemplateView
 from ipcenter.accounts import roles
 from ipcenter.deadlines.models import Deadline
 from ipcenter.generic import Column, ObjectListView, PredicateRequiredMixin
+from prescreen.models import Opinion, PreExamCase
 from prescreen.views import apply_errors
 
 from . import forms, services
-from .filters import CheckFilterSet
-from .models import Check, FixTask, Sample
+from .filters import CheckFilterSet, FeedbackFilterSet
+from .models import Check, FeedbackItem, FixTask, Sample
 from .stats import quality_stats
 
 
@@ -80,6 +81,35 @@ class CheckListView(QualityUserMixin, ObjectListView):
 
     def refine_queryset(self, qs):
         return qs.select_related("case", "examiner", "reviewer")
+
+
+def _verdict(item):
+    return {True: _("一致"), False: _("不一致"), None: _("不可比")}[item.consistent]
+
+
+class FeedbackListView(QualityUserMixin, ObjectListView):
+    """实审反馈 on the examiner's record: their own items; QC reviewers and managers see all."""
+
+    model = FeedbackItem
+    filterset_class = FeedbackFilterSet
+    default_sort = "-created_at"
+    title = gettext_lazy("实审反馈")
+    template_name = "quality/list.html"
+    columns = [
+        Column("case.number", gettext_lazy("预审编号"), link=True),
+        Column("case.title", gettext_lazy("发明名称")),
+        Column("examiner", gettext_lazy("预审员"), value=lambda f: str(f.examiner)),
+        Column("conclusion", gettext_lazy("预审结论"), sort="conclusion",
+               value=lambda f: str(dict(Opinion.Conclusion.choices).get(f.conclusion, f.conclusion))),
+        Column("cnipa_outcome", gettext_lazy("实审结果"), sort="cnipa_outcome",
+               value=lambda f: str(dict(PreExamCase.CnipaOutcome.choices).get(f.cnipa_outcome, f.cnipa_outcome))),
+        Column("consistent", gettext_lazy("结论一致"), sort="consistent", value=_verdict),
+        Column("note", gettext_lazy("分析")),
+        Column("created_at", gettext_lazy("反馈时间"), sort="created_at"),
+    ]
+
+    def refine_queryset(self, qs):
+        return qs.select_related("case", "examiner")
 
 
 class CheckDetailView(QualityUserMixin, View):

@@ -267,6 +267,37 @@ def test_grant_after_qualified_is_consistent(org, applicant_user, people):
     assert FeedbackItem.objects.get(case=case).consistent
 
 
+def test_deemed_withdrawal_is_not_counted_as_a_mismatch(org, applicant_user, people):
+    opinion = _issued_opinions(org, applicant_user, people, 1)[0]
+    case = opinion.case
+    case.refresh_from_db()
+    today = timezone.localdate()
+    ps.record_cnipa_filing(case, applicant_user, application_number=make_application_number(today.year, 1, 9),
+                           filed_on=today)
+    case.refresh_from_db()
+    ps.record_cnipa_outcome(case, applicant_user, outcome="deemed_withdrawn", outcome_date=today)
+    item = FeedbackItem.objects.get(case=case)
+    assert item.consistent is None and "不计入" in item.note
+    assert not people["author"].notifications.filter(title__contains="不一致").exists()
+    assert quality_stats(people["manager"])["consistency"]["total"] == 0
+
+
+def test_feedback_list_shows_the_examiners_own_record(client, org, applicant_user, people):
+    opinions = _issued_opinions(org, applicant_user, people, 2)
+    mismatch = _feedback(opinions[0], people["author"], "rejection", False)
+    _feedback(opinions[1], people["author"], "grant", True)
+    url = reverse("quality:feedback-list")
+    body = login(client, people["author"]).get(url, {"consistent": "0"}).content.decode()
+    assert mismatch.case.number in body and opinions[1].case.number not in body
+    assert opinions[1].case.number in client.get(url, {"consistent": "1"}).content.decode()
+    assert client.get(url, {"consistent": "maybe"}).status_code == 200  # bad filter: errors, no rows, no 500
+    assert mismatch.case.number not in login(client, people["peer"]).get(url).content.decode()
+    assert login(client, people["peer"]).get(f"/api/v1/quality/feedback/{mismatch.pk}/").status_code == 404
+    resp = login(client, people["qc"]).get("/api/v1/quality/feedback/", {"consistent": "0"})
+    assert [r["id"] for r in resp.json()["results"]] == [mismatch.pk]
+    assert login(client, people["author"]).get("/api/v1/quality/feedback/").json()["count"] == 2
+
+
 # ---- statistics ----------------------------------------------------------------------------
 
 def _done(level, opinion, examiner, reviewer, score, errors=(), outcome="pass", when=None):
@@ -278,11 +309,16 @@ def _done(level, opinion, examiner, reviewer, score, errors=(), outcome="pass", 
     return check
 
 
+def _feedback(opinion, examiner, outcome, consistent):
+    return FeedbackItem.objects.create(case=opinion.case, opinion=opinion, examiner=examiner, conclusion="qualified",
+                                       cnipa_outcome=outcome, consistent=consistent)
+
+
 def test_statistics_match_hand_computed_values(org, applicant_user, people):
-    opinions = _issued_opinions(org, applicant_user, people, 2)
+    opinions = _issued_opinions(org, applicant_user, people, 4)
     other = factories.examiner(("new-materials",), first_name="丁")
     a, b = people["author"], other
-    o1, o2 = opinions
+    o1, o2, o3, o4 = opinions
     _done("department", o1, a, people["qc"], 80, errors=["typo", "formal-missed"])
     _done("centre", o1, a, people["qc"], 90)
     _done("department", o2, a, people["qc"], 60, errors=["conclusion-wrong"], outcome="return")
@@ -290,17 +326,89 @@ def test_statistics_match_hand_computed_values(org, applicant_user, people):
     overturned = _done("department", o2, b, people["qc"], 50, errors=["typo"])
     overturned.overturned = True
     overturned.save()
+    _feedback(o1, a, "grant", True)
+    _feedback(o2, a, "rejection", False)
+    _feedback(o3, a, "deemed_withdrawn", None)
+    _feedback(o4, b, "grant", True)
     data = quality_stats(people["manager"])
     assert data["total"] == {"checks": 4, "with_errors": 3, "error_rate": 75.0, "avg_score": 76.7}
     rows = {r["label"]: r for r in data["by_examiner"]}
     assert rows[str(a)]["checks"] == 3 and rows[str(a)]["with_errors"] == 2 and rows[str(a)]["error_rate"] == 66.7
     assert rows[str(a)]["avg_score"] == 76.7
+    assert rows[str(b)]["checks"] == 1 and rows[str(b)]["error_rate"] == 100.0 and rows[str(b)]["avg_score"] is None
     levels = {r["key"]: r for r in data["by_level"]}
     assert levels["department"]["checks"] == 2 and levels["department"]["error_rate"] == 100.0
-    cats = {r["error_type__category"]: r["n"] for r in data["by_category"]}
-    assert cats == {"撰写": 2, "形式": 1, "结论": 1}
+    assert levels["department"]["avg_score"] == 70.0 and levels["centre"]["error_rate"] == 0.0
+    # per category: checks with such an error, its share of the 4 checks, errors, average score of those checks
+    cats = {r["label"]: (r["checks"], r["errors"], r["error_rate"], r["avg_score"]) for r in data["by_category"]}
+    assert cats == {"撰写": (2, 2, 50.0, 80.0), "形式": (1, 1, 25.0, 80.0), "结论": (1, 1, 25.0, 60.0)}
+    assert data["by_category"][0]["label"] == "撰写"
+    months = data["by_month"]
+    assert len(months) == 1 and months[0]["checks"] == 4 and months[0]["error_rate"] == 75.0
+    fields = {r["label"]: r for r in data["by_field"]}
+    assert fields["新材料"]["checks"] == 4
+    # consistency: grant/rejection only (2 of a's + 1 of b's comparable, 2 consistent); withdrawal not counted
+    c = data["consistency"]
+    assert (c["total"], c["consistent"], c["rate"], c["not_comparable"]) == (3, 2, 66.7, 1)
+    assert c["matrix"] == [{"conclusion": "qualified", "label": "合格", "cells": [2, 1, 1]}]
+    by_ex = {r["label"]: (r["total"], r["consistent"], r["rate"]) for r in c["by_examiner"]}
+    assert by_ex == {str(a): (2, 1, 50.0), str(b): (1, 1, 100.0)}
+    assert [f.case_id for f in data["mismatches"]] == [o2.case_id]
     mine = quality_stats(a)  # an examiner sees only their own work
     assert mine["total"]["checks"] == 3 and [r["label"] for r in mine["by_examiner"]] == [str(a)]
+    assert {r["label"]: r["error_rate"] for r in mine["by_category"]} == {"撰写": 33.3, "形式": 33.3, "结论": 33.3}
+    assert (mine["consistency"]["total"], mine["consistency"]["rate"]) == (2, 50.0)
+    # a period without checks
+    empty = quality_stats(people["manager"], date_to=timezone.localdate() - datetime.timedelta(days=400))
+    assert empty["total"] == {"checks": 0, "with_errors": 0, "error_rate": 0.0, "avg_score": None}
+
+
+def test_stats_api_and_exports_follow_the_users_scope(client, org, applicant_user, people):
+    opinions = _issued_opinions(org, applicant_user, people, 1)
+    _done("department", opinions[0], people["author"], people["qc"], 70, errors=["typo"])
+    login(client, people["author"])
+    resp = client.get("/api/v1/quality/stats/")
+    assert resp.status_code == 200 and resp.json()["total"]["checks"] == 1
+    assert resp.json()["by_category"][0]["label"] == "撰写"
+    resp = client.get("/api/v1/quality/stats/", {"date_from": "2026-02-01", "date_to": "2026-01-01"})
+    assert resp.status_code == 400 and "结束日期不能早于开始日期" in resp.json()["date_to"][0]
+    resp = client.get("/api/v1/quality/stats/", {"date_from": "yesterday"})
+    assert resp.status_code == 400 and "有效的日期" in resp.json()["date_from"][0]
+    assert login(client, people["peer"]).get("/api/v1/quality/stats/").json()["total"]["checks"] == 0
+    assert login(client, applicant_user).get("/api/v1/quality/stats/").status_code == 403
+    page = login(client, people["manager"]).get(reverse("quality:stats"), {"date_from": "x"})
+    assert page.status_code == 200 and "有效的日期" in page.content.decode()
+    dashboard = client.get(reverse("stats:dashboard"))
+    assert dashboard.status_code == 200 and 'data-testid="quality-dashboard"' in dashboard.content.decode()
+
+
+def test_stats_exports_render_pdf_and_xlsx(org, applicant_user, people, django_capture_on_commit_callbacks,
+                                          tmp_path):
+    import subprocess
+
+    from openpyxl import load_workbook
+
+    from ipcenter.reports.services import request_report
+
+    opinions = _issued_opinions(org, applicant_user, people, 2)
+    _done("department", opinions[0], people["author"], people["qc"], 70, errors=["typo"])
+    _feedback(opinions[1], people["author"], "rejection", False)
+    with django_capture_on_commit_callbacks(execute=True):
+        pdf_job = request_report("quality.stats.pdf", people["manager"], {})
+        xlsx_job = request_report("quality.stats.xlsx", people["manager"], {"date_from": "", "date_to": "x"})
+    pdf_job.refresh_from_db()
+    xlsx_job.refresh_from_db()
+    assert pdf_job.status == "done" and xlsx_job.status == "done", (pdf_job.error, xlsx_job.error)
+    pdf = tmp_path / "q.pdf"
+    with pdf_job.result.open("rb") as fh:
+        pdf.write_bytes(fh.read())
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "预审质量统计" in text and "撰写" in text and opinions[1].case.number in text
+    with xlsx_job.result.open("rb") as fh:
+        wb = load_workbook(fh)
+    assert list(wb["按差错类别"].values)[1] == ("撰写", 1, 1, 100, 70)
+    assert list(wb["实审不一致"].values)[1][0] == opinions[1].case.number
+    assert list(wb["实审一致性"].values)[1][:3] == (1, 0, 0)
 
 
 # ---- access --------------------------------------------------------------------------------

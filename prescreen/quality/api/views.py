@@ -3,7 +3,7 @@ statistics.  Same scoping as the pages: an examiner sees checks of their own wor
 checks they perform; others' checks are 404."""
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -14,8 +14,9 @@ from ipcenter.api import ScopedReadOnlyViewSet, ScopedViewSetMixin, call_service
 from prescreen.models import DefectItem
 
 from .. import services
-from ..filters import CheckFilterSet
+from ..filters import CheckFilterSet, FeedbackFilterSet
 from ..models import ErrorType, FeedbackItem, Sample
+from ..forms import StatsFilterForm
 from ..stats import quality_stats
 from . import serializers as s
 
@@ -89,6 +90,7 @@ class SampleViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMo
 class FeedbackViewSet(ScopedReadOnlyViewSet):
     serializer_class = s.FeedbackSerializer
     model = FeedbackItem
+    filterset_class = FeedbackFilterSet
 
 
 class ErrorTypeViewSet(mixins.ListModelMixin, GenericViewSet):
@@ -98,12 +100,17 @@ class ErrorTypeViewSet(mixins.ListModelMixin, GenericViewSet):
 
 
 class StatsViewSet(GenericViewSet):
-    @extend_schema(responses=OpenApiTypes.OBJECT, summary="质量统计（本人或全部，按权限）")
+    @extend_schema(parameters=[OpenApiParameter("date_from", OpenApiTypes.DATE),
+                               OpenApiParameter("date_to", OpenApiTypes.DATE)],
+                   responses=OpenApiTypes.OBJECT, summary="质量统计（本人或全部，按权限）")
     def list(self, request):
         user = request.user
         if not (user.is_centre_wide or user.has_role(roles.EXAMINER, roles.QC_REVIEWER)):
             raise exceptions.PermissionDenied()
-        data = quality_stats(user)
+        form = StatsFilterForm(request.query_params)
+        if not form.is_valid():
+            raise exceptions.ValidationError({k: list(v) for k, v in form.errors.items()})
+        data = quality_stats(user, form.cleaned_data["date_from"], form.cleaned_data["date_to"])
         data["mismatches"] = [{"case": f.case_id, "examiner": f.examiner_id, "note": f.note}
                               for f in data["mismatches"]]
         for row in data["by_month"]:
