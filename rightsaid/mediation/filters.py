@@ -8,6 +8,7 @@ from ipcenter.filters import OverdueFilter, StationSubtreeFilter
 from rightsaid.models import IPType
 
 from .models import Dispute
+from .services import TERM_KIND, mediator_pool
 
 
 class DisputeFilterSet(django_filters.FilterSet):
@@ -15,14 +16,15 @@ class DisputeFilterSet(django_filters.FilterSet):
     station = StationSubtreeFilter()
     state = django_filters.ChoiceFilter(label=_("状态"), choices=Dispute.State.choices)
     ip_type = django_filters.ChoiceFilter(label=_("知识产权类型"), choices=IPType.choices)
+    mediator = django_filters.ModelChoiceFilter(label=_("调解员"), queryset=mediator_pool())
     created_after = django_filters.DateFilter(label=_("登记日期自"), field_name="created_at", lookup_expr="date__gte")
     created_before = django_filters.DateFilter(label=_("登记日期至"), field_name="created_at",
                                                lookup_expr="date__lte")
-    overdue = OverdueFilter(method="filter_overdue")
+    overdue = OverdueFilter(method="filter_overdue", label=_("调解超期"))
 
     class Meta:
         model = Dispute
-        fields = ["q", "station", "state", "ip_type", "created_after", "created_before", "overdue"]
+        fields = ["q", "station", "state", "ip_type", "mediator", "created_after", "created_before", "overdue"]
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -36,6 +38,6 @@ class DisputeFilterSet(django_filters.FilterSet):
             return queryset
         from django.contrib.contenttypes.models import ContentType
 
-        ids = Deadline.objects.filter(content_type=ContentType.objects.get_for_model(Dispute),
+        ids = Deadline.objects.filter(content_type=ContentType.objects.get_for_model(Dispute), kind=TERM_KIND,
                                       state=Deadline.State.OVERDUE).values("object_id")
         return queryset.filter(pk__in=ids) if value else queryset.exclude(pk__in=ids)

@@ -3,11 +3,18 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ipcenter.accounts.models import Station, User
-from prescreen.forms import DateInput
+from ipcenter.files.services import MB
 from rightsaid.models import IPType
 
 from .models import Dispute, JudicialConfirmation, Party, Session
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("format", "%Y-%m-%d")
+        super().__init__(**kwargs)
 
 
 class DisputeForm(forms.Form):
@@ -15,7 +22,7 @@ class DisputeForm(forms.Form):
     ip_type = forms.ChoiceField(label=_("知识产权类型"), choices=IPType.choices)
     amount = forms.DecimalField(label=_("争议金额（元）"), required=False, min_value=0, max_digits=14, decimal_places=2)
     description = forms.CharField(label=_("纠纷简要情况"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    station = forms.ModelChoiceField(label=_("受理工作站"), queryset=Station.objects.none())
+    station = forms.ModelChoiceField(label=_("受理工作站"), queryset=None)
     applicant_name = forms.CharField(label=_("申请人姓名/名称"), max_length=150)
     applicant_id = forms.CharField(label=_("申请人证件号/信用代码"), max_length=30, required=False)
     applicant_contact = forms.CharField(label=_("申请人联系方式"), max_length=100, required=False)
@@ -24,18 +31,16 @@ class DisputeForm(forms.Form):
     respondent_contact = forms.CharField(label=_("被申请人联系方式"), max_length=100, required=False)
 
     def __init__(self, *args, user, **kwargs):
+        from .services import allowed_stations
+
         super().__init__(*args, **kwargs)
-        qs = Station.objects.filter(active=True).exclude(kind=Station.Kind.OVERSEAS).order_by("path")
-        if user.station_path:
-            qs = qs.filter(path__startswith=user.station_path) | Station.objects.filter(
-                kind=Station.Kind.MEDIATION, active=True)
-        self.fields["station"].queryset = qs.distinct().order_by("path")
+        self.fields["station"].queryset = allowed_stations(user).distinct().order_by("path")
         if user.station_id:
             self.initial.setdefault("station", user.station_id)
 
     def clean(self):
         data = super().clean()
-        if data.get("applicant_name") and data.get("applicant_name") == data.get("respondent_name"):
+        if data.get("applicant_name") and data.get("applicant_name").strip() == (data.get("respondent_name") or "").strip():
             self.add_error("respondent_name", _("被申请人不能与申请人相同。"))
         return data
 
@@ -66,7 +71,7 @@ class ConsentForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    mediator = forms.ModelChoiceField(label=_("调解员"), queryset=User.objects.none())
+    mediator = forms.ModelChoiceField(label=_("调解员"), queryset=None)
     declaration = forms.CharField(label=_("利益冲突声明"), widget=forms.Textarea(attrs={"rows": 2}),
                                   initial=_("本人与本纠纷各方当事人及其代理人无亲属、雇佣、投资或其他利害关系。"))
     confirmed = forms.BooleanField(label=_("调解员确认与各方当事人不存在利益冲突"))
@@ -123,3 +128,9 @@ class WithdrawForm(forms.Form):
 
 class VerifyFileForm(forms.Form):
     file = forms.FileField(label=_("协议书 PDF"), help_text=_("上传手中的协议书文件，核对是否与登记的原件一致。"))
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        if f.size > 20 * MB:
+            raise forms.ValidationError(_("文件不能超过 20MB。"))
+        return f

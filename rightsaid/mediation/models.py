@@ -21,13 +21,13 @@ is_case_worker = is_mediator | is_station_staff | is_centre_manager
 
 
 class MediationSettings(SingletonSettings):
-    """Configurable clocks of mediation (one row)."""
+    """Configurable clocks of mediation (one row).  The term is extendable once (a rule, not a
+    setting: ``Extension`` allows one row per dispute)."""
 
     term_days = models.PositiveSmallIntegerField(_("调解期限（自然日）"), default=30,
                                                  validators=[MinValueValidator(1)])
     max_extension_days = models.PositiveSmallIntegerField(_("延长期限上限（自然日）"), default=30,
                                                           validators=[MinValueValidator(1)])
-    max_extensions = models.PositiveSmallIntegerField(_("最多延长次数"), default=1)
     confirmation_window_days = models.PositiveSmallIntegerField(_("司法确认申请期限（自然日）"), default=30,
                                                                 validators=[MinValueValidator(1)])
 
@@ -36,17 +36,20 @@ class MediationSettings(SingletonSettings):
         verbose_name_plural = _("人民调解设置")
 
 
-
 class DisputeQuerySet(ScopedQuerySet):
     def scope(self, user):
+        """Staff: their station's subtree and what they registered; a mediator: the disputes
+        assigned to them; a company: the disputes it is a party to."""
         q = Q(mediator=user)
         if user.organization_id:
             q |= Q(pk__in=Party.objects.filter(organization_id=user.organization_id).values("dispute_id"))
         path = user.station_path
-        if path is not None and user.is_internal:
+        if user.is_internal:
             if path == "":
                 return self.all()
-            q |= Q(station__path__startswith=path)
+            q |= Q(created_by=user)  # e.g. a workstation's dispute registered at the mediation station
+            if path is not None:
+                q |= Q(station__path__startswith=path)
         return self.filter(q)
 
 
@@ -239,6 +242,8 @@ class Agreement(models.Model):
     number = models.CharField(_("协议编号"), max_length=40, unique=True)
     terms = models.TextField(_("协议内容"))
     signed_on = models.DateField(_("签订日期"))
+    mediator_name = models.CharField(_("调解员"), max_length=150, blank=True,
+                                     help_text=_("签订时调解员的姓名（协议内容的一部分，不随账号改名变化）。"))
     content_hash = models.CharField(_("内容摘要（SHA-256）"), max_length=64)
     token = models.CharField(max_length=64, unique=True, editable=False)
     pdf = models.ForeignKey("files.Attachment", verbose_name=_("协议书 PDF"), null=True, blank=True,
@@ -262,7 +267,7 @@ class Agreement(models.Model):
         data = {
             "number": self.number, "dispute": dispute.number, "signed_on": self.signed_on.isoformat(),
             "parties": parties, "terms": self.terms.replace("\r\n", "\n").strip(),
-            "mediator": str(dispute.mediator) if dispute.mediator_id else "",
+            "mediator": self.mediator_name,
         }
         return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
@@ -272,6 +277,11 @@ class Agreement(models.Model):
     @property
     def hash_prefix(self):
         return self.content_hash[:16]
+
+    def matches(self, prefix):
+        """The registered record still hashes to its stored digest, and ``prefix`` (from the
+        QR link) is that digest's prefix."""
+        return self.compute_hash() == self.content_hash and prefix == self.hash_prefix
 
     def get_verification_path(self):
         return reverse("mediation:verify", args=[self.token, self.hash_prefix])

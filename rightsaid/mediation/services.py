@@ -7,16 +7,19 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from ipcenter.accounts.models import Station, User
+from ipcenter.accounts.models import Organization, Station, User
 from ipcenter.accounts import roles
 from ipcenter.deadlines.models import Deadline
 from ipcenter.deadlines.services import close_deadlines, open_deadline
 from ipcenter.files.services import store_upload
 from ipcenter.notify.services import notify
 from ipcenter.workflow.engine import TransitionNotAllowed, record_event, run_transition
+from rightsaid.models import IPType
 
 from .models import (Agreement, Dispute, Extension, JudicialConfirmation, MediationSettings, Party, Session,
                      is_case_worker)
@@ -27,9 +30,12 @@ CONSENT_PURPOSE = "mediation.consent"
 AGREEMENT_PURPOSE = "mediation.agreement"
 
 
+WORKER_ONLY = gettext_lazy("只有调解员、工作站人员或中心管理人员可以办理人民调解。")
+
+
 def _require_worker(user):
     if not is_case_worker(user):
-        raise PermissionDenied(_("只有调解员、工作站人员或中心管理人员可以办理人民调解。"))
+        raise PermissionDenied(WORKER_ONLY)
 
 
 def _lock(dispute):
@@ -44,8 +50,8 @@ def next_number(prefix, model, field="number", year=None):
     """Next sequential number like 蒙知调〔2026〕0001 (per year)."""
     year = year or timezone.localdate().year
     head = f"{prefix}〔{year}〕"
-    last = (model._base_manager.filter(**{f"{field}__startswith": head}).order_by(f"-{field}")
-            .values_list(field, flat=True).first())
+    last = (model._base_manager.filter(**{f"{field}__startswith": head})
+            .order_by(Length(field).desc(), f"-{field}").values_list(field, flat=True).first())
     seq = int(last[len(head):]) + 1 if last else 1
     return f"{head}{seq:04d}"
 
@@ -56,25 +62,74 @@ def mediator_pool():
 
 # --- registration and parties ---------------------------------------------------------------
 
+PARTY_FIELDS = ("role", "name", "id_number", "contact")
+
+
+def _clean_party(data, taken_names=()):
+    """A party's fields, trimmed; the role must be known and the name new to the dispute.  A
+    party whose credit code is a registered organisation's is linked to it (its users are then
+    reminded of the judicial-confirmation window)."""
+    unknown = set(data) - set(PARTY_FIELDS)
+    if unknown:
+        raise ValidationError(_("未知的当事人字段：%(f)s") % {"f": "、".join(sorted(unknown))})
+    party = {f: str(data.get(f) or "").strip() for f in PARTY_FIELDS}
+    if party["role"] not in Party.Role.values:
+        raise ValidationError({"role": _("请选择当事人类型。")})
+    if not party["name"]:
+        raise ValidationError({"name": _("请填写当事人姓名或名称。")})
+    if party["name"] in taken_names:
+        raise ValidationError({"name": _("当事人“%(n)s”已在本纠纷中。") % {"n": party["name"]}})
+    if party["id_number"]:
+        party["organization"] = Organization.objects.filter(uscc=party["id_number"].upper()).first()
+    return party
+
+
+def allowed_stations(user):
+    """Stations where ``user`` may register a dispute: their own subtree, and the mediation stations."""
+    qs = Station.objects.filter(active=True).exclude(kind=Station.Kind.OVERSEAS)
+    if user.is_centre_wide or user.station_path == "":
+        return qs
+    if user.station_path:
+        return qs.filter(path__startswith=user.station_path) | qs.filter(kind=Station.Kind.MEDIATION)
+    return qs.filter(kind=Station.Kind.MEDIATION)
+
+
 def create_dispute(user, *, subject, ip_type, parties, amount=None, description="", station=None):
-    """Register a dispute with at least an applicant and a respondent."""
+    """Register a dispute with at least an applicant and a respondent, at a station of the
+    registrar's subtree or a mediation station."""
     _require_worker(user)
+    errors = {}
+    if not (subject or "").strip():
+        errors["subject"] = _("请填写纠纷事由。")
+    if ip_type not in IPType.values:
+        errors["ip_type"] = _("请选择知识产权类型。")
+    if amount is not None and amount < 0:
+        errors["amount"] = _("争议金额不能为负数。")
+    if errors:
+        raise ValidationError(errors)
     roles_given = {p.get("role") for p in parties}
     if len(parties) < 2 or not {Party.Role.APPLICANT, Party.Role.RESPONDENT} <= roles_given:
         raise ValidationError({"parties": _("调解纠纷至少需要一名申请人和一名被申请人。")})
+    cleaned, names = [], set()
+    for p in parties:
+        try:
+            party = _clean_party(p, names)
+        except ValidationError as exc:
+            raise ValidationError({"parties": exc.messages})
+        names.add(party["name"])
+        cleaned.append(party)
     station = station or default_station()
     if station is None:
         raise ValidationError({"station": _("未配置人民调解工作站。")})
-    if user.station_path not in ("", None) and not station.path.startswith(user.station_path) \
-            and not user.has_role(roles.MEDIATOR):
-        raise ValidationError({"station": _("只能在本工作站及下级工作站登记纠纷。")})
+    if not allowed_stations(user).filter(pk=station.pk).exists():
+        raise ValidationError({"station": _("只能在本工作站及下级工作站或人民调解工作站登记纠纷。")})
     for attempt in range(5):
         try:
             with transaction.atomic():
                 dispute = Dispute.objects.create(
-                    number=next_number("蒙知调", Dispute), station=station, subject=subject, ip_type=ip_type,
-                    amount=amount, description=description, created_by=user)
-                for p in parties:
+                    number=next_number("蒙知调", Dispute), station=station, subject=subject.strip(),
+                    ip_type=ip_type, amount=amount, description=(description or "").strip(), created_by=user)
+                for p in cleaned:
                     Party.objects.create(dispute=dispute, **p)
                 record_event(dispute, "mediation.dispute.registered", user, label=_("登记调解纠纷"),
                              to_state=dispute.state)
@@ -86,12 +141,14 @@ def create_dispute(user, *, subject, ip_type, parties, amount=None, description=
 
 
 def add_party(dispute, user, **data):
+    """Parties join only while consents are being collected (before a mediator is assigned)."""
     _require_worker(user)
     with transaction.atomic():
         locked = _lock(dispute)
-        if not locked.is_open or locked.state == Dispute.State.IN_MEDIATION:
-            raise ValidationError(_("调解开始后不能再增加当事人。"))
-        party = Party.objects.create(dispute=locked, **data)
+        if locked.state not in (Dispute.State.REGISTERED, Dispute.State.AWAITING_CONSENT):
+            raise ValidationError(_("当前状态为“%(s)s”，不能再增加当事人。") % {"s": locked.get_state_display()})
+        party = _clean_party(data, set(locked.parties.values_list("name", flat=True)))
+        party = Party.objects.create(dispute=locked, **party)
         record_event(locked, "mediation.dispute.party_added", user, label=_("增加当事人：%(p)s") % {"p": party})
     return party
 
@@ -212,7 +269,7 @@ def extend_term(dispute, user, *, reason, new_due_date):
         locked = _lock(dispute)
         if locked.state != Dispute.State.IN_MEDIATION:
             raise ValidationError(_("只有调解中的纠纷可以延长期限。"))
-        if locked.extensions.count() >= cfg.max_extensions:
+        if locked.extensions.exists():
             raise ValidationError(_("调解期限只能延长一次，本纠纷已经延长过。"), code="extended")
         if new_due_date is None or new_due_date <= locked.due_date:
             raise ValidationError({"new_due_date": _("延长后的期限必须晚于原期限 %(d)s。") % {"d": locked.due_date}})
@@ -236,15 +293,28 @@ def extend_term(dispute, user, *, reason, new_due_date):
 
 
 def log_session(dispute, user, *, held_on, mode, place="", attendees, notes):
+    """A session (date, on site with a place or online, attendees, notes) of a dispute with a mediator."""
     _require_worker(user)
+    place, attendees, notes = (place or "").strip(), (attendees or "").strip(), (notes or "").strip()
     with transaction.atomic():
         locked = _lock(dispute)
         if locked.state not in (Dispute.State.MEDIATOR_ASSIGNED, Dispute.State.IN_MEDIATION):
             raise ValidationError(_("只有已指派调解员或调解中的纠纷可以记录调解会。"))
-        if held_on > timezone.localdate():
-            raise ValidationError({"held_on": _("调解会日期不能晚于今天。")})
-        if mode == Session.Mode.ONSITE and not place.strip():
-            raise ValidationError({"place": _("现场调解请填写地点。")})
+        errors = {}
+        if held_on is None or held_on > timezone.localdate():
+            errors["held_on"] = _("调解会日期不能为空，且不能晚于今天。")
+        elif held_on < timezone.localdate(locked.created_at):
+            errors["held_on"] = _("调解会日期不能早于纠纷登记日期。")
+        if mode not in Session.Mode.values:
+            errors["mode"] = _("请选择调解方式。")
+        elif mode == Session.Mode.ONSITE and not place:
+            errors["place"] = _("现场调解请填写地点。")
+        if not attendees:
+            errors["attendees"] = _("请填写参加人员。")
+        if not notes:
+            errors["notes"] = _("请填写调解情况。")
+        if errors:
+            raise ValidationError(errors)
         session = Session.objects.create(dispute=locked, held_on=held_on, mode=mode, place=place,
                                          attendees=attendees, notes=notes, created_by=user)
         record_event(locked, "mediation.dispute.session", user,
@@ -260,46 +330,80 @@ def public_verification_url(agreement):
 
 
 def render_agreement_pdf(agreement):
+    """The agreement as PDF (WeasyPrint): parties, terms, date, mediator and a QR code that opens
+    the public verification page."""
     import segno
 
     from ipcenter.reports.pdf import render_pdf
 
     dispute = agreement.dispute
+    parties = list(dispute.parties.order_by("role", "pk"))
     url = public_verification_url(agreement)
     qr = segno.make(url, error="m").svg_inline(scale=3, border=2)
     return render_pdf("mediation/agreement_pdf.html", {
-        "agreement": agreement, "dispute": dispute, "parties": list(dispute.parties.order_by("role", "pk")),
-        "verify_url": url, "qr_svg": qr,
+        "agreement": agreement, "dispute": dispute, "parties": parties, "copies": len(parties) + 1,
+        "window_days": MediationSettings.load().confirmation_window_days, "verify_url": url, "qr_svg": qr,
     })
 
 
+def _open_confirmation_reminders(dispute, agreement, window_days):
+    """The judicial-confirmation window: the mediator is reminded (to remind the parties), and
+    so are the users of each party that is a registered organisation (their link is the public
+    verification page, the one page of the dispute they may open)."""
+    start = timezone.make_aware(datetime.datetime.combine(agreement.signed_on, datetime.time(9, 0)))
+    open_deadline(dispute, CONFIRMATION_KIND, rule=Deadline.Rule.CALENDAR_DAYS, amount=window_days, start=start,
+                  label=_("提醒当事人申请司法确认：%(n)s") % {"n": dispute.number},
+                  assignee=dispute.mediator, station=dispute.station, url=dispute.get_absolute_url())
+    for party in dispute.parties.filter(organization__isnull=False).select_related("organization"):
+        open_deadline(party, CONFIRMATION_KIND, rule=Deadline.Rule.CALENDAR_DAYS, amount=window_days, start=start,
+                      label=_("调解协议 %(a)s 的司法确认申请期限") % {"a": agreement.number},
+                      organization=party.organization, url=agreement.get_verification_path())
+
+
+def _close_confirmation_reminders(dispute, state=Deadline.State.MET):
+    close_deadlines(dispute, CONFIRMATION_KIND, state=state)
+    for party in dispute.parties.all():
+        close_deadlines(party, CONFIRMATION_KIND, state=state)
+
+
+def _save_numbered(agreement):
+    """Save under the next free agreement number (a concurrent agreement may take one first)."""
+    for attempt in range(5):
+        agreement.number = next_number("蒙知调协", Agreement)
+        try:
+            with transaction.atomic():
+                agreement.content_hash = agreement.compute_hash()
+                agreement.save()
+            return agreement
+        except IntegrityError:
+            if attempt == 4:
+                raise
+    raise AssertionError("unreachable")
+
+
 def reach_agreement(dispute, user, *, terms, signed_on):
-    """Record the agreement: number, content hash, verification token, PDF; the
-    term clock closes and each party's judicial-confirmation clock opens."""
+    """Record the agreement: number, content hash, verification token and PDF, all or nothing;
+    the term clock closes and the judicial-confirmation window opens."""
+    errors = {}
     if not (terms or "").strip():
-        raise ValidationError({"terms": _("请填写协议内容。")})
+        errors["terms"] = _("请填写协议内容。")
     if signed_on is None or signed_on > timezone.localdate():
-        raise ValidationError({"signed_on": _("签订日期不能为空，且不能晚于今天。")})
-    if dispute.started_at and signed_on < timezone.localdate(dispute.started_at):
-        raise ValidationError({"signed_on": _("签订日期不能早于调解开始日期。")})
+        errors["signed_on"] = _("签订日期不能为空，且不能晚于今天。")
+    elif dispute.started_at and signed_on < timezone.localdate(dispute.started_at):
+        errors["signed_on"] = _("签订日期不能早于调解开始日期。")
+    if errors:
+        raise ValidationError(errors)
     cfg = MediationSettings.load()
     holder = {}
 
     def change(locked):
         locked.ended_at = timezone.now()
-        agreement = Agreement(dispute=locked, number=next_number("蒙知调协", Agreement), terms=terms.strip(),
-                              signed_on=signed_on, token=secrets.token_urlsafe(32), created_by=user)
-        agreement.content_hash = agreement.compute_hash()
-        agreement.save()
+        agreement = Agreement(dispute=locked, terms=terms.strip(), signed_on=signed_on,
+                              mediator_name=str(locked.mediator) if locked.mediator_id else "",
+                              token=secrets.token_urlsafe(32), created_by=user)
+        holder["agreement"] = _save_numbered(agreement)
         close_deadlines(locked, TERM_KIND)
-        start = timezone.make_aware(datetime.datetime.combine(signed_on, datetime.time(9, 0)))
-        for party in locked.parties.all():
-            open_deadline(party, CONFIRMATION_KIND,
-                          label=_("申请司法确认（%(n)s，%(p)s）") % {"n": locked.number, "p": party.name},
-                          rule=Deadline.Rule.CALENDAR_DAYS, amount=cfg.confirmation_window_days, start=start,
-                          organization=party.organization, station=locked.station, assignee=locked.mediator,
-                          url=locked.get_absolute_url())
-        holder["agreement"] = agreement
+        _open_confirmation_reminders(locked, agreement, cfg.confirmation_window_days)
 
     with transaction.atomic():
         locked = run_transition(dispute, "reach_agreement", user, on_change=change)
@@ -314,6 +418,7 @@ def reach_agreement(dispute, user, *, terms, signed_on):
 
 
 def fail_mediation(dispute, user, *, referral, note):
+    """Mediation failed: the reason and where the parties are referred (court, arbitration, ...)."""
     if referral not in Dispute.Referral.values:
         raise ValidationError({"referral": _("请选择转办去向。")})
     if not (note or "").strip():
@@ -341,22 +446,28 @@ def record_confirmation(dispute, user, *, applied_on, court, result, decided_on=
         errors["applied_on"] = _("申请日期不能为空，且不能晚于今天。")
     elif hasattr(dispute, "agreement") and applied_on < dispute.agreement.signed_on:
         errors["applied_on"] = _("申请日期不能早于协议签订日期。")
-    if decided_on is not None and applied_on is not None and decided_on < applied_on:
+    if decided_on is None:
+        if result in (JudicialConfirmation.Result.CONFIRMED, JudicialConfirmation.Result.REJECTED):
+            errors["decided_on"] = _("请填写法院的裁定日期。")
+    elif decided_on > today:
+        errors["decided_on"] = _("裁定日期不能晚于今天。")
+    elif applied_on is not None and decided_on < applied_on:
         errors["decided_on"] = _("裁定日期不能早于申请日期。")
     if errors:
         raise ValidationError(errors)
 
     def change(locked):
         JudicialConfirmation.objects.create(dispute=locked, applied_on=applied_on, court=court.strip(),
-                                            result=result, decided_on=decided_on, note=note, created_by=user)
-        for party in locked.parties.all():
-            close_deadlines(party, CONFIRMATION_KIND)
+                                            result=result, decided_on=decided_on, note=(note or "").strip(),
+                                            created_by=user)
+        _close_confirmation_reminders(locked)
 
     label = dict(JudicialConfirmation.Result.choices)[result]
     return run_transition(dispute, "record_confirmation", user, f"{court.strip()}：{label}", on_change=change)
 
 
 def withdraw(dispute, user, comment):
+    """An open dispute is withdrawn with a reason; its term clock is cancelled."""
     def change(locked):
         locked.ended_at = timezone.now()
         close_deadlines(locked, TERM_KIND, state=Deadline.State.CANCELLED)
@@ -376,8 +487,13 @@ def run_named_transition(dispute, name, user, comment=""):
 
 
 def confirmation_deadlines(dispute):
+    """The judicial-confirmation clocks of a dispute: the mediator's and those of parties that
+    are registered organisations."""
     from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
 
-    return Deadline.objects.filter(content_type=ContentType.objects.get_for_model(Party),
-                                   object_id__in=dispute.parties.values("pk"),
-                                   kind=CONFIRMATION_KIND).order_by("due_at")
+    ct = ContentType.objects.get_for_model
+    return (Deadline.objects.filter(kind=CONFIRMATION_KIND)
+            .filter(Q(content_type=ct(Dispute), object_id=dispute.pk)
+                    | Q(content_type=ct(Party), object_id__in=list(dispute.parties.values_list("pk", flat=True))))
+            .select_related("organization", "assignee").order_by("due_at", "pk"))

@@ -13,11 +13,19 @@ from django.views import View
 
 from ipcenter.generic import Column, ObjectDetailView, ObjectListView, PredicateRequiredMixin
 from ipcenter.workflow.engine import TransitionNotAllowed
-from prescreen.views import apply_errors
 
 from . import forms, services
 from .filters import DisputeFilterSet
-from .models import Agreement, Dispute, is_case_worker
+from .models import Agreement, Dispute, MediationSettings, is_case_worker
+
+
+def apply_errors(form, exc):
+    """Put a service's ValidationError on the form (field errors where the field exists)."""
+    if hasattr(exc, "error_dict"):
+        for field, errs in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, exc.messages)
 
 
 class WorkerRequiredMixin(PredicateRequiredMixin):
@@ -103,6 +111,7 @@ class DisputeDetailView(WorkerRequiredMixin, ObjectDetailView):
         ctx["agreement"] = Agreement.objects.filter(dispute=d).select_related("pdf").first()
         ctx["confirmation"] = getattr(d, "confirmation", None) if d.state == S.CONFIRMED else None
         ctx["confirmation_deadlines"] = services.confirmation_deadlines(d) if d.state == S.AGREEMENT else []
+        ctx["confirmation_window_days"] = MediationSettings.load().confirmation_window_days
         wanted = []
         if d.state in (S.REGISTERED, S.AWAITING_CONSENT):
             wanted.append("party")
@@ -196,9 +205,8 @@ class VerifyView(View):
         return get_object_or_404(Agreement.objects.select_related("dispute__mediator", "pdf"), token=token)
 
     def _context(self, agreement, prefix, **extra):
-        stored_ok = agreement.compute_hash() == agreement.content_hash
-        return {"agreement": agreement, "genuine": stored_ok and agreement.content_hash.startswith(prefix),
-                "form": forms.VerifyFileForm(), **extra}
+        return {"agreement": agreement, "genuine": agreement.matches(prefix), "form": forms.VerifyFileForm(),
+                **extra}
 
     def get(self, request, token, prefix):
         agreement = self._agreement(token)

@@ -1,6 +1,8 @@
 """People's mediation: consents before start, one extension, the agreement PDF and its public
-verification, the judicial-confirmation reminder sent once, station scoping, bad input."""
+verification, the judicial-confirmation reminder sent once, station scoping (pages and API),
+bad input (400, Chinese errors, nothing changed), filters shared by list and API, the seed."""
 import datetime
+import io
 import subprocess
 
 import pytest
@@ -10,18 +12,20 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ipcenter.accounts import roles
-from ipcenter.deadlines.models import Deadline, DeadlineReminder as Reminder
+from ipcenter.deadlines.models import Deadline, DeadlineReminder
 from ipcenter.deadlines.services import sweep
+from ipcenter.notify.models import Notification
 from ipcenter.workflow.engine import TransitionNotAllowed
 from rightsaid.mediation import services
-from rightsaid.mediation.models import Agreement, Dispute, Extension, Party
+from rightsaid.mediation.models import Agreement, Dispute, Extension, JudicialConfirmation, Party, Session
 from tests import factories
 from tests.conftest import login
-from tests.prescreen.fixtures import builders
 
 pytestmark = pytest.mark.django_db
 
 APPLICANT, RESPONDENT = "呼和浩特草原乳品有限公司", "包头市鹿城食品贸易商行"
+API = "/api/v1/rightsaid/mediation/disputes/"
+MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 
 @pytest.fixture
@@ -30,18 +34,18 @@ def mediator(db):
 
 
 def consent_file(name="同意调解书.pdf"):
-    return SimpleUploadedFile(name, builders.pdf_bytes(["同意调解书", "本人同意由人民调解组织调解本纠纷。"]))
+    return SimpleUploadedFile(name, MINIMAL_PDF, content_type="application/pdf")
 
 
-def new_dispute(user, station=None):
+def new_dispute(user, station=None, applicant=APPLICANT, applicant_id=""):
     return services.create_dispute(user, subject="商标侵权纠纷", ip_type="trademark", station=station,
                                    description="被申请人销售带有近似商标的奶制品。", parties=[
-                                       {"role": Party.Role.APPLICANT, "name": APPLICANT},
+                                       {"role": Party.Role.APPLICANT, "name": applicant, "id_number": applicant_id},
                                        {"role": Party.Role.RESPONDENT, "name": RESPONDENT}])
 
 
-def in_mediation(mediator):
-    dispute = new_dispute(mediator)
+def in_mediation(mediator, **kw):
+    dispute = new_dispute(mediator, **kw)
     for party in dispute.parties.all():
         services.record_consent(party, mediator, document=consent_file())
     dispute.refresh_from_db()
@@ -50,108 +54,330 @@ def in_mediation(mediator):
     return services.start_mediation(dispute, mediator)
 
 
+def with_agreement(mediator, **kw):
+    dispute = in_mediation(mediator, **kw)
+    services.log_session(dispute, mediator, held_on=timezone.localdate(), mode="onsite", place="调解室",
+                         attendees=f"{APPLICANT}、{RESPONDENT}", notes="双方就赔偿金额达成一致。")
+    return services.reach_agreement(dispute, mediator, signed_on=timezone.localdate(),
+                                    terms="一、被申请人停止销售涉案商品。\n二、被申请人赔偿申请人人民币三万元。")
+
+
+def pdf_text(data):
+    return subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
+
+
+# --- consents and start ------------------------------------------------------------------------
+
 def test_cannot_start_without_every_consent(mediator):
     dispute = new_dispute(mediator)
-    first = dispute.parties.first()
+    first = dispute.parties.get(role=Party.Role.APPLICANT)
     services.record_consent(first, mediator, document=consent_file())
     dispute.refresh_from_db()
+    assert dispute.state == Dispute.State.AWAITING_CONSENT
     services.assign_mediator(dispute, mediator, mediator, declaration="无利害关系", confirmed=True)
     dispute.refresh_from_db()
     with pytest.raises(TransitionNotAllowed) as err:
         services.start_mediation(dispute, mediator)
     assert RESPONDENT in str(err.value)
-    with pytest.raises(ValidationError):
-        services.record_consent(dispute.parties.last(), mediator, document=None)  # the signed form is required
-    services.record_consent(dispute.parties.last(), mediator, document=consent_file())
+    dispute.refresh_from_db()
+    assert dispute.state == Dispute.State.MEDIATOR_ASSIGNED and dispute.started_at is None
+    last = dispute.parties.get(role=Party.Role.RESPONDENT)
+    with pytest.raises(ValidationError) as err:
+        services.record_consent(last, mediator, document=None)  # the signed form is required
+    assert "同意调解书" in str(err.value)
+    services.record_consent(last, mediator, document=consent_file())
     dispute.refresh_from_db()
     started = services.start_mediation(dispute, mediator)
-    assert started.state == Dispute.State.IN_MEDIATION and started.due_date
+    assert started.state == Dispute.State.IN_MEDIATION
+    assert started.due_date == timezone.localdate() + datetime.timedelta(days=30)
+    assert Deadline.objects.get(kind=services.TERM_KIND, object_id=dispute.pk).assignee == mediator
 
+
+def test_start_button_without_consents_shows_the_missing_party_and_changes_nothing(client, mediator):
+    dispute = new_dispute(mediator)
+    services.record_consent(dispute.parties.get(role=Party.Role.APPLICANT), mediator, document=consent_file())
+    dispute.refresh_from_db()
+    services.assign_mediator(dispute, mediator, mediator, declaration="无利害关系", confirmed=True)
+    login(client, mediator)
+    page = client.post(reverse("mediation:action", args=[dispute.pk, "start"]), follow=True).content.decode()
+    assert "尚未取得全部当事人的调解同意" in page and RESPONDENT in page
+    dispute.refresh_from_db()
+    assert dispute.state == Dispute.State.MEDIATOR_ASSIGNED
+
+
+def test_a_dispute_needs_an_applicant_and_a_respondent(mediator):
+    with pytest.raises(ValidationError) as err:
+        services.create_dispute(mediator, subject="纠纷", ip_type="patent",
+                                parties=[{"role": Party.Role.APPLICANT, "name": "甲公司"}])
+    assert "至少需要一名申请人和一名被申请人" in str(err.value)
+    with pytest.raises(ValidationError):
+        services.create_dispute(mediator, subject="纠纷", ip_type="patent", parties=[
+            {"role": Party.Role.APPLICANT, "name": "甲公司"}, {"role": Party.Role.RESPONDENT, "name": "甲公司"}])
+    assert not Dispute.objects.exists()
+
+
+def test_a_third_party_joins_only_before_the_mediator_and_must_consent_too(mediator):
+    dispute = new_dispute(mediator)
+    services.add_party(dispute, mediator, role=Party.Role.RESPONDENT, name="第三方经销商")
+    for party in dispute.parties.exclude(name="第三方经销商"):
+        services.record_consent(party, mediator, document=consent_file())
+    dispute.refresh_from_db()
+    assert dispute.state == Dispute.State.AWAITING_CONSENT  # two of three
+    services.record_consent(dispute.parties.get(name="第三方经销商"), mediator, document=consent_file())
+    dispute.refresh_from_db()
+    assert dispute.state == Dispute.State.CONSENTED
+    services.assign_mediator(dispute, mediator, mediator, declaration="无利害关系", confirmed=True)
+    with pytest.raises(ValidationError) as err:
+        services.add_party(dispute, mediator, role=Party.Role.APPLICANT, name="迟到的当事人")
+    assert "不能再增加当事人" in str(err.value)
+    assert dispute.parties.count() == 3
+
+
+def test_conflict_of_interest_blocks_the_assignment(mediator):
+    dispute = services.create_dispute(mediator, subject="专利纠纷", ip_type="patent", parties=[
+        {"role": Party.Role.APPLICANT, "name": "陈调解"}, {"role": Party.Role.RESPONDENT, "name": "某公司"}])
+    with pytest.raises(ValidationError) as err:
+        services.assign_mediator(dispute, mediator, mediator, declaration="无", confirmed=True)
+    assert "利益冲突" in str(err.value)
+    not_in_pool = factories.staff(roles.STATION_STAFF, "baotou")
+    with pytest.raises(ValidationError) as err:
+        services.assign_mediator(dispute, mediator, not_in_pool, declaration="无", confirmed=True)
+    assert "调解员名册" in str(err.value)
+    dispute.refresh_from_db()
+    assert dispute.mediator is None
+
+
+# --- term --------------------------------------------------------------------------------------
 
 def test_term_can_be_extended_once_with_a_reason(mediator):
     dispute = in_mediation(mediator)
     later = dispute.due_date + datetime.timedelta(days=10)
     with pytest.raises(ValidationError):
         services.extend_term(dispute, mediator, reason="", new_due_date=later)
+    with pytest.raises(ValidationError) as err:
+        services.extend_term(dispute, mediator, reason="补充证据", new_due_date=dispute.due_date + datetime.timedelta(days=31))
+    assert "最多延长 30 天" in str(err.value)
     services.extend_term(dispute, mediator, reason="双方需要补充证据", new_due_date=later)
     dispute.refresh_from_db()
     assert dispute.due_date == later
+    term = Deadline.objects.get(kind=services.TERM_KIND, object_id=dispute.pk, state=Deadline.State.OPEN)
+    assert timezone.localdate(term.due_at) == later
     with pytest.raises(ValidationError) as err:
         services.extend_term(dispute, mediator, reason="再延一次", new_due_date=later + datetime.timedelta(days=5))
     assert "只能延长一次" in str(err.value)
     assert Extension.objects.filter(dispute=dispute).count() == 1
+    dispute.refresh_from_db()
+    assert dispute.due_date == later
 
 
-def _agreement(mediator):
+def test_extension_form_is_gone_after_the_extension_and_a_second_post_is_refused(client, mediator):
     dispute = in_mediation(mediator)
-    services.log_session(dispute, mediator, held_on=timezone.localdate(), mode="onsite", place="调解室",
-                         attendees=f"{APPLICANT}、{RESPONDENT}", notes="双方就赔偿金额达成一致。")
-    return services.reach_agreement(dispute, mediator, terms="一、被申请人停止销售涉案商品。\n二、被申请人赔偿申请人人民币三万元。",
-                                    signed_on=timezone.localdate())
+    login(client, mediator)
+    url = reverse("mediation:action", args=[dispute.pk, "extend"])
+    new_due = (dispute.due_date + datetime.timedelta(days=7)).isoformat()
+    assert client.post(url, {"extend-new_due_date": new_due, "extend-reason": "补充证据"}).status_code == 302
+    assert 'data-testid="step-extend"' not in client.get(dispute.get_absolute_url()).content.decode()
+    resp = client.post(url, {"extend-new_due_date": new_due, "extend-reason": "再延"})
+    assert resp.status_code == 400 and "只能延长一次" in resp.content.decode()
+    assert Extension.objects.count() == 1
 
+
+# --- agreement, PDF and verification -------------------------------------------------------------
 
 def test_agreement_pdf_names_the_parties_in_chinese(mediator):
-    agreement = _agreement(mediator)
+    agreement = with_agreement(mediator)
     with agreement.pdf.file.open("rb") as fh:
-        text = subprocess.run(["pdftotext", "-", "-"], input=fh.read(), capture_output=True, check=True).stdout
-    text = text.decode()
-    assert APPLICANT in text and RESPONDENT in text and agreement.number in text and "人民调解协议书" in text
+        text = pdf_text(fh.read())
+    for expected in (APPLICANT, RESPONDENT, agreement.number, "人民调解协议书", "陈调解", "赔偿申请人人民币三万元",
+                     timezone.localdate().strftime("%Y年").lstrip("0"), "一式 3 份", "30 日内"):
+        assert expected in text, expected
     agreement.dispute.refresh_from_db()
     assert agreement.dispute.state == Dispute.State.AGREEMENT
+    assert agreement.content_hash == agreement.compute_hash() and agreement.mediator_name == "陈调解"
+    assert not Deadline.objects.filter(kind=services.TERM_KIND, state=Deadline.State.OPEN).exists()
+
+
+def test_the_qr_code_encodes_the_public_verification_url(client, mediator, monkeypatch):
+    import segno
+
+    encoded = []
+    real_make = segno.make
+    monkeypatch.setattr(segno, "make", lambda content, **kw: encoded.append(content) or real_make(content, **kw))
+    agreement = with_agreement(mediator)
+    assert len(encoded) == 1 and encoded[0].endswith(agreement.get_verification_path())
+    assert encoded[0] == services.public_verification_url(agreement)
+    path = encoded[0][encoded[0].index("/rightsaid/"):]
+    assert "核验通过" in client.get(path).content.decode()  # anonymous
+
+
+def test_a_failing_pdf_render_rolls_the_agreement_back(mediator, monkeypatch):
+    dispute = in_mediation(mediator)
+
+    def broken(agreement):
+        raise RuntimeError("WeasyPrint crashed")
+
+    monkeypatch.setattr(services, "render_agreement_pdf", broken)
+    with pytest.raises(RuntimeError):
+        services.reach_agreement(dispute, mediator, terms="一、停止侵权。", signed_on=timezone.localdate())
+    dispute.refresh_from_db()
+    assert dispute.state == Dispute.State.IN_MEDIATION and not Agreement.objects.exists()
+    assert Deadline.objects.filter(kind=services.TERM_KIND, state=Deadline.State.OPEN).count() == 1
+    assert not Deadline.objects.filter(kind=services.CONFIRMATION_KIND).exists()
 
 
 def test_verification_page_confirms_genuine_and_rejects_tampered(client, mediator):
-    agreement = _agreement(mediator)
+    agreement = with_agreement(mediator)
     url = agreement.get_verification_path()
     page = client.get(url)  # public: no login
     body = page.content.decode()
     assert page.status_code == 200 and "核验通过" in body and agreement.number in body
-    assert APPLICANT not in body and RESPONDENT not in body  # no personal data
+    for personal in (APPLICANT, RESPONDENT, "陈调解", agreement.terms[:8]):
+        assert personal not in body  # no personal data
     wrong_hash = reverse("mediation:verify", args=[agreement.token, "0" * 16])
     assert "核验未通过" in client.get(wrong_hash).content.decode()
+    short_prefix = reverse("mediation:verify", args=[agreement.token, agreement.content_hash[:1]])
+    assert "核验未通过" in client.get(short_prefix).content.decode()
     assert client.get(reverse("mediation:verify", args=["no-such-token", agreement.hash_prefix])).status_code == 404
     with agreement.pdf.file.open("rb") as fh:
         original = fh.read()
     ok = client.post(url, {"file": SimpleUploadedFile("协议.pdf", original)})
-    assert "完全一致" in ok.content.decode()
-    bad = client.post(url, {"file": SimpleUploadedFile("协议.pdf", original + b"%tampered")})
+    assert ok.status_code == 200 and "完全一致" in ok.content.decode()
+    bad = client.post(url, {"file": SimpleUploadedFile("协议.pdf", original.replace(b"%%EOF", b"%%EOF "))})
     assert "不一致" in bad.content.decode()
+    assert client.post(url, {}).status_code == 400
     Agreement.objects.filter(pk=agreement.pk).update(terms="被申请人赔偿申请人人民币三十万元。")  # altered record
     assert "核验未通过" in client.get(url).content.decode()
 
 
-def test_judicial_confirmation_reminder_is_sent_once(mediator):
-    agreement = _agreement(mediator)
+def test_renaming_the_mediator_does_not_break_verification(client, mediator):
+    agreement = with_agreement(mediator)
+    mediator.display_name = "陈调解员（已改名）"
+    mediator.save()
+    assert "核验通过" in client.get(agreement.get_verification_path()).content.decode()
+
+
+def test_agreement_numbers_keep_counting_past_9999(mediator):
+    year = timezone.localdate().year
+    assert services.next_number("蒙知调", Dispute) == f"蒙知调〔{year}〕0001"
+    d = new_dispute(mediator)
+    Dispute.objects.filter(pk=d.pk).update(number=f"蒙知调〔{year}〕10000")
+    new_dispute(mediator, applicant="另一申请人")
+    Dispute.objects.filter(number=f"蒙知调〔{year}〕10001").update(number=f"蒙知调〔{year}〕9999")
+    assert services.next_number("蒙知调", Dispute) == f"蒙知调〔{year}〕10001"
+
+
+# --- judicial confirmation -------------------------------------------------------------------------
+
+def test_judicial_confirmation_reminder_is_sent_exactly_once(mediator):
+    company = factories.OrganizationFactory(name=APPLICANT)
+    company_user = factories.applicant(company)
+    agreement = with_agreement(mediator, applicant_id=company.uscc)
     dispute = agreement.dispute
-    deadlines = services.confirmation_deadlines(dispute)
-    assert deadlines.count() == 2
-    near_end = deadlines.first().due_at - datetime.timedelta(hours=20)
-    sweep(now=near_end)
-    sent = Reminder.objects.filter(deadline__in=deadlines).count()
-    assert sent >= 1
-    sweep(now=near_end)
-    assert Reminder.objects.filter(deadline__in=deadlines).count() == sent  # not again
+    assert dispute.parties.get(role=Party.Role.APPLICANT).organization == company  # linked by credit code
+    deadlines = list(services.confirmation_deadlines(dispute))
+    assert len(deadlines) == 2  # the mediator's and the registered company's
+    due = deadlines[0].due_at
+    assert timezone.localdate(due) == agreement.signed_on + datetime.timedelta(days=30)
+
+    def reminders(user):
+        return Notification.objects.filter(recipient=user, title__contains="司法确认").count()
+
+    two_days_before = due - datetime.timedelta(days=2)
+    sweep(now=two_days_before)
+    assert reminders(mediator) == 1 and reminders(company_user) == 1
+    assert DeadlineReminder.objects.filter(deadline__in=deadlines).count() == 2
+    sweep(now=two_days_before)
+    sweep(now=two_days_before + datetime.timedelta(hours=1))
+    assert reminders(mediator) == 1 and reminders(company_user) == 1
+    company_link = Notification.objects.get(recipient=company_user).url
+    assert company_link == agreement.get_verification_path()  # the one page of it a company may open
+
     services.record_confirmation(dispute, mediator, applied_on=timezone.localdate(), court="呼和浩特市中级人民法院",
                                  result="confirmed", decided_on=timezone.localdate())
     assert all(d.state == Deadline.State.MET for d in services.confirmation_deadlines(dispute))
+    sweep(now=due + datetime.timedelta(days=3))  # no "due today"/"overdue" reminder after the result
+    assert reminders(mediator) == 1 and reminders(company_user) == 1
+    dispute.refresh_from_db()
+    assert dispute.state == Dispute.State.CONFIRMED and dispute.confirmation.court == "呼和浩特市中级人民法院"
 
+
+def test_confirmation_result_needs_a_ruling_date_and_a_court(client, mediator):
+    agreement = with_agreement(mediator)
+    login(client, mediator)
+    resp = client.post(reverse("mediation:action", args=[agreement.dispute_id, "confirmation"]), {
+        "confirmation-applied_on": timezone.localdate().isoformat(), "confirmation-court": "",
+        "confirmation-result": "confirmed"})
+    body = resp.content.decode()
+    assert resp.status_code == 400 and "该字段是必填项" in body
+    resp = client.post(reverse("mediation:action", args=[agreement.dispute_id, "confirmation"]), {
+        "confirmation-applied_on": timezone.localdate().isoformat(), "confirmation-court": "包头市中级人民法院",
+        "confirmation-result": "confirmed"})
+    assert resp.status_code == 400 and "请填写法院的裁定日期" in resp.content.decode()
+    assert not JudicialConfirmation.objects.exists()
+    assert Dispute.objects.get().state == Dispute.State.AGREEMENT
+
+
+def test_failure_refers_the_parties(mediator):
+    dispute = in_mediation(mediator)
+    with pytest.raises(ValidationError):
+        services.fail_mediation(dispute, mediator, referral="", note="分歧较大")
+    services.fail_mediation(dispute, mediator, referral="arbitration", note="双方约定提交仲裁")
+    dispute.refresh_from_db()
+    assert dispute.state == Dispute.State.FAILED and dispute.get_referral_display() == "仲裁"
+    assert not Deadline.objects.filter(kind=services.TERM_KIND, state=Deadline.State.OPEN).exists()
+
+
+# --- access ----------------------------------------------------------------------------------------
 
 def test_station_scoping_in_pages_and_api(client, mediator, applicant_user):
     baotou = factories.staff(roles.STATION_STAFF, "baotou")
     ordos = factories.staff(roles.STATION_STAFF, "ordos")
     dispute = new_dispute(baotou, station=factories.station("baotou"))
-    url, api = dispute.get_absolute_url(), f"/api/v1/rightsaid/mediation/disputes/{dispute.pk}/"
+    url, api = dispute.get_absolute_url(), f"{API}{dispute.pk}/"
     assert login(client, baotou).get(url).status_code == 200
     assert client.get(api).status_code == 200
     assert login(client, factories.manager()).get(url).status_code == 200
+    assert login(client, mediator).get(url).status_code == 404  # not assigned, other station
     for outsider in (ordos, applicant_user):
         login(client, outsider)
         assert client.get(url).status_code == 404
         assert client.get(api).status_code == 404
         assert client.post(reverse("mediation:action", args=[dispute.pk, "withdraw"]),
                            {"withdraw-comment": "x"}).status_code == 404
-    assert dispute.number not in login(client, ordos).get(reverse("mediation:index")).content.decode()
+        assert client.post(f"{api}withdraw/", {"comment": "x"}).status_code == 404
+        assert client.get(reverse("mediation:agreement-pdf", args=[dispute.pk])).status_code == 404
+    listing = login(client, ordos).get(reverse("mediation:index")).content.decode()
+    assert dispute.number not in listing
+    assert client.get(API).json()["count"] == 0
+    dispute.refresh_from_db()
+    assert dispute.state == Dispute.State.REGISTERED
 
+
+def test_assigned_mediator_sees_another_stations_dispute(client, mediator):
+    baotou = factories.staff(roles.STATION_STAFF, "baotou")
+    dispute = new_dispute(baotou, station=factories.station("baotou"))
+    for p in dispute.parties.all():
+        services.record_consent(p, baotou, document=consent_file())
+    services.assign_mediator(dispute, baotou, mediator, declaration="无利害关系", confirmed=True)
+    assert login(client, mediator).get(dispute.get_absolute_url()).status_code == 200
+    assert Notification.objects.filter(recipient=mediator, title__contains="调解员").count() == 1
+
+
+def test_a_party_company_reads_its_dispute_in_the_api_but_cannot_act_or_open_pages(client, mediator):
+    company = factories.OrganizationFactory()
+    user = factories.applicant(company)
+    dispute = new_dispute(mediator, applicant=company.name, applicant_id=company.uscc)
+    login(client, user)
+    assert client.get(f"{API}{dispute.pk}/").json()["number"] == dispute.number
+    assert client.get(dispute.get_absolute_url()).status_code == 404
+    assert client.get(reverse("mediation:index")).status_code == 403
+    assert client.post(f"{API}{dispute.pk}/withdraw/", {"comment": "不想调了"}).status_code == 403
+    assert client.post(API, {}, content_type="application/json").status_code == 403
+    dispute.refresh_from_db()
+    assert dispute.state == Dispute.State.REGISTERED
+
+
+# --- bad input -------------------------------------------------------------------------------------
 
 def test_bad_input_is_400_with_chinese_errors_and_changes_nothing(client, mediator):
     login(client, mediator)
@@ -159,6 +385,10 @@ def test_bad_input_is_400_with_chinese_errors_and_changes_nothing(client, mediat
                                                      "applicant_name": "甲", "respondent_name": "甲"})
     body = resp.content.decode()
     assert resp.status_code == 400 and "该字段是必填项" in body and "被申请人不能与申请人相同" in body
+    resp = client.post(reverse("mediation:create"), {"subject": "纠纷", "ip_type": "no-such-type",
+                                                     "station": factories.station("ordos").pk,
+                                                     "applicant_name": "甲", "respondent_name": "乙"})
+    assert resp.status_code == 400 and "选择一个有效的选项" in resp.content.decode()
     assert not Dispute.objects.exists()
     dispute = new_dispute(mediator)
     resp = client.post(reverse("mediation:action", args=[dispute.pk, "consent"]),
@@ -170,24 +400,150 @@ def test_bad_input_is_400_with_chinese_errors_and_changes_nothing(client, mediat
                        {"assign-mediator": mediator.pk, "assign-declaration": ""})
     assert resp.status_code == 400 and "该字段是必填项" in resp.content.decode()  # declaration and confirmation
     dispute.refresh_from_db()
-    assert dispute.mediator is None
+    assert dispute.mediator is None and dispute.state == Dispute.State.REGISTERED
+    assert client.post(reverse("mediation:action", args=[dispute.pk, "no-such-step"]), {}).status_code == 404
 
 
-def test_conflict_of_interest_blocks_the_assignment(mediator):
-    dispute = services.create_dispute(mediator, subject="专利纠纷", ip_type="patent", parties=[
-        {"role": Party.Role.APPLICANT, "name": "陈调解"}, {"role": Party.Role.RESPONDENT, "name": "某公司"}])
-    with pytest.raises(ValidationError) as err:
-        services.assign_mediator(dispute, mediator, mediator, declaration="无", confirmed=True)
-    assert "利益冲突" in str(err.value)
+def test_bad_session_and_agreement_input_is_refused_on_the_page(client, mediator):
+    dispute = in_mediation(mediator)
+    login(client, mediator)
+    action = lambda step: reverse("mediation:action", args=[dispute.pk, step])  # noqa: E731
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    resp = client.post(action("session"), {"session-held_on": tomorrow, "session-mode": "onsite",
+                                           "session-place": "", "session-attendees": "双方", "session-notes": "x"})
+    body = resp.content.decode()
+    assert resp.status_code == 400 and "不能晚于今天" in body
+    resp = client.post(action("session"), {"session-held_on": timezone.localdate().isoformat(),
+                                           "session-mode": "onsite", "session-place": "",
+                                           "session-attendees": "双方", "session-notes": "x"})
+    assert resp.status_code == 400 and "现场调解请填写地点" in resp.content.decode()
+    assert not Session.objects.exists()
+    resp = client.post(action("agreement"), {"agreement-terms": "", "agreement-signed_on": "2999-01-01"})
+    assert resp.status_code == 400 and "该字段是必填项" in resp.content.decode()
+    resp = client.post(action("agreement"), {"agreement-terms": "一、赔偿。", "agreement-signed_on": "2999-01-01"})
+    assert resp.status_code == 400 and "不能晚于今天" in resp.content.decode()
+    resp = client.post(action("agreement"), {"agreement-terms": "一、赔偿。", "agreement-signed_on": "不是日期"})
+    assert resp.status_code == 400 and "输入一个有效的日期" in resp.content.decode()
+    assert not Agreement.objects.exists()
+    dispute.refresh_from_db()
+    assert dispute.state == Dispute.State.IN_MEDIATION
 
 
-def test_pages_through_the_client(client, mediator):
+def test_api_bad_input_is_400_with_chinese_field_errors(client, mediator):
+    login(client, mediator)
+    resp = client.post(API, {"subject": "", "ip_type": "trademark", "parties": []}, content_type="application/json")
+    assert resp.status_code == 400 and "subject" in resp.json()
+    resp = client.post(API, {"subject": "纠纷", "ip_type": "trademark",
+                             "parties": [{"role": "applicant", "name": "甲"}]}, content_type="application/json")
+    assert resp.status_code == 400 and "至少需要一名申请人和一名被申请人" in str(resp.json()["parties"])
+    assert not Dispute.objects.exists()
+    dispute = in_mediation(mediator)
+    resp = client.post(f"{API}{dispute.pk}/extend/", {"new_due_date": "x", "reason": ""},
+                       content_type="application/json")
+    errors = resp.json()
+    assert resp.status_code == 400 and set(errors) == {"new_due_date", "reason"}
+    assert "该字段不能为空" in str(errors["reason"])
+    resp = client.post(f"{API}{dispute.pk}/agreement/", {"terms": "一、赔偿。", "signed_on": "2999-01-01"},
+                       content_type="application/json")
+    assert resp.status_code == 400 and "不能晚于今天" in str(resp.json()["signed_on"])
+    dispute.refresh_from_db()
+    assert dispute.state == Dispute.State.IN_MEDIATION and not Extension.objects.exists()
+
+
+def test_the_whole_mediation_through_the_api(client, mediator):
+    login(client, mediator)
+    resp = client.post(API, {"subject": "专利许可费纠纷", "ip_type": "patent", "parties": [
+        {"role": "applicant", "name": APPLICANT}, {"role": "respondent", "name": RESPONDENT, "contact": "0472-1"}]},
+        content_type="application/json")
+    assert resp.status_code == 201, resp.content
+    pk = resp.json()["id"]
+    url = f"{API}{pk}/"
+    assert client.post(f"{url}start/", {}).status_code == 400  # neither consent yet
+    for party in resp.json()["parties"]:
+        r = client.post(f"{url}consent/", {"party": party["id"], "document": consent_file()})
+        assert r.status_code == 200, r.content
+    assert client.post(f"{url}assign/", {"mediator": mediator.pk, "declaration": "无利害关系",
+                                         "confirmed": True}, content_type="application/json").status_code == 200
+    assert client.post(f"{url}start/", {}).json()["state"] == "in_mediation"
+    r = client.post(f"{url}sessions/", {"held_on": timezone.localdate().isoformat(), "mode": "online",
+                                        "attendees": "双方代表", "notes": "达成一致"}, content_type="application/json")
+    assert r.status_code == 201 and len(r.json()["sessions"]) == 1
+    r = client.post(f"{url}agreement/", {"terms": "一、被申请人支付许可费五万元。",
+                                         "signed_on": timezone.localdate().isoformat()},
+                    content_type="application/json")
+    assert r.status_code == 201 and r.json()["agreement"]["number"].startswith("蒙知调协")
+    r = client.post(f"{url}confirmation/", {"applied_on": timezone.localdate().isoformat(), "court": "包头市中级人民法院",
+                                            "result": "withdrawn"}, content_type="application/json")
+    assert r.status_code == 200 and r.json()["state"] == "confirmed"
+
+
+# --- lists, filters, export ------------------------------------------------------------------------
+
+def test_filters_are_shared_by_the_list_and_the_api(client, mediator):
+    manager = factories.manager()
+    overdue = in_mediation(mediator)
+    baotou = new_dispute(factories.staff(roles.STATION_STAFF, "baotou"), station=factories.station("baotou"),
+                         applicant="包头某公司")
+    Dispute.objects.filter(pk=baotou.pk).update(ip_type="patent")
+    sweep(now=timezone.now() + datetime.timedelta(days=40))  # the first dispute's term runs out
+    login(client, manager)
+    index = reverse("mediation:index")
+    cases = {
+        f"?overdue=1": {overdue.number}, "?overdue=0": {baotou.number},
+        f"?station={factories.station('baotou').pk}": {baotou.number},
+        f"?station={factories.station('centre').pk}": {overdue.number, baotou.number},
+        "?state=in_mediation": {overdue.number}, "?ip_type=patent": {baotou.number},
+        f"?mediator={mediator.pk}": {overdue.number},
+        f"?created_after={timezone.localdate() + datetime.timedelta(days=1)}": set(),
+        "?q=包头某公司": {baotou.number},
+    }
+    for query, expected in cases.items():
+        api_numbers = {row["number"] for row in client.get(API + query).json()["results"]}
+        assert api_numbers == expected, query
+        page = client.get(index + query).content.decode()
+        assert {n for n in (overdue.number, baotou.number) if n in page} == expected, query
+
+
+def test_list_exports_xlsx_with_the_filtered_rows(client, mediator):
+    import openpyxl
+
+    a = in_mediation(mediator)
+    b = new_dispute(mediator, applicant="另一申请人")
+    login(client, mediator)
+    resp = client.get(reverse("mediation:index") + "?export=xlsx&state=in_mediation")
+    assert resp.status_code == 200 and resp["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = openpyxl.load_workbook(io.BytesIO(resp.content)).active
+    cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert a.number in cells and b.number not in cells and "案号" in cells
+
+
+def test_pages_render_for_a_mediator(client, mediator):
     dispute = in_mediation(mediator)
     login(client, mediator)
     assert client.get(reverse("mediation:index")).status_code == 200
+    assert client.get(reverse("mediation:create")).status_code == 200
     page = client.get(dispute.get_absolute_url()).content.decode()
     assert 'data-testid="step-agreement"' in page and 'data-testid="step-extend"' in page
-    resp = client.post(reverse("mediation:action", args=[dispute.pk, "agreement"]),
-                       {"agreement-terms": "", "agreement-signed_on": "2999-01-01"})
-    assert resp.status_code == 400
-    assert client.get(reverse("mediation:index") + "?export=xlsx").status_code == 200
+    assert 'data-testid="step-fail"' in page and 'data-testid="step-consent"' not in page
+    assert reverse("mediation:index") in client.get("/").content.decode()  # the nav bar links it
+
+
+# --- demo data -------------------------------------------------------------------------------------
+
+def test_seed_creates_disputes_in_several_states_once(mediator):
+    from rightsaid.mediation.seed import seed
+
+    dairy = factories.OrganizationFactory(name="内蒙古蒙乳乳业股份有限公司")
+    ctx = {"users": {"mediator": mediator, "station": factories.staff(roles.STATION_STAFF, "baotou")},
+           "orgs": {"dairy": dairy}, "stations": {}, "fields": {}, "stdout": io.StringIO()}
+    seed(ctx)
+    states = set(Dispute.objects.values_list("state", flat=True))
+    assert {"registered", "awaiting_consent", "in_mediation", "agreement", "confirmed", "failed"} <= states
+    agreement = Agreement.objects.get(dispute__state="agreement")
+    assert agreement.pdf is not None and agreement.compute_hash() == agreement.content_hash
+    assert agreement.dispute.parties.filter(organization=dairy).exists()
+    assert Extension.objects.count() == 1
+    assert Dispute.objects.filter(station__code="baotou").count() == 1
+    count = Dispute.objects.count()
+    seed(ctx)
+    assert Dispute.objects.count() == count

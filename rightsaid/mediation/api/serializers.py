@@ -1,4 +1,8 @@
+"""Serializers of the mediation API: the dispute as read, and the input of each step."""
 from rest_framework import serializers
+
+from ipcenter.accounts.models import Station
+from rightsaid.models import IPType
 
 from ..models import Agreement, Dispute, Extension, JudicialConfirmation, Party, Session
 
@@ -48,3 +52,69 @@ class DisputeSerializer(serializers.ModelSerializer):
                   "due_date", "started_at", "ended_at", "referral", "failure_note", "created_at", "parties",
                   "sessions", "extensions", "agreement", "confirmation"]
         read_only_fields = fields
+
+
+# --- input of the write actions (each calls one service) --------------------------------------
+
+class PartyInputSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Party.Role.choices)
+    name = serializers.CharField(max_length=150)
+    id_number = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    contact = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+
+class DisputeCreateSerializer(serializers.Serializer):
+    station = serializers.PrimaryKeyRelatedField(queryset=Station.objects.filter(active=True), required=False,
+                                                 allow_null=True, default=None)
+    subject = serializers.CharField(max_length=200)
+    ip_type = serializers.ChoiceField(choices=IPType.choices)
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False,
+                                      allow_null=True, default=None)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    parties = PartyInputSerializer(many=True)
+
+
+class CommentSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class ConsentSerializer(serializers.Serializer):
+    party = serializers.IntegerField()
+    document = serializers.FileField()
+
+
+class AssignSerializer(serializers.Serializer):
+    mediator = serializers.IntegerField()
+    declaration = serializers.CharField()
+    confirmed = serializers.BooleanField()
+
+
+class SessionInputSerializer(serializers.Serializer):
+    held_on = serializers.DateField()
+    mode = serializers.ChoiceField(choices=Session.Mode.choices)
+    place = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    attendees = serializers.CharField(max_length=300)
+    notes = serializers.CharField()
+
+
+class ExtendSerializer(serializers.Serializer):
+    new_due_date = serializers.DateField()
+    reason = serializers.CharField()
+
+
+class AgreementInputSerializer(serializers.Serializer):
+    terms = serializers.CharField()
+    signed_on = serializers.DateField()
+
+
+class FailSerializer(serializers.Serializer):
+    referral = serializers.ChoiceField(choices=Dispute.Referral.choices)
+    note = serializers.CharField()
+
+
+class ConfirmationInputSerializer(serializers.Serializer):
+    applied_on = serializers.DateField()
+    court = serializers.CharField(max_length=150)
+    result = serializers.ChoiceField(choices=JudicialConfirmation.Result.choices)
+    decided_on = serializers.DateField(required=False, allow_null=True, default=None)
+    note = serializers.CharField(required=False, allow_blank=True, default="")

@@ -1,15 +1,111 @@
-"""Read API of people's mediation: the same scoping (station subtree; a party's organisation sees
-its own disputes) and filters as the pages; the steps are recorded on the dispute page."""
+"""Mediation API: the same scoping (station subtree; a party's organisation sees its own
+disputes) and FilterSet as the pages; every write is one service call, refused with 400
+(rule, Chinese field errors) or 403 (not a mediation worker)."""
+from django.shortcuts import get_object_or_404
+from rest_framework import exceptions, mixins, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.viewsets import GenericViewSet
 
-from ipcenter.api import ScopedReadOnlyViewSet
+from ipcenter.api import ScopedViewSetMixin, call_service, validated
 
+from .. import services
 from ..filters import DisputeFilterSet
-from .serializers import DisputeSerializer
+from ..models import is_case_worker
+from . import serializers as s
 
 
-class DisputeViewSet(ScopedReadOnlyViewSet):
-    serializer_class = DisputeSerializer
+class DisputeViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericViewSet):
+    serializer_class = s.DisputeSerializer
     filterset_class = DisputeFilterSet
 
     def refine_queryset(self, qs):
-        return qs.select_related("agreement", "confirmation").prefetch_related("parties", "sessions", "extensions")
+        return (qs.select_related("agreement", "confirmation")
+                .prefetch_related("parties", "sessions", "extensions").order_by("-created_at", "-pk"))
+
+    def _worker(self):
+        if not is_case_worker(self.request.user):
+            raise exceptions.PermissionDenied(services.WORKER_ONLY)
+
+    def _dispute(self):
+        dispute = self.get_object()  # 404 for a dispute the user may not see
+        self._worker()
+        return dispute
+
+    def _respond(self, dispute, created=False):
+        dispute = self.get_queryset().get(pk=dispute.pk)
+        return Response(s.DisputeSerializer(dispute).data,
+                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    def create(self, request):
+        self._worker()
+        data = validated(s.DisputeCreateSerializer, request)
+        parties = [dict(p) for p in data.pop("parties")]
+        dispute = call_service(services.create_dispute, request.user, parties=parties, **data)
+        return self._respond(dispute, created=True)
+
+    @action(detail=True, methods=["post"])
+    def parties(self, request, pk=None):
+        dispute = self._dispute()
+        call_service(services.add_party, dispute, request.user, **validated(s.PartyInputSerializer, request))
+        return self._respond(dispute, created=True)
+
+    @action(detail=True, methods=["post"])
+    def consent(self, request, pk=None):
+        dispute = self._dispute()
+        data = validated(s.ConsentSerializer, request)
+        party = get_object_or_404(dispute.parties.all(), pk=data["party"])
+        call_service(services.record_consent, party, request.user, document=data["document"])
+        return self._respond(dispute)
+
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        dispute = self._dispute()
+        data = validated(s.AssignSerializer, request)
+        mediator = services.mediator_pool().filter(pk=data.pop("mediator")).first()
+        call_service(services.assign_mediator, dispute, request.user, mediator, **data)
+        return self._respond(dispute)
+
+    def _transition(self, request, func):
+        dispute = self._dispute()
+        call_service(func, dispute, request.user, validated(s.CommentSerializer, request)["comment"])
+        return self._respond(dispute)
+
+    @action(detail=True, methods=["post"])
+    def start(self, request, pk=None):
+        return self._transition(request, services.start_mediation)
+
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        return self._transition(request, services.withdraw)
+
+    @action(detail=True, methods=["post"])
+    def sessions(self, request, pk=None):
+        dispute = self._dispute()
+        call_service(services.log_session, dispute, request.user, **validated(s.SessionInputSerializer, request))
+        return self._respond(dispute, created=True)
+
+    @action(detail=True, methods=["post"])
+    def extend(self, request, pk=None):
+        dispute = self._dispute()
+        call_service(services.extend_term, dispute, request.user, **validated(s.ExtendSerializer, request))
+        return self._respond(dispute)
+
+    @action(detail=True, methods=["post"])
+    def agreement(self, request, pk=None):
+        dispute = self._dispute()
+        call_service(services.reach_agreement, dispute, request.user, **validated(s.AgreementInputSerializer, request))
+        return self._respond(dispute, created=True)
+
+    @action(detail=True, methods=["post"])
+    def fail(self, request, pk=None):
+        dispute = self._dispute()
+        call_service(services.fail_mediation, dispute, request.user, **validated(s.FailSerializer, request))
+        return self._respond(dispute)
+
+    @action(detail=True, methods=["post"])
+    def confirmation(self, request, pk=None):
+        dispute = self._dispute()
+        call_service(services.record_confirmation, dispute, request.user,
+                     **validated(s.ConfirmationInputSerializer, request))
+        return self._respond(dispute)
