@@ -10,10 +10,10 @@ from .models import Check, FeedbackItem, Level
 
 
 class CheckFilterSet(django_filters.FilterSet):
-    level = django_filters.ChoiceFilter(label=_("质检层级"), choices=Level.choices)
-    state = django_filters.ChoiceFilter(label=_("状态"), choices=Check.State.choices)
-    outcome = django_filters.ChoiceFilter(label=_("结论"), choices=Check.Outcome.choices)
-    mine = django_filters.ChoiceFilter(label=_("范围"), method="filter_mine", choices=(
+    level = django_filters.ChoiceFilter(label=_("质检层级"), choices=Level.choices, empty_label=_("全部"))
+    state = django_filters.ChoiceFilter(label=_("状态"), choices=Check.State.choices, empty_label=_("全部"))
+    outcome = django_filters.ChoiceFilter(label=_("结论"), choices=Check.Outcome.choices, empty_label=_("全部"))
+    mine = django_filters.ChoiceFilter(label=_("范围"), method="filter_mine", empty_label=_("全部"), choices=(
         ("review", _("我检查的")), ("received", _("我的工作被检"))))
     completed_after = django_filters.DateFilter(label=_("完成日期自"), field_name="completed_at",
                                                 lookup_expr="date__gte")
@@ -32,11 +32,12 @@ class CheckFilterSet(django_filters.FilterSet):
 
 
 class FeedbackFilterSet(django_filters.FilterSet):
-    consistent = django_filters.ChoiceFilter(label=_("结论一致"), method="filter_consistent", choices=(
-        ("1", _("一致")), ("0", _("不一致")), ("na", _("不可比"))))
-    cnipa_outcome = django_filters.ChoiceFilter(label=_("实审结果"), choices=PreExamCase.CnipaOutcome.choices)
-    examiner = django_filters.ModelChoiceFilter(label=_("预审员"), queryset=User.objects.filter(
-        groups__name=roles.EXAMINER).distinct().order_by("username"))
+    consistent = django_filters.ChoiceFilter(label=_("结论一致"), method="filter_consistent", empty_label=_("全部"),
+                                             choices=(("1", _("一致")), ("0", _("不一致")), ("na", _("不可比"))))
+    cnipa_outcome = django_filters.ChoiceFilter(label=_("实审结果"), choices=PreExamCase.CnipaOutcome.choices,
+                                                empty_label=_("全部"))
+    examiner = django_filters.ModelChoiceFilter(label=_("预审员"), empty_label=_("全部"), queryset=User.objects.filter(
+                                                groups__name=roles.EXAMINER).distinct().order_by("username"))
     created_after = django_filters.DateFilter(label=_("反馈日期自"), field_name="created_at", lookup_expr="date__gte")
     created_before = django_filters.DateFilter(label=_("反馈日期至"), field_name="created_at", lookup_expr="date__lte")
 

@@ -26,23 +26,29 @@ def charts_for(data):
     """Charts and tables shared by the statistics page and its PDF."""
     months = data["by_month"]
     scored = [r for r in months if r["avg_score"] is not None]
+    everyone = data["sees_all"]
     consistency = data["consistency"]["by_examiner"]
     return {
         "tables": [(_("按预审员"), _("预审员"), data["by_examiner"]), (_("按层级"), _("层级"), data["by_level"]),
                    (_("按技术领域"), _("技术领域"), data["by_field"]), (_("按月"), _("月份"), months)],
         "category_rows": data["by_category"],
+        # an examiner's own figures: one bar per level instead of a single bar of their own
         "examiner_chart": charts.bar_chart([(r["label"], r["error_rate"]) for r in data["by_examiner"]],
-                                           title=_("各预审员差错率（%）"), width=680),
-        "month_chart": charts.line_chart([(_("差错率（%）"), [r["error_rate"] for r in months])],
-                                         [r["label"] for r in months], title=_("按月差错率（%）"), width=680),
-        "score_chart": charts.line_chart([(_("平均分"), [r["avg_score"] for r in scored])],
-                                         [r["label"] for r in scored], title=_("按月平均分（抽检）"), width=680)
-        if scored else None,
+                                           title=_("各预审员差错率（%）"), width=680) if everyone else
+        charts.bar_chart([(r["label"], r["error_rate"]) for r in data["by_level"]],
+                         title=_("各层级差错率（%）"), width=680),
         "category_chart": charts.bar_chart([(r["label"], r["error_rate"]) for r in data["by_category"]],
                                            title=_("各差错类别涉及的检查比例（%）"), width=680),
+        # trends need two months at least; a single month is in the table
+        "month_chart": charts.line_chart([(_("差错率（%）"), [r["error_rate"] for r in months])],
+                                         [r["label"] for r in months], title=_("按月差错率（%）"), width=680)
+        if len(months) > 1 else None,
+        "score_chart": charts.line_chart([(_("平均分"), [r["avg_score"] for r in scored])],
+                                         [r["label"] for r in scored], title=_("按月平均分（抽检）"), width=680)
+        if len(scored) > 1 else None,
         "consistency_chart": charts.bar_chart([(r["label"], r["rate"]) for r in consistency],
                                               title=_("各预审员预审与实审一致率（%）"), width=680)
-        if consistency else None,
+        if everyone and consistency else None,
     }
 
 
