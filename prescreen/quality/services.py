@@ -54,10 +54,11 @@ def needs_peer_check(opinion, cfg=None):
 
 
 def peer_candidates(opinion):
-    """Colleagues who may peer-check: examiners of the case's field, never the author."""
-    return (User.objects.filter(groups__name=roles.EXAMINER, is_active=True,
-                                technical_fields=opinion.case.technical_field_id)
-            .exclude(pk=opinion.author_id).distinct())
+    """Colleagues who may peer-check: examiners of the case's field, never the author; when the
+    author is the only examiner of the field, any other examiner (so no opinion waits forever)."""
+    others = User.objects.filter(groups__name=roles.EXAMINER, is_active=True).exclude(pk=opinion.author_id)
+    same_field = others.filter(technical_fields=opinion.case.technical_field_id).distinct()
+    return same_field if same_field.exists() else others.distinct()
 
 
 def open_peer_check(opinion, actor=None):
@@ -86,6 +87,11 @@ def open_peer_check(opinion, actor=None):
         open_deadline(check, CHECK_KIND, label=_("完成互检"), rule=Deadline.Rule.WORKING_DAYS,
                       amount=cfg.peer_check_working_days, assignee=reviewer)
         notify([reviewer], title=_("请互检：%(case)s") % {"case": opinion.case}, target=check)
+    else:
+        from ipcenter.notify.services import notify_role
+
+        notify_role(roles.MANAGER, title=_("没有可互检的其他预审员：%(case)s") % {"case": opinion.case},
+                    body=_("该意见在互检完成前不能签发。"), target=check, key=f"quality.peer.none.{check.pk}")
     record_event(opinion.case, "quality.peer.opened", actor, label=_("进入互检"),
                  data={"reviewer": _name(reviewer) if reviewer else ""})
     return check
@@ -309,7 +315,7 @@ def weighted_pick(population, k, seed):
 
 
 def sample_population(level, period_start, period_end):
-    """Issued opinions of the period not yet sampled at this level (the last opinion of each case)."""
+    """Issued opinions (every round) of the period not yet sampled at this level."""
     from prescreen.models import Opinion
 
     already = Check.objects.filter(level=level, sample__isnull=False).values("opinion_id")

@@ -112,6 +112,36 @@ def test_peer_return_sends_the_opinion_back_and_resubmission_opens_a_new_round(o
     assert opinion.state == Opinion.State.ISSUED
 
 
+def test_sole_examiner_of_a_field_gets_a_peer_from_another_field(org, applicant_user, people):
+    register(org)
+    case = ps.submit_case(draft(org, applicant_user, technical_field=factories.field("biology")), applicant_user)
+    ps.accept_case(case, people["manager"])
+    ps.assign_case(case, people["outsider"], people["manager"])  # the only biology examiner
+    case.refresh_from_db()
+    opinion = submitted_opinion(case, people["outsider"])
+    check = Check.objects.get(opinion=opinion)
+    assert check.reviewer in (people["author"], people["peer"]) and opinion.state == Opinion.State.SUBMITTED
+    qs.complete_check(check, check.reviewer, outcome=Check.Outcome.PASS)
+    opinion.refresh_from_db()
+    assert opinion.state == Opinion.State.ISSUED
+
+
+def test_without_any_colleague_the_opinion_waits_and_managers_are_told(org, applicant_user, people):
+    for user in (people["peer"], people["outsider"]):
+        user.is_active = False
+        user.save()
+    case = examining_case(org, applicant_user, people["author"], people["manager"])
+    opinion = submitted_opinion(case, people["author"])
+    check = Check.objects.get(opinion=opinion)
+    assert check.reviewer is None and opinion.state == Opinion.State.SUBMITTED
+    assert people["manager"].notifications.filter(title__contains="没有可互检").exists()
+    newcomer = factories.examiner(("new-materials",))
+    qs.take_peer_check(check, newcomer)
+    qs.complete_check(check, newcomer, outcome=Check.Outcome.PASS)
+    opinion.refresh_from_db()
+    assert opinion.state == Opinion.State.ISSUED
+
+
 def test_peer_check_share_is_configurable(org, applicant_user, people):
     QualitySettings.objects.update(peer_mode="share", peer_share=0)
     case = examining_case(org, applicant_user, people["author"], people["manager"])
@@ -438,6 +468,44 @@ def test_check_form_rejects_bad_input_with_field_errors(client, org, applicant_u
     assert resp.status_code == 400 and "该字段是必填项" in resp.content.decode()
     check.refresh_from_db()
     assert check.state == Check.State.OPEN and not check.errors.exists()
+
+
+def test_api_rejects_bad_input_with_field_errors_and_refuses_others(client, org, applicant_user, people):
+    check = _sampled_check(org, applicant_user, people)
+    base = f"/api/v1/quality/checks/{check.pk}"
+    login(client, people["qc"])
+    resp = client.post(f"{base}/complete/", {"outcome": "maybe", "score": 150}, content_type="application/json")
+    assert resp.status_code == 400 and set(resp.json()) >= {"outcome", "score"}
+    resp = client.post(f"{base}/complete/", {"outcome": "return", "score": 60}, content_type="application/json")
+    assert resp.status_code == 400 and "写明要求" in resp.json()["comment"][0]
+    resp = client.post(f"{base}/errors/", {"error_type": 999999, "comment": ""}, content_type="application/json")
+    assert resp.status_code == 400 and set(resp.json()) >= {"error_type", "comment"}
+    other_case = ps.submit_case(draft(org, applicant_user), applicant_user)
+    ps.accept_case(other_case, people["manager"])
+    ps.assign_case(other_case, people["peer"], people["manager"])
+    other_case.refresh_from_db()
+    other_item = submitted_opinion(other_case, people["peer"]).items.first()
+    resp = client.post(f"{base}/errors/", {"error_type": ErrorType.objects.get(code="typo").pk, "comment": "x",
+                                           "defect_item": other_item.pk}, content_type="application/json")
+    assert resp.status_code == 400 and "不属于被检意见" in resp.json()["defect_item"][0]
+    resp = client.post("/api/v1/quality/samples/", {"level": "peer", "period_start": "2026-01-01",
+                                                     "period_end": "2026-01-31"}, content_type="application/json")
+    assert resp.status_code == 400 and "level" in resp.json()
+    resp = client.post("/api/v1/quality/samples/", {"level": "centre", "period_start": "2026-02-01",
+                                                     "period_end": "2026-01-31", "share": 3},
+                       content_type="application/json")
+    assert resp.status_code == 400 and "share" in resp.json()
+    # the examiner whose work it is may read it but not fill it in; nor draw samples
+    login(client, people["author"])
+    resp = client.post(f"{base}/complete/", {"outcome": "pass", "score": 100}, content_type="application/json")
+    assert resp.status_code == 403
+    resp = client.post("/api/v1/quality/samples/", {"level": "centre", "period_start": "2026-01-01",
+                                                     "period_end": "2026-01-31"}, content_type="application/json")
+    assert resp.status_code in (403, 404)
+    resp = client.post(f"{base}/appeal/", {"reason": ""}, content_type="application/json")
+    assert resp.status_code == 400 and "reason" in resp.json()
+    check.refresh_from_db()
+    assert check.state == Check.State.OPEN and not check.errors.exists() and Sample.objects.count() == 1
 
 
 def test_pages_and_exports_open_for_quality_users(client, org, applicant_user, people):
