@@ -7,6 +7,7 @@ from ipcenter.deadlines.models import Deadline
 from ipcenter.filters import OverdueFilter, StationSubtreeFilter
 from rightsaid.models import IPType
 
+from .forms import DateInput
 from .models import Dispute
 from .services import TERM_KIND, mediator_pool
 
@@ -17,9 +18,10 @@ class DisputeFilterSet(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(label=_("状态"), choices=Dispute.State.choices)
     ip_type = django_filters.ChoiceFilter(label=_("知识产权类型"), choices=IPType.choices)
     mediator = django_filters.ModelChoiceFilter(label=_("调解员"), queryset=mediator_pool())
-    created_after = django_filters.DateFilter(label=_("登记日期自"), field_name="created_at", lookup_expr="date__gte")
+    created_after = django_filters.DateFilter(label=_("登记日期自"), field_name="created_at", lookup_expr="date__gte",
+                                              widget=DateInput())
     created_before = django_filters.DateFilter(label=_("登记日期至"), field_name="created_at",
-                                               lookup_expr="date__lte")
+                                               lookup_expr="date__lte", widget=DateInput())
     overdue = OverdueFilter(method="filter_overdue", label=_("调解超期"))
 
     class Meta:

@@ -1,6 +1,7 @@
 """People's mediation in the browser: a mediator logs a dispute, records both consents, is
 assigned, logs a session, reaches an agreement and downloads the PDF; the QR link verifies it."""
 import os
+import subprocess
 
 import pytest
 
@@ -8,7 +9,7 @@ from ipcenter.accounts import roles
 from rightsaid.mediation.models import Dispute
 from tests import factories
 from tests.e2e.conftest import login_as
-from tests.prescreen.fixtures import builders
+from tests.rightsaid.test_mediation import MINIMAL_PDF
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -23,7 +24,7 @@ def _click(page, selector):
 def test_mediator_dispute_to_agreement_pdf(live_server, page, tmp_path):
     mediator = factories.staff(roles.MEDIATOR, "mediation", display_name="陈调解")
     consent = tmp_path / "同意调解书.pdf"
-    consent.write_bytes(builders.pdf_bytes(["同意调解书", "本人同意人民调解。"]))
+    consent.write_bytes(MINIMAL_PDF)
     login_as(page, live_server, mediator.username, factories.PASSWORD)
 
     page.goto(f"{live_server.url}/rightsaid/mediation/new/")
@@ -60,7 +61,11 @@ def test_mediator_dispute_to_agreement_pdf(live_server, page, tmp_path):
     with page.expect_download() as dl:
         page.click("[data-testid=agreement-pdf]")
     assert dl.value.suggested_filename.endswith(".pdf")
+    text = subprocess.run(["pdftotext", dl.value.path(), "-"], capture_output=True, check=True).stdout.decode()
+    assert "锡林郭勒草原牧歌肉业有限公司" in text and "锡林浩特市某餐饮店" in text and "陈调解" in text
 
     page.context.clear_cookies()  # the verification page is public
     page.goto(f"{live_server.url}{dispute.agreement.get_verification_path()}")
     assert "核验通过" in page.inner_text("[data-testid=verify-result]")
+    assert "锡林浩特市某餐饮店" not in page.content()
+    page.screenshot(path=f"{SHOTS}/mediation-verify.png", full_page=True)

@@ -436,6 +436,9 @@ def test_api_bad_input_is_400_with_chinese_field_errors(client, mediator):
     resp = client.post(API, {"subject": "纠纷", "ip_type": "trademark",
                              "parties": [{"role": "applicant", "name": "甲"}]}, content_type="application/json")
     assert resp.status_code == 400 and "至少需要一名申请人和一名被申请人" in str(resp.json()["parties"])
+    resp = client.post(API, {"subject": "纠纷", "ip_type": "trademark", "parties": [
+        {"role": "judge", "name": "甲"}, {"role": "respondent", "name": "乙"}]}, content_type="application/json")
+    assert resp.status_code == 400 and "不是合法选项" in str(resp.json()["parties"])
     assert not Dispute.objects.exists()
     dispute = in_mediation(mediator)
     resp = client.post(f"{API}{dispute.pk}/extend/", {"new_due_date": "x", "reason": ""},

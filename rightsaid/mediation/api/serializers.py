@@ -1,4 +1,5 @@
 """Serializers of the mediation API: the dispute as read, and the input of each step."""
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from ipcenter.accounts.models import Station
@@ -56,14 +57,20 @@ class DisputeSerializer(serializers.ModelSerializer):
 
 # --- input of the write actions (each calls one service) --------------------------------------
 
-class PartyInputSerializer(serializers.Serializer):
-    role = serializers.ChoiceField(choices=Party.Role.choices)
+class MediationPartyInputSerializer(serializers.Serializer):
+    # a plain string (validated below) so the schema reuses no second "role" enum name
+    role = serializers.CharField(help_text="applicant（申请人）/ respondent（被申请人）")
     name = serializers.CharField(max_length=150)
     id_number = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
     contact = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
 
+    def validate_role(self, value):
+        if value not in Party.Role.values:
+            raise serializers.ValidationError(_("“%(v)s”不是合法选项。") % {"v": value})
+        return value
 
-class DisputeCreateSerializer(serializers.Serializer):
+
+class MediationDisputeCreateSerializer(serializers.Serializer):
     station = serializers.PrimaryKeyRelatedField(queryset=Station.objects.filter(active=True), required=False,
                                                  allow_null=True, default=None)
     subject = serializers.CharField(max_length=200)
@@ -71,25 +78,25 @@ class DisputeCreateSerializer(serializers.Serializer):
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False,
                                       allow_null=True, default=None)
     description = serializers.CharField(required=False, allow_blank=True, default="")
-    parties = PartyInputSerializer(many=True)
+    parties = MediationPartyInputSerializer(many=True)
 
 
-class CommentSerializer(serializers.Serializer):
+class MediationCommentSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
-class ConsentSerializer(serializers.Serializer):
+class MediationConsentSerializer(serializers.Serializer):
     party = serializers.IntegerField()
     document = serializers.FileField()
 
 
-class AssignSerializer(serializers.Serializer):
+class MediationAssignSerializer(serializers.Serializer):
     mediator = serializers.IntegerField()
     declaration = serializers.CharField()
     confirmed = serializers.BooleanField()
 
 
-class SessionInputSerializer(serializers.Serializer):
+class MediationSessionInputSerializer(serializers.Serializer):
     held_on = serializers.DateField()
     mode = serializers.ChoiceField(choices=Session.Mode.choices)
     place = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
@@ -97,22 +104,22 @@ class SessionInputSerializer(serializers.Serializer):
     notes = serializers.CharField()
 
 
-class ExtendSerializer(serializers.Serializer):
+class MediationExtendSerializer(serializers.Serializer):
     new_due_date = serializers.DateField()
     reason = serializers.CharField()
 
 
-class AgreementInputSerializer(serializers.Serializer):
+class MediationAgreementInputSerializer(serializers.Serializer):
     terms = serializers.CharField()
     signed_on = serializers.DateField()
 
 
-class FailSerializer(serializers.Serializer):
+class MediationFailSerializer(serializers.Serializer):
     referral = serializers.ChoiceField(choices=Dispute.Referral.choices)
     note = serializers.CharField()
 
 
-class ConfirmationInputSerializer(serializers.Serializer):
+class MediationConfirmationInputSerializer(serializers.Serializer):
     applied_on = serializers.DateField()
     court = serializers.CharField(max_length=150)
     result = serializers.ChoiceField(choices=JudicialConfirmation.Result.choices)
