@@ -5,14 +5,18 @@ from django.utils.translation import gettext as _
 from ipcenter.accounts import roles
 
 from .models import Check, FeedbackItem, FixTask
+from .services import FIX_KIND, with_due
 
 
 def case_panel(request, case):
     user = request.user
     if not user.is_internal:
         return None
-    checks = (Check.objects.visible_to(user).filter(case=case)
-              .select_related("reviewer", "examiner", "opinion").prefetch_related("errors__error_type"))
+    checks = list(Check.objects.visible_to(user).filter(case=case)
+                  .select_related("reviewer", "examiner", "opinion").prefetch_related("errors__error_type"))
+    tasks = {t.check_record_id: t for t in with_due(FixTask.objects.visible_to(user).filter(case=case), FIX_KIND)}
+    for check in checks:
+        check.fix = tasks.get(check.pk)
     feedback = FeedbackItem.objects.visible_to(user).filter(case=case).first()
     if not checks and not feedback:
         return None

@@ -36,6 +36,16 @@ def _name(user):
     return str(user)
 
 
+def with_due(qs, kind):
+    """Annotate ``due_at`` (the latest clock of ``kind``) and ``overdue`` on checks or fix tasks."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import OuterRef, Subquery
+
+    clocks = Deadline.objects.filter(content_type=ContentType.objects.get_for_model(qs.model),
+                                     object_id=OuterRef("pk"), kind=kind).order_by("-pk")
+    return qs.annotate(due_at=Subquery(clocks.values("due_at")[:1]))
+
+
 def is_reviewer_for(user, level):
     if level == Level.PEER:
         return user.has_role(roles.EXAMINER)

@@ -2,8 +2,6 @@
 statistics.  Records come from ``visible_to`` (others' checks are 404)."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,7 +11,6 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from ipcenter.accounts import roles
-from ipcenter.deadlines.models import Deadline
 from ipcenter.generic import Column, ObjectListView, PredicateRequiredMixin
 from prescreen.models import Opinion, PreExamCase
 from prescreen.views import apply_errors
@@ -42,15 +39,13 @@ class IndexView(QualityUserMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
-        visible = (Check.objects.visible_to(user).select_related("case", "examiner", "reviewer")
-                   .annotate(due_at=Subquery(Deadline.objects.filter(
-                       content_type=ContentType.objects.get_for_model(Check), object_id=OuterRef("pk"),
-                       kind=services.CHECK_KIND).order_by("-pk").values("due_at")[:1])))
+        visible = services.with_due(Check.objects.visible_to(user).select_related("case", "examiner", "reviewer"),
+                                    services.CHECK_KIND)
         ctx["to_do"] = visible.filter(reviewer=user, state=Check.State.OPEN).order_by("created_at")
         ctx["pool"] = visible.filter(reviewer__isnull=True, state=Check.State.OPEN).exclude(
             examiner=user).order_by("created_at")[:30]
-        ctx["fix_tasks"] = FixTask.objects.visible_to(user).filter(examiner=user, state=FixTask.State.OPEN) \
-            .select_related("case", "check_record")
+        ctx["fix_tasks"] = services.with_due(FixTask.objects.visible_to(user).filter(
+            examiner=user, state=FixTask.State.OPEN).select_related("case", "check_record"), services.FIX_KIND)
         ctx["received"] = visible.filter(examiner=user, state=Check.State.DONE).order_by("-completed_at")[:10]
         ctx["is_qc"] = _is_qc(user)
         ctx["now"] = timezone.now()
@@ -130,7 +125,8 @@ class CheckDetailView(QualityUserMixin, View):
             "appeal_form": forms_.get("appeal_form") or (
                 forms.AppealForm() if check.examiner_id == user.pk and check.can_appeal else None),
             "appeal_check": Check.objects.filter(appeal_of=check).first(),
-            "fix_task": getattr(check, "fix_task", None),
+            "fix_task": services.with_due(FixTask.objects.filter(check_record=check), services.FIX_KIND).first(),
+            "now": timezone.now(),
             "history": Check.objects.visible_to(user).filter(opinion__case=check.case).exclude(pk=check.pk)
             .select_related("reviewer").order_by("created_at"),
         }
@@ -214,11 +210,12 @@ class SampleCreateView(QualityUserMixin, View):
 class SampleDetailView(QualityUserMixin, View):
     def get(self, request, pk):
         sample = get_object_or_404(Sample.objects.visible_to(request.user).select_related("drawn_by"), pk=pk)
-        checks = sample.checks.select_related("case", "examiner", "reviewer")
+        checks = services.with_due(sample.checks.select_related("case", "examiner", "reviewer"),
+                                   services.CHECK_KIND).order_by("pk")
         weights = {pk_: w for pk_, w in sample.population}
         return render(request, "quality/sample_detail.html", {
             "sample": sample, "checks": [(c, weights.get(c.opinion_id)) for c in checks],
-            "reproduced": services.redraw(sample) == sample.selected,
+            "reproduced": services.redraw(sample) == sample.selected, "now": timezone.now(),
         })
 
 

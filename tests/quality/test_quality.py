@@ -226,7 +226,7 @@ def _sampled_check(org, applicant, people):
     return Check.objects.get(sample=sample)
 
 
-def test_return_for_fix_opens_a_task_with_deadline_and_closes_on_resubmission(org, applicant_user, people):
+def test_return_for_fix_opens_a_task_with_deadline_and_closes_on_resubmission(client, org, applicant_user, people):
     check = _sampled_check(org, applicant_user, people)
     with pytest.raises(ValidationError) as err:
         qs.complete_check(check, people["qc"], outcome=Check.Outcome.RETURN, comment="补充理由")
@@ -237,6 +237,12 @@ def test_return_for_fix_opens_a_task_with_deadline_and_closes_on_resubmission(or
     task = FixTask.objects.get(check_record=check)
     assert task.examiner == people["author"] and deadline(task, qs.FIX_KIND).state == Deadline.State.OPEN
     assert TimelineEvent.objects.for_object(check.case).filter(action="quality.fix.opened").exists()
+    due = timezone.localtime(deadline(task, qs.FIX_KIND).due_at).strftime("%Y-%m-%d")
+    login(client, people["author"])
+    work = client.get(reverse("quality:index")).content.decode()
+    assert 'data-testid="fix-tasks"' in work and check.case.number in work and due in work
+    panel = client.get(check.case.get_absolute_url()).content.decode()
+    assert "整改任务" in panel and "待整改" in panel and due in panel
     with pytest.raises(PermissionDenied):
         qs.resubmit_fix(task, people["peer"], "x")
     qs.resubmit_fix(task, people["author"], "已补充权利要求3的缺陷说明")
