@@ -462,6 +462,9 @@ def test_examiner_cannot_see_checks_of_anothers_work_unless_reviewer(client, org
     assert login(client, people["author"]).get(api).status_code == 200
     sample_url = reverse("quality:sample-detail", args=[check.sample_id])
     assert login(client, people["author"]).get(sample_url).status_code == 404
+    page = login(client, people["qc"]).get(sample_url)
+    assert page.status_code == 200 and check.case.number in page.content.decode()
+    assert "结果一致" in page.content.decode()
 
 
 def test_check_form_rejects_bad_input_with_field_errors(client, org, applicant_user, people):
