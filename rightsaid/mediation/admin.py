@@ -31,6 +31,15 @@ class DisputeAdmin(admin.ModelAdmin):
 
 @admin.register(Agreement)
 class AgreementAdmin(admin.ModelAdmin):
-    list_display = ["number", "dispute", "signed_on"]
-    readonly_fields = ["content_hash", "token"]
-    raw_id_fields = ["dispute", "pdf", "created_by"]
+    """Read-only: a signed agreement is never edited (its hash backs the public verification)."""
+
+    list_display = ["number", "dispute", "signed_on", "mediator_name"]
+    search_fields = ["number", "dispute__number"]
+    readonly_fields = ["dispute", "number", "terms", "signed_on", "mediator_name", "content_hash", "token", "pdf",
+                       "created_by", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

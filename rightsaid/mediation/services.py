@@ -354,7 +354,11 @@ def _open_confirmation_reminders(dispute, agreement, window_days):
     open_deadline(dispute, CONFIRMATION_KIND, rule=Deadline.Rule.CALENDAR_DAYS, amount=window_days, start=start,
                   label=_("提醒当事人申请司法确认：%(n)s") % {"n": dispute.number},
                   assignee=dispute.mediator, station=dispute.station, url=dispute.get_absolute_url())
+    reminded = set()
     for party in dispute.parties.filter(organization__isnull=False).select_related("organization"):
+        if party.organization_id in reminded:  # one reminder per company, even if it is two parties
+            continue
+        reminded.add(party.organization_id)
         open_deadline(party, CONFIRMATION_KIND, rule=Deadline.Rule.CALENDAR_DAYS, amount=window_days, start=start,
                       label=_("调解协议 %(a)s 的司法确认申请期限") % {"a": agreement.number},
                       organization=party.organization, url=agreement.get_verification_path())

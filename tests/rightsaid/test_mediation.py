@@ -550,3 +550,16 @@ def test_seed_creates_disputes_in_several_states_once(mediator):
     count = Dispute.objects.count()
     seed(ctx)
     assert Dispute.objects.count() == count
+
+
+def test_admin_shows_a_signed_agreement_read_only(client, mediator):
+    agreement = with_agreement(mediator)
+    admin_user = factories.UserFactory(is_staff=True, is_superuser=True)
+    login(client, admin_user)
+    url = reverse("admin:mediation_agreement_change", args=[agreement.pk])
+    assert client.get(url).status_code == 200
+    client.post(url, {"terms": "改过的内容", "signed_on": "2020-01-01"})
+    agreement.refresh_from_db()
+    assert agreement.terms.startswith("一、被申请人停止销售") and agreement.compute_hash() == agreement.content_hash
+    assert client.get(reverse("admin:mediation_agreement_add")).status_code == 403
+    assert client.get(reverse("admin:mediation_mediationsettings_changelist"), follow=True).status_code == 200
