@@ -49,6 +49,8 @@ class IndexView(QualityUserMixin, TemplateView):
         ctx["received"] = visible.filter(examiner=user, state=Check.State.DONE).order_by("-completed_at")[:10]
         ctx["is_qc"] = _is_qc(user)
         ctx["now"] = timezone.now()
+        if not ctx["is_qc"]:
+            ctx["my_stats"] = quality_stats(user)
         if ctx["is_qc"]:
             ctx["sample_form"] = forms.SampleForm()
             ctx["samples"] = Sample.objects.visible_to(user).select_related("drawn_by")[:10]
