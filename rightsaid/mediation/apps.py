@@ -13,3 +13,10 @@ class MediationConfig(AppConfig):
         # the parties' signed consent to mediation, and the generated agreement PDF
         register_purpose("mediation.consent", kinds=("pdf", "png", "jpg"), max_size=20 * MB)
         register_purpose("mediation.agreement", kinds=("pdf",), max_size=20 * MB)
+
+        from ipcenter.accounts import roles
+        from ipcenter.views import register_home_panel
+
+        from .home import home_panel
+
+        register_home_panel([roles.MEDIATOR, roles.STATION_STAFF, roles.MANAGER], home_panel)

@@ -528,7 +528,12 @@ def test_pages_render_for_a_mediator(client, mediator):
     page = client.get(dispute.get_absolute_url()).content.decode()
     assert 'data-testid="step-agreement"' in page and 'data-testid="step-extend"' in page
     assert 'data-testid="step-fail"' in page and 'data-testid="step-consent"' not in page
-    assert reverse("mediation:index") in client.get("/").content.decode()  # the nav bar links it
+    home = client.get("/").content.decode()
+    assert reverse("mediation:index") in home  # the nav bar links it
+    assert 'data-testid="mediation-panel"' in home
+    sweep(now=timezone.now() + datetime.timedelta(days=40))
+    panel = client.get("/").content.decode().split('data-testid="mediation-panel"')[1].split("</div>\n</div>")[0]
+    assert "?overdue=1" in panel and 'fs-3 fw-semibold">1</div><div class="small">调解超期' in panel
 
 
 # --- demo data -------------------------------------------------------------------------------------
