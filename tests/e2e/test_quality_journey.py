@@ -112,4 +112,14 @@ def test_peer_check_return_fix_release_and_centre_sample(live_server, page):
     assert check.state == "done" and check.outcome == "pass" and check.score == 92
     assert "通过" in page.inner_text("[data-testid=check-outcome]")
     _go(page, f"{live_server.url}/quality/stats/")
+    assert "保护中心质检" in page.inner_text("[data-testid=stats-tables]")
     page.screenshot(path=f"{SHOTS}/quality-stats.png", full_page=True)
+
+    # 6. the author sees the whole history on the case page and their own figures on the work list
+    page.context.clear_cookies()
+    login_as(page, live_server, author.username, factories.PASSWORD)
+    _go(page, f"{live_server.url}{case.get_absolute_url()}")
+    panel = page.inner_text("[data-testid=quality-panel]")
+    assert panel.count("互检") == 2 and "退回整改" in panel and "保护中心质检" in panel
+    _go(page, f"{live_server.url}/quality/")
+    assert "33.3%" in page.inner_text("[data-testid=my-quality]")  # 3 checks of their work, 1 with an error
