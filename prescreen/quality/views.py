@@ -154,7 +154,10 @@ class CheckDetailView(QualityUserMixin, View):
                     services.add_error(check, request.user, **form.cleaned_data)
                     messages.success(request, _("已记录差错。"))
             elif action == "remove_error":
-                services.remove_error(check, request.user, request.POST.get("error"))
+                error_id = request.POST.get("error", "")
+                if not error_id.isdigit():
+                    raise ValidationError(_("请选择要删除的差错。"))
+                services.remove_error(check, request.user, int(error_id))
             elif action == "complete":
                 form_key, form = "complete_form", forms.CompleteForm(request.POST, check=check)
                 if form.is_valid():
@@ -166,17 +169,21 @@ class CheckDetailView(QualityUserMixin, View):
                     services.appeal(check, request.user, form.cleaned_data["reason"])
                     messages.success(request, _("申诉已提交，将由上一级质检复核。"))
             elif action == "fix":
+                task = FixTask.objects.filter(check_record=check).first()
+                if task is None:
+                    raise ValidationError(_("该质检没有整改任务。"))
                 form_key, form = "fix_form", forms.FixForm(request.POST)
                 if form.is_valid():
-                    services.resubmit_fix(check.fix_task, request.user, form.cleaned_data["fix_note"])
+                    services.resubmit_fix(task, request.user, form.cleaned_data["fix_note"])
                     messages.success(request, _("整改已提交。"))
             else:
                 raise Http404
         except ValidationError as exc:
-            if form is None:
-                messages.error(request, " ".join(exc.messages))
-            else:
+            if form is not None and hasattr(exc, "error_dict"):
                 apply_errors(form, exc)
+            else:  # a rule about the record, not about a field: shown as a message on the page
+                messages.error(request, " ".join(exc.messages))
+                form = None
         except PermissionDenied as exc:
             messages.error(request, str(exc) or _("无权执行此操作。"))
         if form is not None and form.errors:

@@ -475,6 +475,15 @@ def test_check_form_rejects_bad_input_with_field_errors(client, org, applicant_u
     assert resp.status_code == 400 and "100" in resp.content.decode()
     resp = client.post(url, {"action": "add_error", "error_type": "", "comment": ""})
     assert resp.status_code == 400 and "该字段是必填项" in resp.content.decode()
+    resp = client.post(url, {"action": "add_error", "error_type": "abc", "comment": "x", "defect_item": "99999"})
+    assert resp.status_code == 400 and "选择一个有效的选项" in resp.content.decode()
+    resp = client.post(url, {"action": "remove_error", "error": "abc"}, follow=True)
+    assert resp.status_code == 200 and "请选择要删除的差错" in resp.content.decode()
+    resp = client.post(url, {"action": "fix", "fix_note": "done"}, follow=True)
+    assert resp.status_code == 200 and "没有整改任务" in resp.content.decode()
+    assert client.post(url, {"action": "explode"}).status_code == 404
+    resp = client.post(url, {"action": "appeal", "reason": "x"}, follow=True)  # not the examiner
+    assert resp.status_code == 200 and "只有被检预审员可以申诉" in resp.content.decode()
     check.refresh_from_db()
     assert check.state == Check.State.OPEN and not check.errors.exists()
 
