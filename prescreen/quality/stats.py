@@ -83,10 +83,10 @@ def _consistency(feedback):
     conclusions = dict(Opinion.Conclusion.choices)
     cells = {(r["conclusion"], r["cnipa_outcome"]): r["n"]
              for r in feedback.values("conclusion", "cnipa_outcome").annotate(n=Count("pk"))}
+    present = {code for code, _outcome in cells}
+    ordered = [code for code in conclusions if code in present] + sorted(present - set(conclusions))
     matrix = [{"conclusion": code, "label": str(conclusions.get(code, code)),
-               "cells": [cells.get((code, outcome), 0) for outcome, _label in outcomes]}
-              for code in sorted({c for c, _o in cells}, key=lambda c: list(conclusions).index(c)
-                                 if c in conclusions else 99)]
+               "cells": [cells.get((code, outcome), 0) for outcome, _label in outcomes]} for code in ordered]
     by_examiner = []
     for r in (feedback.filter(consistent__isnull=False).values("examiner")
               .annotate(n=Count("pk"), n_consistent=Count("pk", filter=Q(consistent=True))).order_by("examiner")):
