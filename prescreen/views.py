@@ -22,6 +22,7 @@ from ipcenter.accounts.rules import is_centre_manager
 from ipcenter.deadlines.models import Deadline
 from ipcenter.files.models import Attachment
 from ipcenter.files.services import attachments_of, store_upload
+from ipcenter.forms import apply_errors
 from ipcenter.generic import Column, ObjectDetailView, ObjectListView, PredicateRequiredMixin
 
 from . import forms, hooks, services
@@ -29,15 +30,6 @@ from .filters import CaseFilterSet, RegistrationFilterSet
 from .models import DefectItem, Opinion, PreExamCase, Registration, acts_for_case
 
 S = PreExamCase.State
-
-
-def apply_errors(form, exc):
-    """Put a service's ValidationError on the form (field errors where the field exists)."""
-    if hasattr(exc, "error_dict"):
-        for field, errs in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _is_filer(user):
@@ -300,7 +292,6 @@ class QueueView(ObjectListView):
 
     def refine_queryset(self, qs):
         return qs.select_related("organization", "technical_field").defer(*LIST_DEFERRED)
-
 
 
 class MyCasesView(LoginRequiredMixin, View):

@@ -14,20 +14,13 @@ from django.views.generic import TemplateView
 
 from ipcenter.deadlines.models import Deadline
 from ipcenter.files.services import store_upload
+from ipcenter.forms import apply_errors
 from ipcenter.generic import Column, ObjectDetailView, ObjectListView, PredicateRequiredMixin, TransitionView
 
 from . import forms, services
 from .filters import (AssistanceCaseFilterSet, ConsultationFilterSet, ExhibitionComplaintFilterSet,
                       ExhibitionFilterSet)
 from .models import AssistanceCase, Consultation, Exhibition, ExhibitionComplaint, Referral, is_case_worker
-
-
-def _apply_errors(form, exc):
-    if hasattr(exc, "error_dict"):
-        for field, errs in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _store_files(files, purpose, user, owner, label):
@@ -119,7 +112,7 @@ class ConsultationCreateView(WorkerRequiredMixin, View):
             try:
                 c = services.log_consultation(request.user, **data)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, _("已登记咨询。"))
                 return redirect(c)
@@ -190,7 +183,7 @@ class CaseCreateView(WorkerRequiredMixin, View):
                     _store_files(form.cleaned_data["evidence_files"], "rightsaid.evidence", request.user, case,
                                  _("证据材料"))
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             except PermissionDenied:
                 raise
             else:
@@ -289,7 +282,7 @@ class ObjectActionView(LoginRequiredMixin, View):
             try:
                 self.handle(obj, form.cleaned_data)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, _("已保存。"))
                 return HttpResponseRedirect(self.success_url(obj))
@@ -449,7 +442,7 @@ class ComplaintCreateView(WorkerRequiredMixin, View):
                     _store_files(form.cleaned_data["evidence_files"], "rightsaid.evidence", request.user, c,
                                  _("证据材料"))
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 if c.repeat_infringer:
                     messages.warning(request, _("被投诉人曾在以往展会被投诉，已标记为重复侵权。"))

@@ -11,9 +11,9 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from ipcenter.accounts import roles
+from ipcenter.forms import apply_errors
 from ipcenter.generic import Column, ObjectListView, PredicateRequiredMixin
 from prescreen.models import Opinion, PreExamCase
-from prescreen.views import apply_errors
 
 from . import forms, services
 from .filters import CheckFilterSet, FeedbackFilterSet

@@ -11,21 +11,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from ipcenter.forms import apply_errors
 from ipcenter.generic import Column, ObjectDetailView, ObjectListView, PredicateRequiredMixin
 from ipcenter.workflow.engine import TransitionNotAllowed
 
 from . import forms, services
 from .filters import DisputeFilterSet
 from .models import Agreement, Dispute, MediationSettings, is_case_worker
-
-
-def apply_errors(form, exc):
-    """Put a service's ValidationError on the form (field errors where the field exists)."""
-    if hasattr(exc, "error_dict"):
-        for field, errs in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class WorkerRequiredMixin(PredicateRequiredMixin):
