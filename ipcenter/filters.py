@@ -9,6 +9,29 @@ from ipcenter.accounts.models import Station
 YES_NO = (("", _("全部")), (1, _("是")), (0, _("否")))
 
 
+class PickListMixin:
+    """A model choice filter whose options are a cached pick list (``ipcenter.picklists``).
+
+    ``picklist`` names the list; a callable ``picklist(request)`` may return ``None`` for
+    requesters whose options are scoped to them (those are read live)."""
+
+    def __init__(self, *args, picklist=None, **kwargs):
+        self.picklist = picklist
+        super().__init__(*args, **kwargs)
+
+    @property
+    def field(self):
+        field = super().field
+        key = self.picklist(getattr(self.parent, "request", None)) if callable(self.picklist) else self.picklist
+        field.picklist_key = key
+        return field
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class PickListFilter(PickListMixin, django_filters.ModelChoiceFilter):
+    """``ModelChoiceFilter`` with cached options."""
+
+
 @extend_schema_field(OpenApiTypes.INT)
 class YesNoFilter(django_filters.TypedChoiceFilter):
     """1 = yes, 0 = no, empty = no filter (the select starts on “全部”, so submitting the
@@ -30,12 +53,13 @@ class OverdueFilter(YesNoFilter):
 
 
 @extend_schema_field(OpenApiTypes.INT)
-class StationSubtreeFilter(django_filters.ModelChoiceFilter):
+class StationSubtreeFilter(PickListMixin, django_filters.ModelChoiceFilter):
     """A station and everything under it."""
 
     def __init__(self, *args, station_field="station", **kwargs):
         self.station_field = station_field
-        kwargs.setdefault("queryset", Station.objects.all().order_by("path"))
+        if "queryset" not in kwargs:
+            kwargs.update(queryset=Station.objects.all().order_by("path"), picklist=kwargs.get("picklist", "stations"))
         kwargs.setdefault("label", _("工作站（含下级）"))
         super().__init__(*args, **kwargs)
 

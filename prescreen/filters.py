@@ -13,7 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from ipcenter.accounts import roles
 from ipcenter.accounts.models import Organization, Station, TechnicalField, User
 from ipcenter.deadlines.models import Deadline
-from ipcenter.filters import OverdueFilter, StationSubtreeFilter, YesNoFilter
+from ipcenter.filters import OverdueFilter, PickListFilter, StationSubtreeFilter, YesNoFilter
 
 from .models import Opinion, PreExamCase, Registration
 
@@ -36,7 +36,13 @@ def visible_examiners(request):
     if not user.is_internal:
         examiners = examiners.filter(pk__in=PreExamCase.objects.visible_to(user).exclude(
             examiner__isnull=True).values("examiner_id"))
-    return examiners.distinct().order_by("display_name", "username")
+    return examiners.distinct().only("pk", *User.LABEL_FIELDS).order_by("display_name", "username")
+
+
+def examiners_picklist(request):
+    """Staff all see the same examiner list (cached); outside users' lists are their own."""
+    user = _user(request)
+    return "examiners" if user is not None and user.is_authenticated and user.is_internal else None
 
 
 def overdue_case_ids():
@@ -46,7 +52,7 @@ def overdue_case_ids():
 
 
 @extend_schema_field(OpenApiTypes.INT)
-class ScopedModelChoiceFilter(django_filters.ModelChoiceFilter):
+class ScopedModelChoiceFilter(PickListFilter):
     """A choice of records given by a ``queryset(request)`` callable (typed as an id in the schema)."""
 
 
@@ -55,15 +61,15 @@ class CaseFilterSet(django_filters.FilterSet):
                                   help_text=_("预审编号、发明名称、申请人、单位名称或正式申请号"))
     state = django_filters.ChoiceFilter(label=_("状态"), choices=PreExamCase.State.choices)
     patent_type = django_filters.ChoiceFilter(label=_("专利类型"), choices=PreExamCase.PatentType.choices)
-    technical_field = django_filters.ModelChoiceFilter(label=_("技术领域"),
-                                                       queryset=TechnicalField.objects.order_by("sort_order", "pk"))
-    league = StationSubtreeFilter(station_field="organization__league", label=_("盟市"),
+    technical_field = PickListFilter(label=_("技术领域"), picklist="technical_fields",
+                                     queryset=TechnicalField.objects.order_by("sort_order", "pk"))
+    league = StationSubtreeFilter(station_field="organization__league", label=_("盟市"), picklist="leagues",
                                   queryset=Station.objects.leagues().order_by("path"))
     # by id (API, links from an organisation's page); hidden in the HTML filter bar, where 2,000
     # organisations would make a select nobody can use — the search box matches names instead
     organization = ScopedModelChoiceFilter(label=_("申请人单位"), queryset=visible_organizations,
                                            widget=forms.HiddenInput)
-    examiner = ScopedModelChoiceFilter(label=_("预审员"), queryset=visible_examiners)
+    examiner = ScopedModelChoiceFilter(label=_("预审员"), queryset=visible_examiners, picklist=examiners_picklist)
     submitted_after = django_filters.DateFilter(label=_("提交日期自"), field_name="submitted_at",
                                                 lookup_expr="date__gte")
     submitted_before = django_filters.DateFilter(label=_("提交日期至"), field_name="submitted_at",
@@ -105,11 +111,10 @@ class CaseFilterSet(django_filters.FilterSet):
 class RegistrationFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="search", help_text=_("单位名称或统一社会信用代码"))
     state = django_filters.ChoiceFilter(label=_("状态"), choices=Registration.State.choices)
-    league = StationSubtreeFilter(station_field="organization__league", label=_("盟市"),
+    league = StationSubtreeFilter(station_field="organization__league", label=_("盟市"), picklist="leagues",
                                   queryset=Station.objects.leagues().order_by("path"))
-    technical_field = django_filters.ModelChoiceFilter(label=_("技术领域"), field_name="technical_fields",
-                                                       distinct=True,
-                                                       queryset=TechnicalField.objects.order_by("sort_order", "pk"))
+    technical_field = PickListFilter(label=_("技术领域"), field_name="technical_fields", distinct=True,
+                                     picklist="technical_fields", queryset=TechnicalField.objects.order_by("sort_order", "pk"))
     submitted_after = django_filters.DateFilter(label=_("申请日期自"), field_name="submitted_at",
                                                 lookup_expr="date__gte")
     submitted_before = django_filters.DateFilter(label=_("申请日期至"), field_name="submitted_at",

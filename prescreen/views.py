@@ -229,9 +229,11 @@ def _examiner_name(case):
     return str(case.examiner) if case.examiner_id else ""
 
 
-# big or JSON columns a list never shows (the extracted claims text alone can be many KB per row)
-LIST_DEFERRED = ("claims_abstract_text", "precheck_findings", "fingerprint", "refuse_reason", "termination_reason",
-                 "cnipa_reasons")
+# the columns the case lists show: the rows are built from these alone (no query per row), and the
+# big text and JSON columns (the extracted claims text alone can be many KB per row) are never read
+CASE_LIST_ONLY = ("number", "title", "patent_type", "state", "submitted_at", "accepted_at", "cnipa_application_number",
+                  "organization__name", "technical_field__name",
+                  *(f"examiner__{f}" for f in User.LABEL_FIELDS))
 
 CASE_COLUMNS = [
     Column("number", gettext_lazy("预审编号"), sort="number", link=True,
@@ -251,6 +253,7 @@ CASE_COLUMNS = [
 class CaseListView(ObjectListView):
     model = PreExamCase
     filterset_class = CaseFilterSet
+    detail_url_name = "prescreen:case-detail"
     default_sort = "-created_at"
     title = gettext_lazy("预审案件")
     create_label = gettext_lazy("新建预审案件")
@@ -258,7 +261,7 @@ class CaseListView(ObjectListView):
     columns = CASE_COLUMNS
 
     def refine_queryset(self, qs):
-        return qs.select_related("organization", "technical_field", "examiner").defer(*LIST_DEFERRED)
+        return qs.select_related("organization", "technical_field", "examiner").only(*CASE_LIST_ONLY)
 
     def get_create_url(self):
         return reverse("prescreen:case-create") if _is_filer(self.request.user) else None
@@ -273,6 +276,7 @@ class QueueView(ObjectListView):
     model = PreExamCase
     title = gettext_lazy("预审工作队列")
     template_name = "prescreen/queue.html"
+    detail_url_name = "prescreen:case-detail"
     columns = [
         Column("number", gettext_lazy("预审编号"), link=True),
         Column("title", gettext_lazy("发明名称"), link=True),
@@ -291,7 +295,7 @@ class QueueView(ObjectListView):
         return PreExamCase.objects.visible_to(self.request.user).queue_for(self.request.user)
 
     def refine_queryset(self, qs):
-        return qs.select_related("organization", "technical_field").defer(*LIST_DEFERRED)
+        return qs.select_related("organization", "technical_field").only(*CASE_LIST_ONLY[:-len(User.LABEL_FIELDS)])
 
 
 class MyCasesView(LoginRequiredMixin, View):

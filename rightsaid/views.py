@@ -144,7 +144,7 @@ CASE_COLUMNS = [
     Column("requester_name", gettext_lazy("请求人")),
     Column("station.name", gettext_lazy("工作站"), sort="station__path"),
     Column("state", gettext_lazy("状态"), sort="state", badge=True),
-    Column("created", gettext_lazy("登记时间"), sort="created", value=lambda o: o.created.strftime("%Y-%m-%d")),
+    Column("created", gettext_lazy("登记时间"), sort="created", date_only=True),
 ]
 
 

@@ -18,6 +18,16 @@ def _private_media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_picklists():
+    """Each test's rows are rolled back, which no signal reports: forget cached pick lists."""
+    from ipcenter import picklists
+
+    picklists.clear()
+    yield
+    picklists.clear()
+
+
+@pytest.fixture(autouse=True)
 def _eager_celery(settings):
     from ipcenter.celery import app
 

@@ -33,3 +33,10 @@ class AccountsConfig(AppConfig):
         from ipcenter.files.services import register_purpose
 
         register_purpose("accounts.organization_document", kinds=("pdf", "png", "jpg"), max_size=10 * 1024 * 1024)
+
+        from ipcenter import picklists
+
+        from .models import Station, TechnicalField, User
+
+        picklists.watch(TechnicalField, Station, User)
+        picklists.watch_m2m(User.groups.through, User.technical_fields.through)

@@ -195,6 +195,9 @@ class User(AbstractUser):
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
 
+    # the columns ``__str__`` reads: ``User.objects.only("pk", *User.LABEL_FIELDS)`` for pick lists
+    LABEL_FIELDS = ("display_name", "first_name", "last_name", "username")
+
     def __str__(self):
         return self.display_name or self.get_full_name() or self.username
 

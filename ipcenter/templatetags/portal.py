@@ -1,7 +1,6 @@
 """Template helpers for the portal's Bootstrap UI."""
 from django import forms, template
 from django.utils import timezone
-from django.utils.html import format_html
 
 register = template.Library()
 
@@ -34,25 +33,67 @@ def add_class(field, css):
 
 
 def _render_input(bound, widget, attrs):
-    """``<input>`` widgets from the widget's own context, without a template render each."""
-    from django.forms.utils import flatatt
+    """``<input>`` widgets built directly (the same markup as the widget's template)."""
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
 
-    attrs = bound.build_widget_attrs(attrs, widget)
-    if bound.auto_id and "id" not in widget.attrs:
-        attrs.setdefault("id", bound.auto_id)
-    ctx = widget.get_context(bound.html_name, bound.value(), attrs)["widget"]
-    value = ctx["value"]
-    return format_html('<input type="{}" name="{}"{}{}>', ctx["type"], ctx["name"],
-                       format_html(' value="{}"', value) if value is not None else "", flatatt(ctx["attrs"]))
+    attrs = widget.build_attrs(widget.attrs, bound.build_widget_attrs(attrs, widget))
+    if bound.auto_id and "id" not in attrs:
+        attrs["id"] = bound.auto_id
+    value = widget.format_value(bound.value())
+    html = [f'<input type="{escape(widget.input_type)}" name="{escape(bound.html_name)}"']
+    if value is not None:
+        html.append(f' value="{escape(value)}"')
+    for key, val in attrs.items():
+        if val is True:
+            html.append(f" {escape(key)}")
+        elif val is not False and val is not None:
+            html.append(f' {escape(key)}="{escape(val)}"')
+    html.append(">")
+    return mark_safe("".join(html))
+
+
+def _choices(field):
+    """The (value, label) choices of a form field.  Model choices are read with one ordinary
+    query: Django's ModelChoiceIterator uses ``QuerySet.iterator()``, which on PostgreSQL
+    opens a server-side cursor (three round trips) for every select of a filter bar."""
+    if not isinstance(field, forms.ModelChoiceField):
+        return field.choices
+    head = []
+    if field.empty_label is not None:
+        head.append(("", field.empty_label))
+    if getattr(field, "null_label", None) is not None:
+        head.append((field.null_value, field.null_label))
+    key = getattr(field, "picklist_key", None)
+    if key:
+        from ipcenter import picklists
+
+        return head + picklists.model_choices(key, field.queryset, field.label_from_instance)
+    iterator = field.iterator(field)
+    return head + [iterator.choice(obj) for obj in field.queryset]
+
+
+def _options(choices, selected):
+    from django.utils.html import escape
+
+    html = []
+    for value, label in choices:
+        if isinstance(label, (list, tuple)):  # an optgroup
+            html.append(f'<optgroup label="{escape(value)}">{_options(label, selected)}</optgroup>')
+            continue
+        value = "" if value is None else str(value)
+        mark = " selected" if value in selected else ""
+        html.append(f'<option value="{escape(value)}"{mark}>{escape(label)}</option>')
+    return "".join(html)
 
 
 def _render_select(bound, widget, attrs):
     """A plain ``<select>`` built directly: the template-based widget renderer renders one
     template per ``<option>``, which dominated the time of the list pages' filter bars.  The
-    markup is the same (attributes from ``BoundField.build_widget_attrs``, escaping by
-    ``format_html``)."""
+    markup is the same (attributes from ``BoundField.build_widget_attrs``, every value and
+    label escaped)."""
     from django.forms.utils import flatatt
-    from django.utils.html import format_html_join
+    from django.utils.html import escape
     from django.utils.safestring import mark_safe
 
     attrs = widget.build_attrs(widget.attrs, bound.build_widget_attrs(attrs, widget))
@@ -60,14 +101,36 @@ def _render_select(bound, widget, attrs):
         attrs["id"] = bound.auto_id
     if widget.allow_multiple_selected:
         attrs["multiple"] = True
-    value = widget.format_value(bound.value())
-    parts = []
-    for group_name, options, _index in widget.optgroups(bound.html_name, value):
-        html = format_html_join("", '<option value="{}"{}>{}</option>', (
-            ("" if o["value"] is None else o["value"], mark_safe(" selected") if o["selected"] else "", o["label"])
-            for o in options))
-        parts.append(format_html('<optgroup label="{}">{}</optgroup>', group_name, html) if group_name else html)
-    return format_html('<select name="{}"{}>{}</select>', bound.html_name, flatatt(attrs), mark_safe("".join(parts)))
+    selected = {str(v) for v in widget.format_value(bound.value())}
+    options = _options(_choices(bound.field), selected)
+    return mark_safe(f'<select name="{escape(bound.html_name)}"{flatatt(attrs)}>{options}</select>')
+
+
+@register.simple_tag
+def filter_fields(form):
+    """Every field of a list page's filter bar as one block of HTML (label, widget, errors per
+    column); hidden fields keep a value that came in the query string (e.g. an organisation
+    picked from its page), so submitting the bar does not drop it."""
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
+
+    html = []
+    for field in form:
+        if field.is_hidden:
+            if field.value() not in (None, ""):
+                html.append(str(field))
+            continue
+        kind = widget_kind(field)
+        if kind == "select":
+            widget = add_class(field, "form-select form-select-sm")
+        elif kind == "checkbox":
+            widget = f'<div>{add_class(field, "form-check-input")}</div>'
+        else:
+            widget = add_class(field, "form-control form-control-sm")
+        errors = "".join(f'<div class="invalid-feedback d-block">{escape(e)}</div>' for e in field.errors)
+        html.append(f'<div class="col-sm-6 col-md-3 col-lg-2"><label class="form-label" for="{escape(field.id_for_label)}">'
+                    f'{escape(field.label)}</label>{widget}{errors}</div>')
+    return mark_safe("".join(html))
 
 
 @register.filter
@@ -87,15 +150,18 @@ def widget_kind(field):
 @register.simple_tag
 def state_badge(obj, field="state"):
     """A coloured badge with the display value of a choice field."""
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
+
     from ipcenter.generic import choice_label
 
     value = getattr(obj, field, "")
-    display = choice_label(obj, field) if hasattr(obj, "_meta") else None
+    display = choice_label(obj, field)
     if display is None:
         display = getattr(obj, f"get_{field}_display", lambda: value)()
     colour = STATE_COLOURS.get(str(value), "secondary")
-    text = "text-dark" if colour in ("light", "warning", "info") else ""
-    return format_html('<span class="badge text-bg-{} {}">{}</span>', colour, text, display)
+    text = " text-dark" if colour in ("light", "warning", "info") else ""
+    return mark_safe(f'<span class="badge text-bg-{colour}{text}">{escape(display)}</span>')
 
 
 @register.filter
@@ -103,11 +169,21 @@ def badge_colour(value):
     return STATE_COLOURS.get(str(value), "secondary")
 
 
+MOMENT_FORMAT = "%Y-%m-%d %H:%M"
+
+
 @register.filter
-def local_dt(value, fmt="%Y-%m-%d %H:%M"):
+def local_dt(value, fmt=MOMENT_FORMAT):
+    """A moment in the centre's local time; a plain date stays a date (no made-up "00:00")."""
+    import datetime
+
     if not value:
         return ""
-    if hasattr(value, "tzinfo") and value.tzinfo is not None:
+    if not isinstance(value, datetime.datetime):
+        if not isinstance(value, datetime.date):
+            return str(value)
+        return value.strftime("%Y-%m-%d" if fmt == MOMENT_FORMAT else fmt)
+    if value.tzinfo is not None:
         value = timezone.localtime(value)
     return value.strftime(fmt)
 

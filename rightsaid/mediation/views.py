@@ -38,8 +38,7 @@ class DisputeListView(WorkerRequiredMixin, ObjectListView):
         Column("station.name", gettext_lazy("工作站"), sort="station__path"),
         Column("mediator", gettext_lazy("调解员"), value=lambda d: str(d.mediator) if d.mediator_id else ""),
         Column("state", gettext_lazy("状态"), sort="state", badge=True),
-        Column("due_date", gettext_lazy("调解期限"), sort="due_date",
-               value=lambda d: d.due_date.isoformat() if d.due_date else ""),  # a date, not a moment
+        Column("due_date", gettext_lazy("调解期限"), sort="due_date"),
         Column("created_at", gettext_lazy("登记时间"), sort="created_at"),
     ]
 
