@@ -162,13 +162,16 @@ def _field_ids(user):
 
 class PreExamCaseQuerySet(ScopedQuerySet):
     def scope(self, user):
+        """An applicant's drafts are its own until submitted: centre staff see cases from
+        submission on, examiners those of their fields."""
+        submitted = ~Q(state=PreExamCase.State.DRAFT)
         if user.is_centre_wide or user.has_role(roles.QC_REVIEWER):
-            return self
+            return self.filter(submitted)
         q = Q(pk__in=[])
         if user.organization_id:
             q |= _org_scope(user) | Q(agency_id=user.organization_id)
         if user.has_role(roles.EXAMINER):  # their fields' cases, once submitted (drafts stay private)
-            q |= Q(technical_field__in=_field_ids(user)) & ~Q(state=PreExamCase.State.DRAFT)
+            q |= Q(technical_field__in=_field_ids(user)) & submitted
         return self.filter(q)
 
     def queue_for(self, examiner):

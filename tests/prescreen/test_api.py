@@ -500,8 +500,12 @@ def test_malformed_ids_and_payloads_are_not_500(org, applicant_user, manager_use
     assert client.get(f"{API}/cases/abc/").status_code == 404
     assert client.post(f"{API}/cases/", "not json", content_type="application/json").status_code == 400
     assert client.post(f"{API}/cases/{case.pk}/documents/", {"role": "claims"}, format="multipart").status_code == 400
-    r = as_user(manager_user).post(f"{API}/cases/{case.pk}/assign/", {"examiner": "x"}, format="json")
+    sent = submitted(org, applicant_user)
+    r = as_user(manager_user).post(f"{API}/cases/{sent.pk}/assign/", {"examiner": "x"}, format="json")
     assert r.status_code == 400
+    # an applicant's draft is not the centre's to see: assigning it is a 404
+    assert as_user(manager_user).post(f"{API}/cases/{case.pk}/assign/", {"examiner": "x"},
+                                      format="json").status_code == 404
     r = as_user(manager_user).post(f"{API}/registrations/", {"technical_fields": []}, format="json")
     assert r.status_code in (400, 403)
 
@@ -527,17 +531,19 @@ def test_case_filters_state_league_overdue_and_search(manager_user, examiner):
                             object_id=b_accepted.pk).update(state=Deadline.State.OVERDUE)
     client = as_user(manager_user)
 
-    assert _ids(client, "state=draft") == {a_draft.pk}
+    assert _ids(client, "state=draft") == set()  # drafts stay the applicant's own
+    assert _ids(as_user(a_user), "state=draft") == {a_draft.pk}
     assert _ids(client, "state=accepted") == {a_accepted.pk, b_accepted.pk}
     assert _ids(client, f"league={Station.objects.get(code='baotou').pk}") == {b_accepted.pk}
-    assert _ids(client, f"league={Station.objects.get(code='hohhot').pk}") == {a_draft.pk, a_accepted.pk}
+    assert _ids(client, f"league={Station.objects.get(code='hohhot').pk}") == {a_accepted.pk}
     assert _ids(client, "overdue=1") == {b_accepted.pk}
-    assert _ids(client, "overdue=0") == {a_draft.pk, a_accepted.pk}
-    assert _ids(client, "q=草稿") == {a_draft.pk}
+    assert _ids(client, "overdue=0") == {a_accepted.pk}
+    assert _ids(as_user(a_user), "q=草稿") == {a_draft.pk}
+    assert _ids(client, "q=草稿") == set()
     b_number = PreExamCase.objects.get(pk=b_accepted.pk).number
     assert _ids(client, f"q={b_number}") == {b_accepted.pk}
     assert _ids(client, f"organization={baotou_org.pk}") == {b_accepted.pk}
-    assert _ids(client, "near_duplicate=0") == {a_draft.pk, a_accepted.pk, b_accepted.pk}
+    assert _ids(client, "near_duplicate=0") == {a_accepted.pk, b_accepted.pk}
     today = timezone.localdate().isoformat()
     assert _ids(client, f"accepted_after={today}&accepted_before={today}") == {a_accepted.pk, b_accepted.pk}
     row = next(r for r in client.get(f"{API}/cases/?overdue=1").json()["results"])
