@@ -7,15 +7,32 @@ from .models import Agreement, Dispute, MediationSettings, Party, Session
 admin.site.register(MediationSettings, singleton_admin())
 
 
-class PartyInline(admin.TabularInline):
-    model = Party
+def _signed(dispute):
+    """A dispute with a signed agreement: its parties and record back the public verification
+    page, so the admin shows them read-only."""
+    return dispute is not None and Agreement.objects.filter(dispute=dispute).exists()
+
+
+class FrozenWhenSignedInline(admin.TabularInline):
     extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return not _signed(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not _signed(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not _signed(obj) and super().has_delete_permission(request, obj)
+
+
+class PartyInline(FrozenWhenSignedInline):
+    model = Party
     raw_id_fields = ["organization", "consent_document"]
 
 
-class SessionInline(admin.TabularInline):
+class SessionInline(FrozenWhenSignedInline):
     model = Session
-    extra = 0
     exclude = ["created_by"]
 
 
@@ -27,6 +44,14 @@ class DisputeAdmin(admin.ModelAdmin):
     list_select_related = ["station", "mediator"]
     raw_id_fields = ["station", "mediator", "created_by"]
     inlines = [PartyInline, SessionInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        if _signed(obj):
+            return [f.name for f in self.model._meta.concrete_fields]
+        return super().get_readonly_fields(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not _signed(obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(Agreement)

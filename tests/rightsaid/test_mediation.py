@@ -568,3 +568,23 @@ def test_admin_shows_a_signed_agreement_read_only(client, mediator):
     assert agreement.terms.startswith("一、被申请人停止销售") and agreement.compute_hash() == agreement.content_hash
     assert client.get(reverse("admin:mediation_agreement_add")).status_code == 403
     assert client.get(reverse("admin:mediation_mediationsettings_changelist"), follow=True).status_code == 200
+
+
+def test_admin_freezes_a_signed_disputes_parties_and_record(client, mediator):
+    agreement = with_agreement(mediator)
+    dispute = agreement.dispute
+    login(client, factories.UserFactory(is_staff=True, is_superuser=True))
+    url = reverse("admin:mediation_dispute_change", args=[dispute.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert 'name="subject"' not in body and 'name="parties-0-name"' not in body
+    party = dispute.parties.first()
+    client.post(url, {"subject": "改过的事由", "parties-TOTAL_FORMS": "1", "parties-INITIAL_FORMS": "1",
+                      "parties-0-id": party.pk, "parties-0-name": "改过的名字"})
+    party.refresh_from_db()
+    dispute.refresh_from_db()
+    assert party.name != "改过的名字" and dispute.subject != "改过的事由"
+    assert agreement.compute_hash() == agreement.content_hash
+    assert client.post(reverse("admin:mediation_dispute_delete", args=[dispute.pk]), {"post": "yes"}).status_code == 403
+    assert Dispute.objects.filter(pk=dispute.pk).exists()
