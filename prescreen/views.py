@@ -225,10 +225,6 @@ class RegistrationActionView(ManagerRequiredMixin, View):
 
 # ---- case lists ----------------------------------------------------------------------------
 
-def _examiner_name(case):
-    return str(case.examiner) if case.examiner_id else ""
-
-
 # the columns the case lists show: the rows are built from these alone (no query per row), and the
 # big text and JSON columns (the extracted claims text alone can be many KB per row) are never read
 CASE_LIST_ONLY = ("number", "title", "patent_type", "state", "submitted_at", "accepted_at", "cnipa_application_number",
@@ -236,13 +232,13 @@ CASE_LIST_ONLY = ("number", "title", "patent_type", "state", "submitted_at", "ac
                   *(f"examiner__{f}" for f in User.LABEL_FIELDS))
 
 CASE_COLUMNS = [
-    Column("number", gettext_lazy("预审编号"), sort="number", link=True,
+    Column("number", gettext_lazy("预审编号"), sort="number", link=True, needs=("number", "state"),
            value=lambda c: c.number or (_("（草稿）") if c.state == S.DRAFT else _("（待受理）"))),
     Column("title", gettext_lazy("发明名称"), link=True),
     Column("patent_type", gettext_lazy("类型"), sort="patent_type"),
     Column("organization.name", gettext_lazy("申请人单位"), sort="organization__name"),
     Column("technical_field.name", gettext_lazy("技术领域"), sort="technical_field__sort_order"),
-    Column("examiner", gettext_lazy("预审员"), value=_examiner_name),
+    Column("examiner", gettext_lazy("预审员"), person=True),
     Column("state", gettext_lazy("状态"), sort="state", badge=True),
     Column("submitted_at", gettext_lazy("提交时间"), sort="submitted_at"),
     Column("accepted_at", gettext_lazy("受理时间"), sort="accepted_at"),
@@ -254,6 +250,7 @@ class CaseListView(ObjectListView):
     model = PreExamCase
     filterset_class = CaseFilterSet
     detail_url_name = "prescreen:case-detail"
+    values_rows = True
     default_sort = "-created_at"
     title = gettext_lazy("预审案件")
     create_label = gettext_lazy("新建预审案件")
@@ -277,6 +274,7 @@ class QueueView(ObjectListView):
     title = gettext_lazy("预审工作队列")
     template_name = "prescreen/queue.html"
     detail_url_name = "prescreen:case-detail"
+    values_rows = True
     columns = [
         Column("number", gettext_lazy("预审编号"), link=True),
         Column("title", gettext_lazy("发明名称"), link=True),

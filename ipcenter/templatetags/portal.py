@@ -150,15 +150,20 @@ def widget_kind(field):
 @register.simple_tag
 def state_badge(obj, field="state"):
     """A coloured badge with the display value of a choice field."""
-    from django.utils.html import escape
-    from django.utils.safestring import mark_safe
-
     from ipcenter.generic import choice_label
 
     value = getattr(obj, field, "")
     display = choice_label(obj, field)
     if display is None:
         display = getattr(obj, f"get_{field}_display", lambda: value)()
+    return badge_html(value, display)
+
+
+def badge_html(value, display):
+    """The badge of a state ``value`` showing ``display``."""
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
+
     colour = STATE_COLOURS.get(str(value), "secondary")
     text = " text-dark" if colour in ("light", "warning", "info") else ""
     return mark_safe(f'<span class="badge text-bg-{colour}{text}">{escape(display)}</span>')

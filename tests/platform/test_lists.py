@@ -109,3 +109,43 @@ def test_dates_show_as_dates_and_moments_in_local_time():
     assert local_dt(moment) == "2026-01-06 01:30"  # Asia/Shanghai
     assert Column("created", "登记时间", date_only=True).display(moment) == "2026-01-06"
     assert Column("due", "期限").display(datetime.date(2026, 2, 1)) == "2026-02-01"
+
+
+def test_cell_text_escapes_and_formats_like_the_templates():
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
+    from django.utils.timezone import get_current_timezone
+
+    from ipcenter.generic import cell_text, person_label
+
+    tz = get_current_timezone()
+    for text in ('<b>"甲&乙"</b>', "O'Brien", 42, ""):
+        assert cell_text(text, tz) == escape(text)
+    assert cell_text(mark_safe("<i>ok</i>"), tz) == "<i>ok</i>"
+    assert cell_text(None, tz) == ""
+    moment = datetime.datetime(2026, 1, 5, 17, 30, tzinfo=datetime.timezone.utc)
+    assert cell_text(moment, tz) == local_dt(moment) == "2026-01-06 01:30"
+    assert cell_text(moment, tz, date_only=True) == "2026-01-06"
+    assert cell_text(datetime.date(2026, 2, 1), tz) == "2026-02-01"
+    assert person_label("王主任", "", "", "wang") == "王主任"
+    assert person_label("", "三", "张", "zhang") == "三 张"
+    assert person_label("", "", "", "zhang") == "zhang"
+    assert person_label(None, None, None, None) == ""
+
+
+def test_value_rows_and_model_rows_render_the_same_cells(client, org, applicant_user, manager_user):
+    from prescreen.views import CaseListView
+
+    _cases(org, applicant_user, 3)
+    case = PreExamCase.objects.first()
+    case.examiner = factories.examiner(("new-materials",), display_name="孙<预审>")
+    case.save()
+    view = CaseListView()
+    view.request = type("R", (), {"user": manager_user, "GET": {}})()
+    qs = view.refine_queryset(PreExamCase.objects.order_by("pk"))
+    view.values_rows = False
+    _rows_m, by_model = view.render_rows(list(qs))
+    view.values_rows = True
+    _rows_v, by_values = view.render_rows(list(qs.values(*view.value_paths())))
+    assert by_model == by_values
+    assert "孙&lt;预审&gt;" in by_values and "已受理" in by_values
