@@ -30,10 +30,9 @@ def home_panel(request):
                      quota=annual_quota(user.organization, year) if reg else None,
                      used=quota_used(user.organization, year) if reg else None)
     elif user.has_role(roles.EXAMINER):
-        mine = PreExamCase.objects.filter(examiner=user)
-        panel.update(kind="examiner", queue=PreExamCase.objects.queue_for(user).count(),
-                     examining=mine.filter(state=S.EXAMINING).count(),
-                     correction=mine.filter(state=S.NEEDS_CORRECTION).count())
+        mine = PreExamCase.objects.filter(examiner=user).aggregate(
+            examining=Count("pk", filter=Q(state=S.EXAMINING)), correction=Count("pk", filter=Q(state=S.NEEDS_CORRECTION)))
+        panel.update(kind="examiner", queue=PreExamCase.objects.queue_for(user).count(), **mine)
     else:
         counts = cases.aggregate(submitted=Count("pk", filter=Q(state=S.SUBMITTED)),
                                  queue=Count("pk", filter=Q(state=S.ACCEPTED)),
