@@ -8,6 +8,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.utils.translation import gettext_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -171,6 +172,8 @@ AXES_VERBOSE = False
 # --- i18n -----------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# the empty choice of every filter drop-down reads "全部" ("All"), not "---------"
+FILTERS_EMPTY_CHOICE_LABEL = gettext_lazy("全部")
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
