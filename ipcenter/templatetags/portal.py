@@ -160,13 +160,14 @@ def state_badge(obj, field="state"):
 
 
 def badge_html(value, display):
-    """The badge of a state ``value`` showing ``display``."""
-    from django.utils.html import escape
-    from django.utils.safestring import mark_safe
+    """The badge of a state ``value`` showing ``display`` (escaped as Django's ``escape`` does)."""
+    import html
+
+    from django.utils.safestring import SafeString
 
     colour = STATE_COLOURS.get(str(value), "secondary")
     text = " text-dark" if colour in ("light", "warning", "info") else ""
-    return mark_safe(f'<span class="badge text-bg-{colour}{text}">{escape(display)}</span>')
+    return SafeString(f'<span class="badge text-bg-{colour}{text}">{html.escape(str(display))}</span>')
 
 
 @register.filter
