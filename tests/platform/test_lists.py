@@ -149,3 +149,22 @@ def test_value_rows_and_model_rows_render_the_same_cells(client, org, applicant_
     _rows_v, by_values = view.render_rows(list(qs.values(*view.value_paths())))
     assert by_model == by_values
     assert "孙&lt;预审&gt;" in by_values and "已受理" in by_values
+
+
+def test_a_pick_list_is_reread_when_another_process_renews_the_version():
+    from django.core.cache import cache
+
+    from ipcenter import picklists
+
+    reads = []
+
+    def read():
+        reads.append(1)
+        return [(1, "甲")]
+
+    assert picklists.choices("probe", read) == [(1, "甲")]
+    assert picklists.choices("probe", read) == [(1, "甲")] and len(reads) == 1  # cached
+    cache.set(picklists.VERSION_KEY, "renewed-elsewhere", None)  # what another process's save does
+    picklists._seen.update(at=0.0)  # this process re-reads the version (at most VERSION_REREAD s later)
+    picklists.choices("probe", read)
+    assert len(reads) == 2
