@@ -30,7 +30,7 @@ def home_panel(request):
                      quota=annual_quota(user.organization, year) if reg else None,
                      used=quota_used(user.organization, year) if reg else None)
     elif user.has_role(roles.EXAMINER):
-        mine = PreExamCase.objects.filter(examiner=user).aggregate(
+        mine = PreExamCase.objects.filter(examiner=user, state__in=[S.EXAMINING, S.NEEDS_CORRECTION]).aggregate(
             examining=Count("pk", filter=Q(state=S.EXAMINING)), correction=Count("pk", filter=Q(state=S.NEEDS_CORRECTION)))
         panel.update(kind="examiner", queue=PreExamCase.objects.queue_for(user).count(), **mine)
     else:

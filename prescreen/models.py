@@ -278,6 +278,9 @@ class PreExamCase(models.Model):
             models.Index(fields=["organization", "state"]),
             models.Index(fields=["examiner", "state"]),
             models.Index(fields=["-created_at", "-id"], name="prescreen_case_newest"),  # default list order
+            # the examiner queue and "claim next": accepted, unclaimed cases of a field, oldest first
+            models.Index(fields=["technical_field", "accepted_at", "id"], name="prescreen_case_queue",
+                         condition=models.Q(state="accepted", examiner__isnull=True)),
         ]
 
     def __str__(self):
