@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, ListView, UpdateView
 
+from ipcenter.accounts.models import person_label  # noqa: F401 (list cells of user columns)
 from ipcenter.pagination import CountLaterPaginator
 from ipcenter.querysets import require_scoped
 from ipcenter.reports.xlsx import xlsx_response
@@ -40,19 +41,24 @@ def choice_label(obj, name):
     """``obj.get_<name>_display()`` without rebuilding the field's lazy choice list on every
     call (that made a 100-row list spend most of its time translating labels); the label map is
     built once per field and language.  Returns ``None`` when ``name`` is not a choice field."""
-    from django.utils.translation import get_language
-
     if getattr(obj, "_meta", None) is None:
         return None
     field = _choice_field(type(obj), name)
     if field is None:
         return None
+    value = getattr(obj, field.attname)
+    return _labels(field).get(value, value)
+
+
+def _labels(field):
+    """``{value: label}`` of a choice field in the active language (built once per language)."""
+    from django.utils.translation import get_language
+
     key = (field, get_language())
     labels = _CHOICE_LABELS.get(key)
     if labels is None:
         labels = _CHOICE_LABELS[key] = {k: str(v) for k, v in field.flatchoices}
-    value = getattr(obj, field.attname)
-    return labels.get(value, value)
+    return labels
 
 
 _CHOICE_FIELDS = {}
@@ -105,17 +111,8 @@ def cell_text(value, tz, date_only=False):
     return html.escape(str(value))
 
 
-def person_label(display_name, first_name="", last_name="", username=""):
-    """A user as ``User.__str__`` shows one, from the ``User.LABEL_FIELDS`` values."""
-    if display_name is None and not username:
-        return ""  # no user (a left join)
-    return display_name or f"{first_name or ''} {last_name or ''}".strip() or username or ""
-
-
 def field_labels(model, parts):
     """The label map of the choice field at ``parts`` (a path through relations), or ``None``."""
-    from django.utils.translation import get_language
-
     field = None
     for part in parts:
         field = model._meta.get_field(part)
@@ -123,11 +120,7 @@ def field_labels(model, parts):
             model = field.related_model
     if field is None or not getattr(field, "choices", None):
         return None
-    key = (field, get_language())
-    labels = _CHOICE_LABELS.get(key)
-    if labels is None:
-        labels = _CHOICE_LABELS[key] = {k: str(v) for k, v in field.flatchoices}
-    return labels
+    return _labels(field)
 
 
 @dataclass
@@ -171,10 +164,10 @@ class Column:
 
     def display(self, value):
         """The cell text of a resolved value: moments in local time, dates as dates."""
-        from ipcenter.templatetags.portal import local_dt
-
         if hasattr(value, "strftime"):
-            return local_dt(value, "%Y-%m-%d") if self.date_only else local_dt(value)
+            from django.utils.timezone import get_current_timezone
+
+            return cell_text(value, get_current_timezone(), self.date_only)
         return value
 
 
@@ -377,14 +370,16 @@ class ObjectListView(ScopedObjectMixin, ListView):
 
     def model_cell_makers(self):
         """``obj -> cell HTML`` per column, for rows that are model instances."""
-        from django.utils.html import conditional_escape
+        from django.utils.timezone import get_current_timezone
 
         from ipcenter.templatetags.portal import state_badge
+
+        tz = get_current_timezone()
 
         def maker(c):
             if c.badge:
                 return lambda obj: state_badge(obj, c.accessor)
-            return lambda obj: conditional_escape(c.display(c.resolve(obj)))
+            return lambda obj: cell_text(c.resolve(obj), tz, c.date_only)
 
         return [maker(c) for c in self.columns]
 

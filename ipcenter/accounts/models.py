@@ -176,6 +176,15 @@ class Organization(models.Model):
         return reverse("accounts:organization-detail", args=[self.pk])
 
 
+def person_label(display_name, first_name="", last_name="", username=""):
+    """A user's name as shown everywhere, from the ``User.LABEL_FIELDS`` values (so a list that
+    reads values instead of users shows the same): the display name, else the full name, else
+    the username."""
+    if display_name is None and not username:
+        return ""  # no user (a left join)
+    return display_name or f"{first_name or ''} {last_name or ''}".strip() or username or ""
+
+
 class User(AbstractUser):
     """A person using the portal.  Roles are groups; membership is the user's
     organisation (external users) or station (centre and station staff)."""
@@ -199,7 +208,7 @@ class User(AbstractUser):
     LABEL_FIELDS = ("display_name", "first_name", "last_name", "username")
 
     def __str__(self):
-        return self.display_name or self.get_full_name() or self.username
+        return person_label(self.display_name, self.first_name, self.last_name, self.username)
 
     @cached_property
     def roles(self):
