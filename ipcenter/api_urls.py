@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from ipcenter.accounts.api import MeView, OrganizationViewSet, StationViewSet
 from ipcenter.deadlines.api import DeadlineViewSet
 from ipcenter.notify.api import NotificationViewSet
+from ipcenter.plugins import registry
 from ipcenter.reports.api import ReportJobViewSet
 
 router = DefaultRouter()
@@ -18,9 +19,6 @@ router.register("report-jobs", ReportJobViewSet, basename="reportjob")
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
     path("me/", MeView.as_view(), name="api-me"),
-    path("prescreen/", include("prescreen.api.urls")),
-    path("quality/", include("prescreen.quality.api.urls")),
-    path("rightsaid/mediation/", include("rightsaid.mediation.api.urls")),
-    path("rightsaid/", include("rightsaid.api.urls")),
+    *[path(prefix, include(urlconf)) for prefix, urlconf in registry().api_urls],
     path("", include(router.urls)),
 ]

@@ -42,7 +42,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     # shared core
-    "ipcenter",
+    "ipcenter.apps.IpcenterConfig",
     "ipcenter.accounts",
     "ipcenter.workflow",
     "ipcenter.deadlines",
@@ -120,6 +120,8 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="ipcenter")
 CELERY_TIMEZONE = "Asia/Shanghai"
+# The core's own entries; each app adds its entries in its AppConfig (ipcenter.plugins) and
+# ipcenter.apps merges them into the Celery schedule at start-up.
 CELERY_BEAT_SCHEDULE = {
     "deadline-sweep": {
         "task": "ipcenter.deadlines.tasks.sweep_deadlines",
@@ -128,18 +130,6 @@ CELERY_BEAT_SCHEDULE = {
     "notification-email": {
         "task": "ipcenter.notify.tasks.send_pending_emails",
         "schedule": crontab(minute="*"),
-    },
-    "prescreen-expired-corrections": {
-        "task": "prescreen.tasks.terminate_expired_corrections",
-        "schedule": crontab(minute="3-59/10"),
-    },
-    "prescreen-risk-review": {
-        "task": "prescreen.tasks.review_entity_risk",
-        "schedule": crontab(hour=2, minute=15),
-    },
-    "quality-monthly-samples": {  # idempotent: at most one sample per level and month
-        "task": "prescreen.quality.tasks.draw_monthly_samples",
-        "schedule": crontab(day_of_month="1-3", hour=3, minute=0),
     },
 }
 

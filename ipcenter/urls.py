@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from ipcenter import views
+from ipcenter.plugins import registry
 from ipcenter.api_urls import urlpatterns as api_v1
 
 handler404 = "ipcenter.views.error_404"
@@ -20,12 +21,8 @@ urlpatterns = [
     path("reports/", include("ipcenter.reports.urls")),
     path("deadlines/", include("ipcenter.deadlines.urls")),
     path("stats/", include("ipcenter.stats.urls")),
-    path("prescreen/", include("prescreen.urls")),
-    path("quality/", include("prescreen.quality.urls")),
-    path("rightsaid/mediation/", include("rightsaid.mediation.urls")),
-    path("rightsaid/", include("rightsaid.urls")),
-    path("navigation/", include("navigation.urls")),
-    path("outreach/", include("outreach.urls")),
+    # each area app declares its URL root in its AppConfig (ipcenter.plugins)
+    *[path(prefix, include(urlconf)) for prefix, urlconf in registry().urls],
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -1,6 +1,11 @@
-from django.apps import AppConfig
+from celery.schedules import crontab
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+from ipcenter.accounts import roles
+from ipcenter.plugins import HomePanel, MenuItem, PortalAppConfig, UploadPurpose
+
+MB = 1024 * 1024
 
 
 def ensure_defaults(sender, **kwargs):
@@ -13,23 +18,39 @@ def ensure_defaults(sender, **kwargs):
     PrescreenSettings.load()
 
 
-class PrescreenConfig(AppConfig):
+class PrescreenConfig(PortalAppConfig):
     name = "prescreen"
     verbose_name = _("专利预审")
+    url_prefix = "prescreen/"
+    api_prefix = "prescreen/"
+    menu = (MenuItem(_("预审"), "prescreen:index", frozenset({
+        roles.APPLICANT, roles.AGENCY, roles.EXAMINER, roles.QC_REVIEWER, roles.MANAGER, roles.ADMIN}), order=10),)
+    beat_schedule = {
+        "prescreen-expired-corrections": {
+            "task": "prescreen.tasks.terminate_expired_corrections",
+            "schedule": crontab(minute="3-59/10"),
+        },
+        "prescreen-risk-review": {
+            "task": "prescreen.tasks.review_entity_risk",
+            "schedule": crontab(hour=2, minute=15),
+        },
+    }
+    upload_purposes = (
+        # Case documents (request, description, claims, abstract, drawings); label = role.
+        UploadPurpose("prescreen.document", ("pdf", "docx", "png", "jpg"), 20 * MB),
+        UploadPurpose("prescreen.opinion_letter", ("pdf",), 20 * MB),
+    )
+    home_panels = (HomePanel((roles.APPLICANT, roles.AGENCY, roles.EXAMINER, roles.MANAGER),
+                             "prescreen.home.home_panel"),)
+    state_colours = {
+        "qualified": "success", "granted": "success", "accepted": "success", "registered": "success",
+        "submitted": "info", "needs_correction": "warning", "suspended": "warning", "examining": "primary",
+        "draft": "light", "unqualified": "danger", "terminated": "dark", "refused": "danger",
+    }
 
     def ready(self):
+        super().ready()
         post_migrate.connect(ensure_defaults, sender=self)
-        from ipcenter.files.services import MB, register_purpose
-
-        # Case documents (request, description, claims, abstract, drawings); label = role.
-        register_purpose("prescreen.document", kinds=("pdf", "docx", "png", "jpg"), max_size=20 * MB)
-        register_purpose("prescreen.opinion_letter", kinds=("pdf",), max_size=20 * MB)
-        from ipcenter.accounts import roles
-        from ipcenter.views import register_home_panel
-
-        from .home import home_panel
-
-        register_home_panel([roles.APPLICANT, roles.AGENCY, roles.EXAMINER, roles.MANAGER], home_panel)
         from ipcenter.stats.views import DASHBOARD_SECTIONS
 
         from .stats import dashboard_section

@@ -1,20 +1,21 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from ipcenter.accounts import roles
+from ipcenter.plugins import HomePanel, MenuItem, PortalAppConfig, UploadPurpose
 
-class RightsaidConfig(AppConfig):
+MB = 1024 * 1024
+
+
+class RightsaidConfig(PortalAppConfig):
     name = "rightsaid"
     verbose_name = _("维权援助")
-
-    def ready(self):
-        from ipcenter.files.services import MB, register_purpose
-
-        register_purpose("rightsaid.evidence", kinds=("pdf", "docx", "png", "jpg"), max_size=20 * MB)
-        register_purpose("rightsaid.expert_opinion", kinds=("pdf",), max_size=20 * MB)
-
-        from ipcenter.accounts import roles
-        from ipcenter.views import register_home_panel
-
-        from .home import home_panel
-
-        register_home_panel([roles.STATION_STAFF, roles.MEDIATOR, roles.APPLICANT], home_panel)
+    url_prefix = "rightsaid/"
+    api_prefix = "rightsaid/"
+    menu = (MenuItem(_("维权援助"), "rightsaid:index", frozenset({
+        roles.APPLICANT, roles.STATION_STAFF, roles.MEDIATOR, roles.MANAGER, roles.ADMIN}), order=30),)
+    upload_purposes = (
+        UploadPurpose("rightsaid.evidence", ("pdf", "docx", "png", "jpg"), 20 * MB),
+        UploadPurpose("rightsaid.expert_opinion", ("pdf",), 20 * MB),
+    )
+    home_panels = (HomePanel((roles.STATION_STAFF, roles.MEDIATOR, roles.APPLICANT), "rightsaid.home.home_panel"),)
+    state_colours = {"handling": "primary", "review": "info", "declined": "danger", "closed": "secondary"}

@@ -1,6 +1,9 @@
-from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+from ipcenter.plugins import MenuItem, PortalAppConfig, UploadPurpose
+
+from . import roles
 
 
 def ensure_reference_data(sender, **kwargs):
@@ -22,17 +25,18 @@ def sync_role_permissions(sender, **kwargs):
     manager.permissions.set(Permission.objects.filter(codename__startswith="view_"))
 
 
-class AccountsConfig(AppConfig):
+class AccountsConfig(PortalAppConfig):
     name = "ipcenter.accounts"
     label = "accounts"
     verbose_name = _("用户与单位")
+    menu = (MenuItem(_("单位"), "accounts:organization-list", frozenset({roles.MANAGER, roles.ADMIN}), order=90),)
+    upload_purposes = (UploadPurpose("accounts.organization_document", ("pdf", "png", "jpg"), 10 * 1024 * 1024),)
+    autoload = ()
 
     def ready(self):
+        super().ready()
         post_migrate.connect(ensure_reference_data, sender=self)
         post_migrate.connect(sync_role_permissions, sender=self)
-        from ipcenter.files.services import register_purpose
-
-        register_purpose("accounts.organization_document", kinds=("pdf", "png", "jpg"), max_size=10 * 1024 * 1024)
 
         from ipcenter import picklists
 

@@ -1,11 +1,12 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from ipcenter.accounts import roles
+from ipcenter.plugins import MenuItem, PortalAppConfig
 
-class StatsConfig(AppConfig):
+
+class StatsConfig(PortalAppConfig):
     name = "ipcenter.stats"
     label = "stats"
     verbose_name = _("统计")
-
-    def ready(self):
-        from . import reports  # noqa: F401 - registers report kinds
+    menu = (MenuItem(_("统计"), "stats:dashboard", frozenset({roles.MANAGER, roles.ADMIN}), order=95),)
+    autoload = ("reports",)  # registers the report kinds

@@ -4,18 +4,25 @@ from django.utils import timezone
 
 register = template.Library()
 
-STATE_COLOURS = {
-    # success
-    "active": "success", "done": "success", "met": "success", "qualified": "success", "granted": "success",
-    "accepted": "success", "registered": "success", "closed": "secondary", "agreement": "success", "sent": "success",
-    # warning
-    "pending": "warning", "submitted": "info", "queued": "secondary", "running": "info", "open": "info",
-    "needs_correction": "warning", "suspended": "warning", "review": "info", "in_review": "info",
-    "examining": "primary", "handling": "primary", "draft": "light",
-    # danger
-    "rejected": "danger", "overdue": "danger", "failed": "danger", "unqualified": "danger", "cancelled": "dark",
-    "terminated": "dark", "declined": "danger", "refused": "danger",
+# Colours of the core's own states (deadlines, jobs, organisations, notifications); apps add
+# theirs with ``PortalAppConfig.state_colours`` (merged on first use).
+CORE_STATE_COLOURS = {
+    "active": "success", "done": "success", "met": "success", "closed": "secondary", "sent": "success",
+    "pending": "warning", "queued": "secondary", "running": "info", "open": "info", "in_review": "info",
+    "rejected": "danger", "overdue": "danger", "failed": "danger", "cancelled": "dark",
 }
+
+
+def _colours():
+    global STATE_COLOURS
+    if STATE_COLOURS is None:
+        from ipcenter.plugins import registry
+
+        STATE_COLOURS = {**CORE_STATE_COLOURS, **registry().state_colours}
+    return STATE_COLOURS
+
+
+STATE_COLOURS = None
 
 
 @register.filter
@@ -165,14 +172,14 @@ def badge_html(value, display):
 
     from django.utils.safestring import SafeString
 
-    colour = STATE_COLOURS.get(str(value), "secondary")
+    colour = _colours().get(str(value), "secondary")
     text = " text-dark" if colour in ("light", "warning", "info") else ""
     return SafeString(f'<span class="badge text-bg-{colour}{text}">{html.escape(str(display))}</span>')
 
 
 @register.filter
 def badge_colour(value):
-    return STATE_COLOURS.get(str(value), "secondary")
+    return _colours().get(str(value), "secondary")
 
 
 MOMENT_FORMAT = "%Y-%m-%d %H:%M"

@@ -1,6 +1,9 @@
-from django.apps import AppConfig
+from celery.schedules import crontab
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+from ipcenter.accounts import roles
+from ipcenter.plugins import HomePanel, MenuItem, PortalAppConfig
 
 
 def ensure_defaults(sender, **kwargs):
@@ -25,20 +28,28 @@ def _on_cnipa_outcome(sender, case, actor, **kwargs):
     record_feedback(case, actor)
 
 
-class QualityConfig(AppConfig):
+class QualityConfig(PortalAppConfig):
     name = "prescreen.quality"
     label = "quality"
     verbose_name = _("四级质检")
+    url_prefix = "quality/"
+    api_prefix = "quality/"
+    menu = (MenuItem(_("质检"), "quality:index",
+                     frozenset({roles.EXAMINER, roles.QC_REVIEWER, roles.MANAGER, roles.ADMIN}), order=20),)
+    beat_schedule = {
+        "quality-monthly-samples": {  # idempotent: at most one sample per level and month
+            "task": "prescreen.quality.tasks.draw_monthly_samples",
+            "schedule": crontab(day_of_month="1-3", hour=3, minute=0),
+        },
+    }
+    home_panels = (HomePanel((roles.EXAMINER, roles.QC_REVIEWER, roles.MANAGER), "prescreen.quality.panels.home_panel"),)
 
     def ready(self):
-        from ipcenter.accounts import roles
-        from ipcenter.views import register_home_panel
+        super().ready()
+        from ipcenter.stats.views import DASHBOARD_SECTIONS
         from prescreen import hooks
 
-        from . import reports  # noqa: F401  (registers the report kinds)
-        from ipcenter.stats.views import DASHBOARD_SECTIONS
-
-        from .panels import case_panel, dashboard_section, home_panel
+        from .panels import case_panel, dashboard_section
         from .services import peer_release_blocker
 
         post_migrate.connect(ensure_defaults, sender=self)
@@ -46,6 +57,5 @@ class QualityConfig(AppConfig):
         hooks.opinion_submitted.connect(_on_opinion_submitted, dispatch_uid="quality.peer_check")
         hooks.cnipa_outcome_recorded.connect(_on_cnipa_outcome, dispatch_uid="quality.feedback")
         hooks.register_case_panel(case_panel)
-        register_home_panel([roles.EXAMINER, roles.QC_REVIEWER, roles.MANAGER], home_panel)
         if dashboard_section not in DASHBOARD_SECTIONS:
             DASHBOARD_SECTIONS.append(dashboard_section)
