@@ -110,7 +110,7 @@ class PortalAppConfig(AppConfig):
     home_panels = ()
     upload_purposes = ()
     #: submodules imported when the app is ready (they register job kinds, figures, actions, rules)
-    autoload = ("reports", "jobs", "figures", "actions")
+    autoload = ("reports", "jobs", "figures", "actions", "selectors")
 
     def ready(self):
         from ipcenter.files.services import register_purpose
@@ -124,3 +124,28 @@ class PortalAppConfig(AppConfig):
             dotted = f"{self.name}.{module}"
             if importlib.util.find_spec(dotted) is not None:
                 importlib.import_module(dotted)
+
+
+# --- selectors one app offers another, without an import between them ---------------------
+
+SELECTORS = {}
+
+
+def provides(name):
+    """Register ``func`` as the selector ``name`` (``"prescreen.cases_of_organizations"``), so
+    another app can call it through ``select(name, ...)`` without importing the provider."""
+    def decorator(func):
+        if name in SELECTORS and SELECTORS[name] is not func:
+            raise ValueError(f"selector {name!r} registered twice")
+        SELECTORS[name] = func
+        return func
+
+    return decorator
+
+
+def select(name, *args, default=None, **kwargs):
+    """Call the selector ``name``; ``default`` when no installed app provides it."""
+    func = SELECTORS.get(name)
+    if func is None:
+        return default
+    return func(*args, **kwargs)
