@@ -63,9 +63,10 @@ class StationScope:
         return self.kind == self.NONE_KIND
 
     def q(self, station_field="station"):
-        """A filter for rows whose ``station_field`` lies in the scope."""
+        """A filter for rows whose ``station_field`` lies in the scope (safe to OR with others:
+        "all" is an always-true condition, not an empty ``Q()`` that ``|`` would drop)."""
         if self.is_all:
-            return Q()
+            return Q(pk__isnull=False)
         if self.is_nothing:
             return Q(pk__in=[])
         return Q(**{f"{station_field}__path__startswith": self.path})
