@@ -118,6 +118,10 @@ class ScopedQuerySet(models.QuerySet):
         qs._scoped_for = user.pk if user is not None and user.is_authenticated else 0
         return qs
 
+    @property
+    def is_scoped(self):
+        return self._scoped_for is not None
+
     # --- the scoping vocabulary: building blocks for ``scope(user)`` ---------------------
 
     def by_station(self, user, station_field="station", station_roles=STATION_ROLES):
@@ -163,10 +167,6 @@ class PublishedQuerySet(ScopedQuerySet):
         qs = self.filter(**{self.published_field: True})
         qs._scoped_for = 0
         return qs
-
-    @property
-    def is_scoped(self):
-        return self._scoped_for is not None
 
 
 def require_scoped(queryset, where=""):
