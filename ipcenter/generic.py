@@ -459,7 +459,7 @@ class ObjectDetailView(ScopedObjectMixin, DetailView):
 
         ctx = super().get_context_data(**kwargs)
         obj = self.object
-        ctx["timeline"] = TimelineEvent.objects.for_object(obj)
+        ctx["timeline"] = TimelineEvent.objects.for_object(obj).for_viewer(self.request.user)
         ctx["deadlines"] = pending_deadlines(obj)
         workflow = getattr(type(obj), "workflow", None)
         ctx["transitions"] = workflow.available(obj, self.request.user) if workflow else []

@@ -21,3 +21,25 @@ class PortalLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", lang)
         return response
+
+
+class RequestIdMiddleware:
+    """Give each request an id (the proxy's ``X-Request-ID`` if it is sane) that every timeline
+    event written while serving it carries, and echo it in the response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from ipcenter.workflow.context import new_request_id, request_id_var
+
+        incoming = request.headers.get("X-Request-ID", "")
+        rid = incoming if incoming and len(incoming) <= 40 and incoming.replace("-", "").isalnum() else new_request_id()
+        token = request_id_var.set(rid)
+        request.request_id = rid
+        try:
+            response = self.get_response(request)
+        finally:
+            request_id_var.reset(token)
+        response.headers.setdefault("X-Request-ID", rid)
+        return response

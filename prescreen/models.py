@@ -17,6 +17,7 @@ from ipcenter.accounts.rules import is_centre_manager
 from ipcenter.querysets import ScopedQuerySet
 from ipcenter.singleton import SingletonSettings
 from ipcenter.workflow.engine import Transition, Workflow
+from ipcenter.workflow.models import Audience
 
 
 class PrescreenSettings(SingletonSettings):
@@ -128,6 +129,7 @@ class Registration(models.Model):
                    allowed=is_centre_manager),
         Transition("cancel", _("取消备案"), source=[State.REGISTERED, State.SUSPENDED], target=State.CANCELLED,
                    allowed=is_centre_manager, comment_required=True, style="danger"),
+        audience=Audience.PUBLIC,  # the record's external parties follow its progress
     )
 
     class Meta:
@@ -267,6 +269,7 @@ class PreExamCase(models.Model):
         Transition("withdraw", _("撤回"), source=[State.DRAFT, State.SUBMITTED, State.ACCEPTED, State.EXAMINING,
                                                 State.NEEDS_CORRECTION], target=State.TERMINATED,
                    allowed=acts_for_case, comment_required=True, style="danger"),
+        audience=Audience.PUBLIC,  # the record's external parties follow its progress
     )
 
     class Meta:

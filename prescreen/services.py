@@ -18,6 +18,7 @@ from ipcenter.deadlines.models import Deadline
 from ipcenter.deadlines.services import close_deadlines, open_deadline
 from ipcenter.notify.services import notify
 from ipcenter.workflow.engine import record_event, run_transition
+from ipcenter.workflow.numbering import next_number
 
 from .models import PreExamCase, PrescreenSettings
 
@@ -25,12 +26,7 @@ TURNAROUND = "prescreen.turnaround"
 
 
 def _case_number(case):
-    year = timezone.localdate().year
-    prefix = f"YS{year}"
-    last = (PreExamCase.objects.select_for_update().filter(number__startswith=prefix)
-            .order_by("-number").values_list("number", flat=True).first())
-    seq = int(last[len(prefix):]) + 1 if last else 1
-    return f"{prefix}{seq:05d}"
+    return next_number("prescreen.case", template="YS{year}{seq:05d}", existing=(PreExamCase, "number", "YS{year}"))
 
 
 def accept_case(case, user, comment=""):
@@ -64,13 +60,12 @@ def _reassign_turnaround(case, examiner):
                             ).update(assignee=examiner)
 
 
-def _start_examination(case, examiner, actor, label):
+def _start_examination(case, examiner, actor, action):
     case.examiner = examiner
     run_transition(case, "start", actor, check_permission=False,
                    on_change=lambda locked: setattr(locked, "examiner", examiner))
     _reassign_turnaround(case, examiner)
-    record_event(case, "prescreen.case.assigned", actor, label=label,
-                 data={"examiner": str(examiner)})
+    record_event(case, action, actor, data={"examiner": str(examiner)})
     return case
 
 
@@ -86,7 +81,7 @@ def claim_next(examiner):
                 .select_for_update(skip_locked=True, of=("self",)).first())
         if case is None:
             return None
-        return _start_examination(case, examiner, examiner, _("领取案件"))
+        return _start_examination(case, examiner, examiner, "prescreen.preexamcase.claimed")
 
 
 def assign_case(case, examiner, manager):
@@ -100,13 +95,13 @@ def assign_case(case, examiner, manager):
     with transaction.atomic():
         locked = PreExamCase.objects.select_for_update().get(pk=case.pk)
         if locked.state == PreExamCase.State.ACCEPTED:
-            return _start_examination(locked, examiner, manager, _("分配案件"))
+            return _start_examination(locked, examiner, manager, "prescreen.preexamcase.assigned")
         if locked.state in (PreExamCase.State.EXAMINING, PreExamCase.State.NEEDS_CORRECTION):
             previous = locked.examiner
             locked.examiner = examiner
             locked.save(update_fields=["examiner"])
             _reassign_turnaround(locked, examiner)
-            record_event(locked, "prescreen.case.reassigned", manager, label=_("改派预审员"),
+            record_event(locked, "prescreen.preexamcase.reassigned", manager,
                          data={"from": str(previous or ""), "to": str(examiner)})
             return locked
         raise ValidationError(_("当前状态为“%(state)s”，不能分配。") % {"state": locked.get_state_display()})
@@ -197,7 +192,7 @@ def flag_near_duplicate(case):
     for key, value in update.items():
         setattr(case, key, value)
     if matches:
-        record_event(case, "prescreen.case.near_duplicate", None, label=_("疑似重复申请"),
+        record_event(case, "prescreen.preexamcase.near_duplicate", None,
                      data={"case": matches[0][0], "score": round(matches[0][1], 3)})
     return matches[0] if matches else None
 
@@ -310,8 +305,7 @@ def submit_opinion(opinion, user, *, conclusion, reasons=""):
         locked.state, locked.conclusion, locked.reasons = Opinion.State.SUBMITTED, conclusion, reasons.strip()
         locked.submitted_at = timezone.now()
         locked.save()
-        record_event(locked.case, "prescreen.opinion.submitted", user, label=_("提交预审意见（第 %(n)s 轮）")
-                     % {"n": locked.round})
+        record_event(locked.case, "prescreen.opinion.submitted", user, params={"n": locked.round})
         hooks.opinion_submitted.send(sender=Opinion, opinion=locked, actor=user)
         try_release(locked, user)
     opinion.refresh_from_db()
@@ -379,7 +373,7 @@ def return_opinion(opinion, actor, reason):
             raise ValidationError(_("只有待签发的意见可以退回。"))
         locked.state = Opinion.State.RETURNED
         locked.save(update_fields=["state"])
-        record_event(locked.case, "prescreen.opinion.returned", actor, label=_("意见退回修改"), comment=reason)
+        record_event(locked.case, "prescreen.opinion.returned", actor, comment=reason)
     notify([locked.author], title=_("预审意见被退回：%(case)s") % {"case": locked.case}, body=reason,
            target=locked.case)
     return locked
@@ -461,7 +455,7 @@ def record_cnipa_filing(case, user, *, application_number, filed_on):
         locked.cnipa_application_number, locked.cnipa_filed_on = number, filed_on
         locked.save(update_fields=["cnipa_application_number", "cnipa_filed_on"])
         close_deadlines(locked, CNIPA_FILING)
-        record_event(locked, "prescreen.case.cnipa_filed", user, label=_("登记正式申请号"),
+        record_event(locked, "prescreen.preexamcase.cnipa_filed", user,
                      data={"application_number": number, "filed_on": filed_on.isoformat()})
     return locked
 
@@ -493,8 +487,8 @@ def record_cnipa_outcome(case, user, *, outcome, outcome_date, reasons=""):
                                    % {"o": locked.get_cnipa_outcome_display()}})
         locked.cnipa_outcome, locked.cnipa_outcome_date, locked.cnipa_reasons = outcome, outcome_date, reasons
         locked.save(update_fields=["cnipa_outcome", "cnipa_outcome_date", "cnipa_reasons"])
-        record_event(locked, "prescreen.case.cnipa_outcome", user, label=_("登记实审结果：%(o)s")
-                     % {"o": locked.get_cnipa_outcome_display()}, comment=reasons)
+        record_event(locked, "prescreen.preexamcase.cnipa_outcome", user,
+                     params={"o": locked.get_cnipa_outcome_display()}, comment=reasons)
         hooks.cnipa_outcome_recorded.send(sender=PreExamCase, case=locked, actor=user)
     return locked
 
@@ -598,7 +592,7 @@ def apply_registration(user, *, technical_fields, **fields):
         reg.technical_fields.set(technical_fields)
         reg.eligibility = evaluate_eligibility(reg, today)
         reg.save(update_fields=["eligibility"])
-        record_event(reg, "prescreen.registration.applied", user, label=_("申请备案"))
+        record_event(reg, "prescreen.registration.applied", user)
     from ipcenter.notify.services import notify_role
 
     notify_role(roles.MANAGER, title=_("新的备案申请：%(org)s") % {"org": org}, target=reg)
@@ -775,7 +769,7 @@ def create_draft(user, **fields):
         if user.has_role(roles.AGENCY):
             case.agency_id = user.organization_id
         case.save()
-        record_event(case, "prescreen.case.created", user, label=_("创建草稿"))
+        record_event(case, "prescreen.preexamcase.created", user)
     return case
 
 

@@ -11,10 +11,8 @@ FILE_HELP = _("可上传 PDF、Word、PNG、JPG，单个文件不超过 20MB。"
 
 
 def _station_choices(user):
-    qs = Station.objects.exclude(kind="overseas").order_by("path")
-    if user.station_path:
-        qs = qs.filter(path__startswith=user.station_path)
-    return qs
+    """The stations of the user's scope (none for a user without a station)."""
+    return user.station_scope.stations().exclude(kind="overseas").order_by("path")
 
 
 class ConsultationForm(forms.ModelForm):

@@ -14,6 +14,7 @@ from ipcenter.accounts.rules import is_centre_manager, is_mediator, is_station_s
 from ipcenter.querysets import ScopedQuerySet
 from ipcenter.singleton import SingletonSettings
 from ipcenter.workflow.engine import Transition, Workflow
+from ipcenter.workflow.models import Audience
 
 is_case_worker = is_station_staff | is_mediator | is_centre_manager
 
@@ -57,19 +58,18 @@ class Channel(models.TextChoices):
 
 
 class StationScopedQuerySet(ScopedQuerySet):
-    """Staff see their station subtree; company users their organisation's requests."""
+    """Rights assistance belongs to the station staff and mediators of the station subtree and
+    to centre managers (``StationScope``); a company sees its own requests; other centre
+    users see nothing."""
 
     org_field = "requester_org"
+    station_field = "station"
 
     def scope(self, user):
-        path = user.station_path
-        if user.is_internal and path is not None:
-            if path == "":
-                return self.all()
-            return self.filter(station__path__startswith=path)
+        q = user.station_scope.q(self.station_field)
         if user.organization_id and self.org_field:
-            return self.filter(**{f"{self.org_field}_id": user.organization_id})
-        return self.none()
+            q |= Q(**{f"{self.org_field}_id": user.organization_id})
+        return self.filter(q)
 
 
 class ConsultationQuerySet(StationScopedQuerySet):
@@ -115,10 +115,8 @@ class Consultation(models.Model):
 
 class CaseQuerySet(StationScopedQuerySet):
     def scope(self, user):
-        qs = super().scope(user)
-        if not user.is_internal and user.organization_id is None:
-            return self.filter(requester_user=user)
-        return qs
+        """As for every rights-assistance record, plus the cases the user asked for."""
+        return super().scope(user) | self.filter(requester_user=user)
 
 
 class AssistanceCase(models.Model):
@@ -206,6 +204,7 @@ class AssistanceCase(models.Model):
                    allowed=is_case_worker, manual=False),
         Transition("close", _("结案"), source=[State.ACCEPTED, State.HANDLING, State.REFERRED], target=State.CLOSED,
                    allowed=is_case_worker, manual=False),
+        audience=Audience.PUBLIC,  # the record's external parties follow its progress
     )
 
     class Meta:
@@ -220,6 +219,13 @@ class AssistanceCase(models.Model):
         return reverse("rightsaid:case-detail", args=[self.pk])
 
 
+class CaseChildQuerySet(ScopedQuerySet):
+    """Evidence items and referrals: visible exactly when their case is."""
+
+    def scope(self, user):
+        return self.through_parent(user, "case")
+
+
 class EvidenceItem(models.Model):
     """One line of a case's evidence list."""
 
@@ -229,6 +235,8 @@ class EvidenceItem(models.Model):
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="+")
     created = models.DateTimeField(auto_now_add=True)
+
+    objects = CaseChildQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("证据")
@@ -259,6 +267,8 @@ class Referral(models.Model):
                                     related_name="+")
     feedback = models.TextField(_("反馈情况"), blank=True)
     feedback_at = models.DateTimeField(_("反馈时间"), null=True, blank=True)
+
+    objects = CaseChildQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("移交")
@@ -310,16 +320,7 @@ def normalise_respondent(name):
 
 class ExhibitionComplaintQuerySet(StationScopedQuerySet):
     org_field = "complainant_org"
-
-    def scope(self, user):
-        path = user.station_path
-        if user.is_internal and path is not None:
-            if path == "":
-                return self.all()
-            return self.filter(exhibition__station__path__startswith=path)
-        if user.organization_id:
-            return self.filter(complainant_org_id=user.organization_id)
-        return self.none()
+    station_field = "exhibition__station"
 
 
 class ExhibitionComplaint(models.Model):
@@ -363,6 +364,7 @@ class ExhibitionComplaint(models.Model):
                    allowed=is_case_worker, manual=False),
         Transition("decide", _("作出处理"), source=[State.OPEN, State.ANSWERED], target=State.DECIDED,
                    allowed=is_case_worker, manual=False),
+        audience=Audience.PUBLIC,  # the record's external parties follow its progress
     )
 
     class Meta:

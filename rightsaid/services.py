@@ -10,6 +10,7 @@ from ipcenter.deadlines.models import Deadline
 from ipcenter.deadlines.services import close_deadlines, open_deadline
 from ipcenter.notify.services import notify
 from ipcenter.workflow.engine import record_event, run_transition
+from ipcenter.workflow.numbering import next_number
 
 from .models import (AssistanceCase, Consultation, EvidenceItem, Exhibition, ExhibitionComplaint, Referral,
                      RightsaidSettings, is_case_worker, normalise_respondent)
@@ -32,20 +33,16 @@ def station_staff(station):
 
 
 def _next_number(kind):
-    year = timezone.localdate().year
     prefix = {"assistance": "YZ", "complaint": "JB", "enforcement": "ZF", "overseas": "HW"}[kind]
-    base = f"{prefix}{year}"
-    last = (AssistanceCase.objects.filter(number__startswith=base).order_by("-number")
-            .values_list("number", flat=True).first())
-    seq = int(last[len(base):]) + 1 if last else 1
-    return f"{base}{seq:05d}"
+    return next_number(f"rightsaid.{kind}", template=prefix + "{year}{seq:05d}",
+                       existing=(AssistanceCase, "number", prefix + "{year}"))
 
 
 def _require_own_subtree(user, station):
-    path = user.station_path
+    """A record is opened at a station of the user's own scope (no station = no station at all)."""
     if station is None:
         raise ValidationError({"station": _("请选择工作站。")})
-    if path and not station.path.startswith(path):
+    if not user.station_scope.includes(station):
         raise ValidationError({"station": _("只能选择本站及下级工作站。")})
 
 
@@ -57,7 +54,7 @@ def log_consultation(user, *, station=None, **fields):
     c = Consultation(station=station, handled_by=user, **fields)
     c.full_clean()
     c.save()
-    record_event(c, "rightsaid.consultation.logged", user, label=_("登记咨询"))
+    record_event(c, "rightsaid.consultation.logged", user)
     return c
 
 
@@ -94,7 +91,7 @@ def open_case(user, *, station, **fields):
     case.number = _next_number(case.kind)
     case.full_clean()
     case.save()
-    record_event(case, "rightsaid.case.intake", user, label=_("登记案件"), to_state=case.state)
+    record_event(case, "rightsaid.assistancecase.intake", user, to_state=case.state)
     cfg = RightsaidSettings.load()
     open_deadline(case, REVIEW, label=_("受理审查"), rule=Deadline.Rule.WORKING_DAYS,
                   amount=cfg.review_working_days, station=case.station)
@@ -124,9 +121,9 @@ def convert_consultation(consultation, user, *, kind=AssistanceCase.Kind.ASSISTA
             requester_org=locked.requester_org, requester_name=locked.requester_name, handled_by=user)
         locked.converted_case = case
         locked.save(update_fields=["converted_case"])
-        record_event(locked, "rightsaid.consultation.converted", user, label=_("转为援助案件"),
+        record_event(locked, "rightsaid.consultation.converted", user,
                      data={"case": case.number})
-        record_event(case, "rightsaid.case.from_consultation", user, label=_("由咨询转入"),
+        record_event(case, "rightsaid.assistancecase.from_consultation", user,
                      comment=locked.topic)
     consultation.converted_case = case
     return case
@@ -174,7 +171,7 @@ def add_evidence(case, user, description, source=""):
     if not (description or "").strip():
         raise ValidationError({"description": _("请填写证据名称。")})
     item = EvidenceItem.objects.create(case=case, description=description.strip(), source=source, added_by=user)
-    record_event(case, "rightsaid.case.evidence", user, label=_("补充证据"), comment=item.description)
+    record_event(case, "rightsaid.assistancecase.evidence", user, comment=item.description)
     return item
 
 
@@ -214,7 +211,7 @@ def record_feedback(referral, user, feedback):
         if case.state == AssistanceCase.State.REFERRED:
             run_transition(case, "resume", user, feedback)
         else:
-            record_event(case, "rightsaid.case.feedback", user, label=_("记录反馈"), comment=feedback)
+            record_event(case, "rightsaid.assistancecase.feedback", user, comment=feedback)
     return ref
 
 
@@ -247,7 +244,7 @@ def set_expert_opinion(case, user, summary, uploaded=None):
             store_upload(uploaded, "rightsaid.expert_opinion", user, owner=case, label=_("专家意见"))
         case.expert_opinion = summary
         case.save(update_fields=["expert_opinion"])
-        record_event(case, "rightsaid.case.expert_opinion", user, label=_("专家意见"), comment=summary)
+        record_event(case, "rightsaid.assistancecase.expert_opinion", user, comment=summary)
     return case
 
 
@@ -261,7 +258,7 @@ def transfer_case(obj, user, station, reason=""):
     old = obj.station
     obj.station = station
     obj.save(update_fields=["station"])
-    record_event(obj, f"rightsaid.{obj._meta.model_name}.transfer", user, label=_("移送工作站"),
+    record_event(obj, f"rightsaid.{obj._meta.model_name}.transfer", user,
                  comment=reason, data={"from": old.name, "to": station.name})
     staff = station_staff(station)
     if staff:
@@ -278,7 +275,7 @@ def create_exhibition(user, *, station, **fields):
     ex.full_clean()
     with transaction.atomic():
         ex.save()
-        record_event(ex, "rightsaid.exhibition.created", user, label=_("新增展会"))
+        record_event(ex, "rightsaid.exhibition.created", user)
     return ex
 
 
@@ -295,7 +292,7 @@ def file_exhibition_complaint(user, *, exhibition, **fields):
     c.full_clean()
     with transaction.atomic():
         c.save()
-        record_event(c, "rightsaid.exhibitioncomplaint.filed", user, label=_("受理展会投诉"),
+        record_event(c, "rightsaid.exhibitioncomplaint.filed", user,
                      data={"repeat_infringer": c.repeat_infringer})
         open_deadline(c, EXHIBITION_ANSWER, label=_("被投诉人答辩"), rule=Deadline.Rule.HOURS,
                       amount=RightsaidSettings.load().exhibition_answer_hours, station=exhibition.station)

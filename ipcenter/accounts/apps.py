@@ -31,7 +31,7 @@ class AccountsConfig(PortalAppConfig):
     verbose_name = _("用户与单位")
     menu = (MenuItem(_("单位"), "accounts:organization-list", frozenset({roles.MANAGER, roles.ADMIN}), order=90),)
     upload_purposes = (UploadPurpose("accounts.organization_document", ("pdf", "png", "jpg"), 10 * 1024 * 1024),)
-    autoload = ()
+    autoload = ("actions",)
 
     def ready(self):
         super().ready()

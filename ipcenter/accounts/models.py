@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ipcenter.querysets import ScopedQuerySet
 from ipcenter.workflow.engine import Transition, Workflow
+from ipcenter.workflow.models import Audience
 
 from . import roles
 from .rules import is_centre_manager
@@ -159,6 +160,7 @@ class Organization(models.Model):
                    target=Status.PENDING,
                    allowed=lambda user, org: user.organization_id == org.pk),
         state_field="status",
+        audience=Audience.PUBLIC,  # the record's external parties follow its progress
     )
 
     class Meta:
@@ -251,8 +253,10 @@ class User(AbstractUser):
             from_organization_id=self.organization_id).values_list("to_organization_id", flat=True))
 
     @cached_property
-    def station_path(self):
-        """Path prefix of the station subtree this user works in ('' = none)."""
-        if self.is_centre_wide:
-            return ""
-        return self.station.path if self.station_id else None
+    def station_scope(self):
+        """The stations whose rights-assistance, mediation and deadline records this user
+        works on (``ipcenter.querysets.StationScope``): all for centre-wide users, the own
+        station's subtree for station staff and mediators, none for everyone else."""
+        from ipcenter.querysets import StationScope
+
+        return StationScope.for_user(self)

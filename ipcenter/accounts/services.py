@@ -28,7 +28,7 @@ def sign_up_applicant(*, username, password, email, display_name, phone, org_dat
     user.set_password(password)
     user.save()
     assign_roles(user, roles.AGENCY if kind == Organization.Kind.AGENCY else roles.APPLICANT)
-    record_event(org, "accounts.organization.signup", user, label=_("单位注册，等待审核"),
+    record_event(org, "accounts.organization.signup", user,
                  to_state=org.status)
     notify_role(roles.MANAGER, title=_("新单位注册待审核：%(name)s") % {"name": org.name},
                 url=org.get_absolute_url(), target=org)

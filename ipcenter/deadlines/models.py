@@ -47,13 +47,11 @@ class ReminderStage(models.Model):
 
 class DeadlineQuerySet(ScopedQuerySet):
     def scope(self, user):
-        q = Q(assignee=user)
+        """A user's own deadlines, their organisation's, and those of the stations they work
+        for (``StationScope``: centre users of other departments see no station's)."""
+        q = Q(assignee=user) | user.station_scope.q("station")
         if user.organization_id:
             q |= Q(organization_id=user.organization_id)
-        if user.station_path is not None and user.is_internal:
-            if user.station_path == "":
-                return self.all()
-            q |= Q(station__path__startswith=user.station_path)
         return self.filter(q)
 
     def pending(self):

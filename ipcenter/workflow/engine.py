@@ -16,14 +16,15 @@ a ``TimelineEvent`` records who/when/from/to/comment.  Anything else is refused
 with ``TransitionNotAllowed`` carrying a message for the user.  Two people racing
 for the same transition therefore get exactly one winner.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import TimelineEvent
+from .context import current_request_id
+from .models import Audience, TimelineEvent
 
 
 class TransitionNotAllowed(ValidationError):
@@ -42,6 +43,8 @@ class Transition:
     manual: bool = True
     comment_required: bool = False
     style: str = "primary"
+    #: who may read the timeline event; None = the workflow's default audience
+    audience: str = None
 
 
 @dataclass
@@ -49,9 +52,12 @@ class Workflow:
     transitions: list = field(default_factory=list)
     state_field: str = "state"
 
-    def __init__(self, *transitions, state_field="state"):
-        self.transitions = list(transitions)
+    def __init__(self, *transitions, state_field="state", audience=Audience.INTERNAL):
+        """``audience``: who reads the events of these transitions unless a transition says
+        otherwise — internal by default, so internal work can only be made public on purpose."""
+        self.transitions = [t if t.audience else replace(t, audience=audience) for t in transitions]
         self.state_field = state_field
+        self.audience = audience
         names = [t.name for t in self.transitions]
         if len(names) != len(set(names)):
             raise ValueError("transition names must be unique")
@@ -116,8 +122,7 @@ def run_transition(obj, name, user, comment="", *, data=None, on_change=None, ch
         locked.save()
         record_event(
             locked, f"{model._meta.app_label}.{model._meta.model_name}.{transition.name}", user,
-            label=transition.label, from_state=current, to_state=transition.target,
-            comment=comment, data=data,
+            from_state=current, to_state=transition.target, comment=comment, data=data,
         )
     # Keep the caller's instance in step with the database.
     for f in model._meta.concrete_fields:
@@ -125,20 +130,40 @@ def run_transition(obj, name, user, comment="", *, data=None, on_change=None, ch
     return locked
 
 
-def record_event(obj, action, user=None, *, label="", from_state="", to_state="", comment="", data=None):
-    """Append an entry to ``obj``'s timeline."""
-    from django.contrib.contenttypes.models import ContentType
+def record_event(obj, action, user=None, *, params=None, audience=None, from_state="", to_state="",
+                 comment="", data=None):
+    """Append an entry to ``obj``'s timeline.
 
+    ``action`` is a registered code (``ipcenter.workflow.actions``); its label is rendered
+    with ``params`` when shown, in the viewer's language, and its registered audience decides
+    who reads it unless ``audience`` narrows or widens it for this event."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import translation
+
+    from .actions import get_action
+
+    registered = get_action(action)
+    actor = user if user is not None and getattr(user, "is_authenticated", False) else None
+    data = dict(data or {})
+    if params:
+        data["params"] = {k: str(v) for k, v in params.items()}
+    with translation.override("zh-hans"):
+        label = str(registered.label)
+        if params:
+            label = label % data["params"]
     return TimelineEvent.objects.create(
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
         object_id=obj.pk,
         action=action,
-        label=str(label)[:200],
-        actor=user if user is not None and getattr(user, "is_authenticated", False) else None,
+        label=label[:200],
+        actor=actor,
+        actor_name=str(actor)[:150] if actor is not None else "",
+        audience=audience or registered.audience,
+        request_id=current_request_id(),
         from_state=from_state or "",
         to_state=to_state or "",
         comment=comment or "",
-        data=data or {},
+        data=data,
     )
 
 
@@ -162,6 +187,20 @@ def _display(value):
     return str(value)
 
 
+def edit_action(model):
+    """The ``app.model.edit`` code of ``model`` (registered on first use with the audience of
+    the model's workflow: who may read its transitions may read its edits)."""
+    from django.utils.translation import gettext_lazy
+
+    from .actions import ACTIONS, register_action
+
+    code = f"{model._meta.app_label}.{model._meta.model_name}.edit"
+    if code not in ACTIONS:
+        workflow = getattr(model, "workflow", None)
+        register_action(code, gettext_lazy("修改了 %(fields)s"), workflow.audience if workflow else Audience.INTERNAL)
+    return code
+
+
 def save_with_audit(obj, user, fields, action=None, comment=""):
     """Save an edited case-like record and log the field-level changes, if any."""
     model = type(obj)
@@ -172,8 +211,8 @@ def save_with_audit(obj, user, fields, action=None, comment=""):
         if changes:
             labels = {n: str(model._meta.get_field(n).verbose_name) for n in changes}
             record_event(
-                obj, action or f"{model._meta.app_label}.{model._meta.model_name}.edit", user,
-                label=_("修改了 %(fields)s") % {"fields": "、".join(labels.values())},
+                obj, action or edit_action(model), user,
+                params={"fields": "、".join(labels.values())},
                 comment=comment, data={"changes": {labels[k]: v for k, v in changes.items()}},
             )
     return changes

@@ -102,7 +102,7 @@ def open_peer_check(opinion, actor=None):
 
         notify_role(roles.MANAGER, title=_("没有可互检的其他预审员：%(case)s") % {"case": opinion.case},
                     body=_("该意见在互检完成前不能签发。"), target=check, key=f"quality.peer.none.{check.pk}")
-    record_event(opinion.case, "quality.peer.opened", actor, label=_("进入互检"),
+    record_event(opinion.case, "quality.check.peer_opened", actor,
                  data={"reviewer": _name(reviewer) if reviewer else ""})
     return check
 
@@ -188,9 +188,7 @@ def complete_check(check, user, *, outcome, score=None, comment=""):
         locked.comment, locked.completed_at = (comment or "").strip(), timezone.now()
         locked.save()
         close_deadlines(locked, CHECK_KIND)
-        label = _("%(level)s：%(outcome)s") % {"level": locked.get_level_display(),
-                                              "outcome": locked.get_outcome_display()}
-        record_event(locked.case, f"quality.{locked.level}.{outcome}", user, label=label, comment=locked.comment,
+        record_event(locked.case, f"quality.check.{locked.level}_{outcome}", user, comment=locked.comment,
                      data={"errors": locked.errors.count(), "score": score})
         if locked.level == Level.PEER:
             if outcome == Check.Outcome.RETURN:
@@ -202,7 +200,7 @@ def complete_check(check, user, *, outcome, score=None, comment=""):
                                           reason=locked.comment)
             open_deadline(task, FIX_KIND, label=_("质检整改"), rule=Deadline.Rule.WORKING_DAYS,
                           amount=cfg.fix_working_days, assignee=locked.examiner)
-            record_event(locked.case, "quality.fix.opened", user, label=_("质检退回整改"), comment=locked.comment)
+            record_event(locked.case, "quality.fixtask.opened", user, comment=locked.comment)
         if locked.appeal_of_id:
             _settle_appeal(locked)
     notify([locked.examiner], title=_("质检结果：%(case)s · %(outcome)s") % {
@@ -223,7 +221,7 @@ def resubmit_fix(task, user, note):
         locked.state, locked.fix_note, locked.done_at = FixTask.State.DONE, note.strip(), timezone.now()
         locked.save()
         close_deadlines(locked, FIX_KIND)
-        record_event(locked.case, "quality.fix.done", user, label=_("完成质检整改"), comment=locked.fix_note)
+        record_event(locked.case, "quality.fixtask.done", user, comment=locked.fix_note)
     if locked.check_record.reviewer:
         notify([locked.check_record.reviewer], title=_("整改已提交：%(case)s") % {"case": locked.case},
                body=locked.fix_note, target=locked.check_record)
@@ -254,8 +252,8 @@ def appeal(check, user, reason):
                     examiner_id=locked.examiner_id, appeal_of=locked, appeal_reason=reason.strip())
         except IntegrityError:
             raise ValidationError(_("每项质检结论只能申诉一次。"))
-        record_event(locked.case, "quality.appeal", user, label=_("质检申诉（提交%(level)s复核）")
-                     % {"level": appeal_check.get_level_display()}, comment=reason)
+        record_event(locked.case, "quality.check.appealed", user,
+                     params={"level": appeal_check.get_level_display()}, comment=reason)
     from ipcenter.notify.services import notify_role
 
     notify_role(roles.QC_REVIEWER, title=_("质检申诉待复核：%(case)s") % {"case": locked.case}, target=appeal_check)
@@ -294,9 +292,9 @@ def _settle_appeal(appeal_check):
             FixTask.objects.filter(pk=task.pk).update(state=FixTask.State.DONE, done_at=timezone.now(),
                                                       fix_note=_("申诉成立，无需整改。"))
             close_deadlines(task, FIX_KIND, state=Deadline.State.CANCELLED)
-        record_event(original.case, "quality.appeal.upheld", appeal_check.reviewer, label=_("申诉成立，原质检结论撤销"))
+        record_event(original.case, "quality.check.appeal_upheld", appeal_check.reviewer)
     else:
-        record_event(original.case, "quality.appeal.rejected", appeal_check.reviewer, label=_("申诉不成立，维持原结论"))
+        record_event(original.case, "quality.check.appeal_rejected", appeal_check.reviewer)
 
 
 # --- sampling -------------------------------------------------------------------------------
@@ -374,8 +372,7 @@ def draw_sample(level, user, *, period_start, period_end, share=None, seed=None,
                 open_deadline(check, CHECK_KIND, label=_("完成%(level)s") % {"level": check.get_level_display()},
                               rule=Deadline.Rule.WORKING_DAYS, amount=cfg.check_working_days,
                               assignee=check.reviewer)
-            record_event(o.case, f"quality.{level}.sampled", user, label=_("抽入%(level)s")
-                         % {"level": check.get_level_display()})
+            record_event(o.case, f"quality.sample.{level}_drawn", user)
     return sample
 
 
@@ -428,7 +425,7 @@ def record_feedback(case, actor=None):
         cnipa_reasons=case.cnipa_reasons, consistent=consistent, missed=missed, note=note))
     if created:
         verdict = {True: _("一致"), False: _("不一致"), None: _("不可比")}[consistent]
-        record_event(case, "quality.feedback", actor, label=_("实审反馈：%(r)s") % {"r": verdict}, comment=note)
+        record_event(case, "quality.feedbackitem.recorded", actor, params={"verdict": verdict}, comment=note)
         if consistent is False:
             notify([opinion.author], title=_("实审反馈与预审结论不一致：%(case)s") % {"case": case}, body=note,
                    target=case)

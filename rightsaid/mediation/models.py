@@ -16,6 +16,7 @@ from ipcenter.querysets import ScopedQuerySet
 from ipcenter.singleton import SingletonSettings
 from rightsaid.models import IPType
 from ipcenter.workflow.engine import Transition, Workflow
+from ipcenter.workflow.models import Audience
 
 is_case_worker = is_mediator | is_station_staff | is_centre_manager
 
@@ -40,16 +41,10 @@ class DisputeQuerySet(ScopedQuerySet):
     def scope(self, user):
         """Staff: their station's subtree and what they registered; a mediator: the disputes
         assigned to them; a company: the disputes it is a party to."""
-        q = Q(mediator=user)
+        q = Q(mediator=user) | user.station_scope.q("station")
         if user.organization_id:
             q |= Q(pk__in=Party.objects.filter(organization_id=user.organization_id).values("dispute_id"))
-        path = user.station_path
-        if user.is_internal:
-            if path == "":
-                return self.all()
-            q |= Q(created_by=user)  # e.g. a workstation's dispute registered at the mediation station
-            if path is not None:
-                q |= Q(station__path__startswith=path)
+        q |= Q(created_by=user)  # e.g. a workstation's dispute registered at the mediation station
         return self.filter(q)
 
 
@@ -122,6 +117,7 @@ class Dispute(models.Model):
                    target=State.CONFIRMED, allowed=is_case_worker, manual=False),
         Transition("withdraw", _("撤回调解申请"), source=OPEN_STATES, target=State.WITHDRAWN,
                    allowed=is_case_worker, comment_required=True, style="outline-danger"),
+        audience=Audience.PUBLIC,  # the record's external parties follow its progress
     )
 
     class Meta:
@@ -141,9 +137,11 @@ class Dispute(models.Model):
         return self.state in self.OPEN_STATES
 
 
-class PartyQuerySet(ScopedQuerySet):
+class ChildQuerySet(ScopedQuerySet):
+    """Parties, consents, sessions, agreements and confirmations: visible with their dispute."""
+
     def scope(self, user):
-        return self.filter(dispute__in=Dispute.objects.visible_to(user))
+        return self.through_parent(user, "dispute")
 
 
 class Party(models.Model):
@@ -164,7 +162,7 @@ class Party(models.Model):
     consent_document = models.ForeignKey("files.Attachment", verbose_name=_("同意调解书"), null=True,
                                          blank=True, on_delete=models.PROTECT, related_name="+")
 
-    objects = PartyQuerySet.as_manager()
+    objects = ChildQuerySet.as_manager()
 
     class Meta:
         ordering = ["role", "pk"]
@@ -182,9 +180,6 @@ class Party(models.Model):
         return self.consent_given_at is not None
 
 
-class ChildQuerySet(ScopedQuerySet):
-    def scope(self, user):
-        return self.filter(dispute__in=Dispute.objects.visible_to(user))
 
 
 class Session(models.Model):

@@ -7,7 +7,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,6 +18,7 @@ from ipcenter.deadlines.services import close_deadlines, open_deadline
 from ipcenter.files.services import store_upload
 from ipcenter.notify.services import notify
 from ipcenter.workflow.engine import TransitionNotAllowed, record_event, run_transition
+from ipcenter.workflow.numbering import next_number
 from rightsaid.models import IPType
 
 from .models import (Agreement, Dispute, Extension, JudicialConfirmation, MediationSettings, Party, Session,
@@ -46,14 +46,10 @@ def default_station():
     return Station.objects.filter(kind=Station.Kind.MEDIATION, active=True).order_by("path").first()
 
 
-def next_number(prefix, model, field="number", year=None):
-    """Next sequential number like 蒙知调〔2026〕0001 (per year)."""
-    year = year or timezone.localdate().year
-    head = f"{prefix}〔{year}〕"
-    last = (model._base_manager.filter(**{f"{field}__startswith": head})
-            .order_by(Length(field).desc(), f"-{field}").values_list(field, flat=True).first())
-    seq = int(last[len(head):]) + 1 if last else 1
-    return f"{head}{seq:04d}"
+def mediation_number(prefix, model, field="number", year=None):
+    """Next sequential number like 蒙知调〔2026〕0001 (per year; the core's locked sequence)."""
+    return next_number(f"mediation.{model._meta.model_name}", year=year, template=prefix + "〔{year}〕{seq:04d}",
+                       existing=(model, field, prefix + "〔{year}〕"))
 
 
 def mediator_pool():
@@ -87,11 +83,10 @@ def _clean_party(data, taken_names=()):
 def allowed_stations(user):
     """Stations where ``user`` may register a dispute: their own subtree, and the mediation stations."""
     qs = Station.objects.filter(active=True).exclude(kind=Station.Kind.OVERSEAS)
-    if user.is_centre_wide or user.station_path == "":
+    scope = user.station_scope
+    if scope.is_all:
         return qs
-    if user.station_path:
-        return qs.filter(path__startswith=user.station_path) | qs.filter(kind=Station.Kind.MEDIATION)
-    return qs.filter(kind=Station.Kind.MEDIATION)
+    return qs.filter(pk__in=scope.stations().values("pk")) | qs.filter(kind=Station.Kind.MEDIATION)
 
 
 def create_dispute(user, *, subject, ip_type, parties, amount=None, description="", station=None):
@@ -127,11 +122,11 @@ def create_dispute(user, *, subject, ip_type, parties, amount=None, description=
         try:
             with transaction.atomic():
                 dispute = Dispute.objects.create(
-                    number=next_number("蒙知调", Dispute), station=station, subject=subject.strip(),
+                    number=mediation_number("蒙知调", Dispute), station=station, subject=subject.strip(),
                     ip_type=ip_type, amount=amount, description=(description or "").strip(), created_by=user)
                 for p in cleaned:
                     Party.objects.create(dispute=dispute, **p)
-                record_event(dispute, "mediation.dispute.registered", user, label=_("登记调解纠纷"),
+                record_event(dispute, "mediation.dispute.registered", user,
                              to_state=dispute.state)
             return dispute
         except IntegrityError:
@@ -149,7 +144,7 @@ def add_party(dispute, user, **data):
             raise ValidationError(_("当前状态为“%(s)s”，不能再增加当事人。") % {"s": locked.get_state_display()})
         party = _clean_party(data, set(locked.parties.values_list("name", flat=True)))
         party = Party.objects.create(dispute=locked, **party)
-        record_event(locked, "mediation.dispute.party_added", user, label=_("增加当事人：%(p)s") % {"p": party})
+        record_event(locked, "mediation.dispute.party_added", user, params={"p": party})
     return party
 
 
@@ -177,8 +172,7 @@ def record_consent(party, user, *, document, given_at=None):
         party.consent_given_at = given_at or timezone.now()
         party.consent_document = att
         party.save(update_fields=["consent_given_at", "consent_document"])
-        record_event(dispute, "mediation.dispute.consent", user,
-                     label=_("记录当事人同意调解：%(p)s") % {"p": party})
+        record_event(dispute, "mediation.dispute.consent", user, params={"p": party})
         if dispute.state == Dispute.State.REGISTERED:
             dispute = run_transition(dispute, "request_consent", user)
         if dispute.state == Dispute.State.AWAITING_CONSENT and all_consented(dispute):
@@ -286,8 +280,7 @@ def extend_term(dispute, user, *, reason, new_due_date):
                       assignee=locked.mediator, station=locked.station)
         locked.due_date = new_due_date
         locked.save(update_fields=["due_date"])
-        record_event(locked, "mediation.dispute.extended", user,
-                     label=_("延长调解期限至 %(d)s") % {"d": new_due_date}, comment=ext.reason)
+        record_event(locked, "mediation.dispute.extended", user, params={"d": new_due_date}, comment=ext.reason)
     dispute.due_date = new_due_date
     return ext
 
@@ -318,8 +311,7 @@ def log_session(dispute, user, *, held_on, mode, place="", attendees, notes):
         session = Session.objects.create(dispute=locked, held_on=held_on, mode=mode, place=place,
                                          attendees=attendees, notes=notes, created_by=user)
         record_event(locked, "mediation.dispute.session", user,
-                     label=_("记录调解会（%(d)s，%(m)s）") % {"d": held_on, "m": session.get_mode_display()},
-                     comment=notes)
+                     params={"d": held_on, "m": session.get_mode_display()}, comment=notes)
     return session
 
 
@@ -373,7 +365,7 @@ def _close_confirmation_reminders(dispute, state=Deadline.State.MET):
 def _save_numbered(agreement):
     """Save under the next free agreement number (a concurrent agreement may take one first)."""
     for attempt in range(5):
-        agreement.number = next_number("蒙知调协", Agreement)
+        agreement.number = mediation_number("蒙知调协", Agreement)
         try:
             with transaction.atomic():
                 agreement.content_hash = agreement.compute_hash()

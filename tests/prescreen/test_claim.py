@@ -53,7 +53,7 @@ def test_claim_next_takes_oldest_of_own_field(org, applicant_user, manager_user)
     assert Deadline.objects.get(object_id=first.pk, kind=services.TURNAROUND).assignee == bio
     assert services.claim_next(bio).pk == second.pk
     assert services.claim_next(bio) is None
-    assert TimelineEvent.objects.filter(object_id=first.pk, action="prescreen.case.assigned").exists()
+    assert TimelineEvent.objects.filter(object_id=first.pk, action="prescreen.preexamcase.claimed").exists()
     with pytest.raises(PermissionDenied):
         services.claim_next(applicant_user)
 
@@ -70,7 +70,7 @@ def test_assign_checks_field_and_reassigns(org, applicant_user, manager_user):
     services.assign_case(case, bio, manager_user)
     case = services.assign_case(case, bio2, manager_user)
     assert case.examiner == bio2
-    assert TimelineEvent.objects.filter(object_id=case.pk, action="prescreen.case.reassigned").exists()
+    assert TimelineEvent.objects.filter(object_id=case.pk, action="prescreen.preexamcase.reassigned").exists()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -256,7 +256,7 @@ def test_round_trip_through_the_pages(client, org, applicant_user, manager_user)
                 {"outcome": "grant", "outcome_date": today.isoformat(), "reasons": ""})
     case.refresh_from_db()
     assert case.cnipa_outcome == PreExamCase.CnipaOutcome.GRANT
-    assert TimelineEvent.objects.for_object(case).filter(action="prescreen.case.cnipa_outcome").exists()
+    assert TimelineEvent.objects.for_object(case).filter(action="prescreen.preexamcase.cnipa_outcome").exists()
 
 
 def test_opinion_letter_pdf_has_the_chinese_defect_text(org, applicant_user, django_capture_on_commit_callbacks):

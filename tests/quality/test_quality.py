@@ -236,7 +236,7 @@ def test_return_for_fix_opens_a_task_with_deadline_and_closes_on_resubmission(cl
     qs.complete_check(check, people["qc"], outcome=Check.Outcome.RETURN, score=72, comment="补充权利要求3的意见")
     task = FixTask.objects.get(check_record=check)
     assert task.examiner == people["author"] and deadline(task, qs.FIX_KIND).state == Deadline.State.OPEN
-    assert TimelineEvent.objects.for_object(check.case).filter(action="quality.fix.opened").exists()
+    assert TimelineEvent.objects.for_object(check.case).filter(action="quality.fixtask.opened").exists()
     due = timezone.localtime(deadline(task, qs.FIX_KIND).due_at).strftime("%Y-%m-%d")
     login(client, people["author"])
     work = client.get(reverse("quality:index")).content.decode()

@@ -256,14 +256,24 @@ def test_renaming_the_mediator_does_not_break_verification(client, mediator):
     assert "核验通过" in client.get(agreement.get_verification_path()).content.decode()
 
 
-def test_agreement_numbers_keep_counting_past_9999(mediator):
+def test_dispute_numbers_keep_counting_past_9999(mediator):
+    from ipcenter.workflow.models import NumberSequence
+
     year = timezone.localdate().year
-    assert services.next_number("蒙知调", Dispute) == f"蒙知调〔{year}〕0001"
+    first = new_dispute(mediator)
+    assert first.number == f"蒙知调〔{year}〕0001"
+    NumberSequence.objects.filter(key="mediation.dispute", year=year).update(last=9999)
+    assert new_dispute(mediator, applicant="另一申请人").number == f"蒙知调〔{year}〕10000"
+
+
+def test_the_first_number_of_a_year_continues_after_numbers_already_stored(mediator):
+    from ipcenter.workflow.models import NumberSequence
+
+    year = timezone.localdate().year
     d = new_dispute(mediator)
     Dispute.objects.filter(pk=d.pk).update(number=f"蒙知调〔{year}〕10000")
-    new_dispute(mediator, applicant="另一申请人")
-    Dispute.objects.filter(number=f"蒙知调〔{year}〕10001").update(number=f"蒙知调〔{year}〕9999")
-    assert services.next_number("蒙知调", Dispute) == f"蒙知调〔{year}〕10001"
+    NumberSequence.objects.filter(key="mediation.dispute").delete()
+    assert services.mediation_number("蒙知调", Dispute) == f"蒙知调〔{year}〕10001"
 
 
 # --- judicial confirmation -------------------------------------------------------------------------

@@ -105,7 +105,7 @@ class Command(BaseCommand):
             uscc=uscc_with_check("91150200MA0N00150"),
             defaults={"name": "包头新创稀土应用有限公司", "kind": "company", "league": stations["baotou"],
                       "status": Organization.Status.PENDING})
-        record_event(pending, "accounts.organization.signup", None, label="单位注册，等待审核", to_state="pending")
+        record_event(pending, "accounts.organization.signup", None, to_state="pending")
         users = {}
         for username, display, role_codes, station_code, org_key in DEMO_USERS:
             user, created = User.objects.get_or_create(username=username)
