@@ -26,10 +26,6 @@ class PrescreenConfig(PortalAppConfig):
     menu = (MenuItem(_("预审"), "prescreen:index", frozenset({
         roles.APPLICANT, roles.AGENCY, roles.EXAMINER, roles.QC_REVIEWER, roles.MANAGER, roles.ADMIN}), order=10),)
     beat_schedule = {
-        "prescreen-expired-corrections": {
-            "task": "prescreen.tasks.terminate_expired_corrections",
-            "schedule": crontab(minute="3-59/10"),
-        },
         "prescreen-risk-review": {
             "task": "prescreen.tasks.review_entity_risk",
             "schedule": crontab(hour=2, minute=15),

@@ -4,7 +4,6 @@ Choice lists that name people or organisations are limited to what the requestin
 user may see, so a filter drop-down never reveals records outside their scope."""
 import django_filters
 from django import forms
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -12,7 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from ipcenter.accounts import roles
 from ipcenter.accounts.models import Organization, Station, TechnicalField, User
-from ipcenter.deadlines.models import Deadline
+from ipcenter.deadlines.services import overdue_ids
 from ipcenter.filters import OverdueFilter, PickListFilter, StationSubtreeFilter, YesNoFilter
 
 from .models import Opinion, PreExamCase, Registration
@@ -47,8 +46,7 @@ def examiners_picklist(request):
 
 def overdue_case_ids():
     """Ids of cases with an overdue clock (any kind: turnaround, correction, CNIPA filing)."""
-    return Deadline.objects.filter(content_type=ContentType.objects.get_for_model(PreExamCase),
-                                   state=Deadline.State.OVERDUE).values("object_id")
+    return overdue_ids(PreExamCase)
 
 
 @extend_schema_field(OpenApiTypes.INT)

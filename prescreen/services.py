@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from ipcenter.accounts import roles
 from ipcenter.accounts.rules import is_centre_manager
 from ipcenter.deadlines.models import Deadline
-from ipcenter.deadlines.services import close_deadlines, open_deadline
+from ipcenter.deadlines.services import close_deadlines, on_expiry, open_deadline, reassign
 from ipcenter.notify.services import notify
 from ipcenter.workflow.engine import record_event, run_transition
 from ipcenter.workflow.numbering import next_number
@@ -55,9 +55,7 @@ def refuse_case(case, user, reason):
 
 
 def _reassign_turnaround(case, examiner):
-    Deadline.objects.filter(content_type=ContentType.objects.get_for_model(PreExamCase), object_id=case.pk,
-                            kind=TURNAROUND, state__in=[Deadline.State.OPEN, Deadline.State.OVERDUE]
-                            ).update(assignee=examiner)
+    reassign(case, TURNAROUND, assignee=examiner)
 
 
 def _start_examination(case, examiner, actor, action):
@@ -406,24 +404,23 @@ def submit_correction(case, user, files, note=""):
     return case
 
 
-def terminate_expired_corrections(now=None):
-    """Cases whose correction period ran out end as 终止 (idempotent; run by beat)."""
-    ct = ContentType.objects.get_for_model(PreExamCase)
-    expired = Deadline.objects.filter(content_type=ct, kind=CORRECTION, state=Deadline.State.OVERDUE,
-                                      due_at__lt=now or timezone.now()).values("object_id")
-    done = 0
-    for case in PreExamCase.objects.filter(pk__in=expired, state=PreExamCase.State.NEEDS_CORRECTION):
-        reason = _("补正期限届满未提交补正，案件终止。")
-        try:
-            run_transition(case, "terminate", None, reason, check_permission=False,
-                           on_change=lambda c: setattr(c, "termination_reason", reason))
-        except ValidationError:
-            continue  # changed meanwhile (e.g. the correction arrived): nothing to do
-        close_deadlines(case, TURNAROUND, state=Deadline.State.CANCELLED)
-        notify([case.filed_by], title=_("预审案件已终止：%(title)s") % {"title": case.title}, body=reason,
-               target=case, key=f"prescreen.terminated.{case.pk}")
-        done += 1
-    return done
+@on_expiry(CORRECTION)
+def terminate_for_missed_correction(deadline):
+    """A case whose correction period ran out ends as 终止 (run once per clock by the core's
+    deadline sweep).  Returns True if it terminated the case."""
+    case = PreExamCase.objects.filter(pk=deadline.object_id, state=PreExamCase.State.NEEDS_CORRECTION).first()
+    if case is None:
+        return False  # the correction arrived or the case ended otherwise meanwhile
+    reason = _("补正期限届满未提交补正，案件终止。")
+    try:
+        run_transition(case, "terminate", None, reason, check_permission=False,
+                       on_change=lambda c: setattr(c, "termination_reason", reason))
+    except ValidationError:
+        return False
+    close_deadlines(case, TURNAROUND, state=Deadline.State.CANCELLED)
+    notify([case.filed_by], title=_("预审案件已终止：%(title)s") % {"title": case.title}, body=reason,
+           target=case, key=f"prescreen.terminated.{case.pk}")
+    return True
 
 
 # --- CNIPA tracking -------------------------------------------------------------------------
@@ -717,13 +714,14 @@ def opinion_letter(opinion):
 
     from .models import Opinion
 
-    ct = ContentType.objects.get_for_model(Opinion)
     with transaction.atomic():
         locked = (Opinion.objects.select_for_update(of=("self",))
                   .select_related("case__organization", "case__technical_field", "author").get(pk=opinion.pk))
         if locked.state != Opinion.State.ISSUED:
             raise ValidationError(_("意见尚未签发，没有意见通知书。"))
-        existing = Attachment.objects.filter(content_type=ct, object_id=locked.pk, purpose=LETTER_PURPOSE).first()
+        existing = locked.attachments.filter(purpose=LETTER_PURPOSE).first() if hasattr(locked, "attachments") else (
+            Attachment.objects.filter(content_type=ContentType.objects.get_for_model(Opinion), object_id=locked.pk,
+                                      purpose=LETTER_PURPOSE).first())
         if existing:
             return existing
         case = locked.case

@@ -19,7 +19,6 @@ from django.views.generic import TemplateView
 from ipcenter.accounts import roles
 from ipcenter.accounts.models import User
 from ipcenter.accounts.rules import is_centre_manager
-from ipcenter.deadlines.models import Deadline
 from ipcenter.files.models import Attachment
 from ipcenter.files.services import attachments_of, store_upload
 from ipcenter.forms import apply_errors
@@ -88,10 +87,9 @@ class IndexView(LoginRequiredMixin, TemplateView):
 
 
 def _overdue_case_ids():
-    from django.contrib.contenttypes.models import ContentType
+    from ipcenter.deadlines.services import overdue_ids
 
-    return Deadline.objects.filter(content_type=ContentType.objects.get_for_model(PreExamCase),
-                                   state=Deadline.State.OVERDUE).values("object_id")
+    return overdue_ids(PreExamCase)
 
 
 # ---- registrations -------------------------------------------------------------------------

@@ -1,18 +1,16 @@
 """FilterSets of rights assistance, shared by the HTML lists and the API."""
 import django_filters
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ipcenter.deadlines.models import Deadline
+from ipcenter.deadlines.services import overdue_ids
 from ipcenter.filters import OverdueFilter, StationSubtreeFilter, YesNoFilter  # noqa: F401  (re-exported)
 
 from .models import AssistanceCase, Channel, Consultation, Exhibition, ExhibitionComplaint, IPType
 
 
 def _overdue_ids(model):
-    return Deadline.objects.filter(content_type=ContentType.objects.get_for_model(model),
-                                   state=Deadline.State.OVERDUE).values("object_id")
+    return overdue_ids(model)
 
 
 class ConsultationFilterSet(django_filters.FilterSet):

@@ -6,8 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ipcenter.accounts import roles
+from ipcenter.accounts.models import Station
 from ipcenter.deadlines.models import Deadline
-from ipcenter.deadlines.services import close_deadlines, open_deadline
+from ipcenter.deadlines.services import close_deadlines, open_deadline, reassign
 from ipcenter.notify.services import notify
 from ipcenter.workflow.engine import record_event, run_transition
 from ipcenter.workflow.numbering import next_number
@@ -253,13 +254,25 @@ def transfer_case(obj, user, station, reason=""):
     _require_worker(user)
     if station is None:
         raise ValidationError({"station": _("请选择目标工作站。")})
-    if station.pk == obj.station_id:
-        raise ValidationError({"station": _("目标工作站与当前工作站相同。")})
-    old = obj.station
+    if not station.active or station.kind == Station.Kind.OVERSEAS:
+        raise ValidationError({"station": _("目标工作站未启用或不办理维权援助案件。")})
+    model = type(obj)
+    with transaction.atomic():
+        locked = model.objects.visible_to(user).select_for_update(of=("self",)).filter(pk=obj.pk).first()
+        if locked is None:
+            raise PermissionDenied(_("您不能移送本站范围以外的案件。"))
+        if station.pk == locked.station_id:
+            raise ValidationError({"station": _("目标工作站与当前工作站相同。")})
+        old = locked.station
+        locked.station = station
+        locked.save(update_fields=["station"])
+        # the clocks follow the record, so the new station sees and is reminded of them
+        reassign(locked, station=station)
+        if isinstance(locked, AssistanceCase):
+            reassign(Referral.objects.filter(case=locked), station=station)
+        record_event(locked, f"rightsaid.{model._meta.model_name}.transfer", user,
+                     comment=reason, data={"from": old.name, "to": station.name})
     obj.station = station
-    obj.save(update_fields=["station"])
-    record_event(obj, f"rightsaid.{obj._meta.model_name}.transfer", user,
-                 comment=reason, data={"from": old.name, "to": station.name})
     staff = station_staff(station)
     if staff:
         notify(staff, title=_("有案件移送至本站：%(o)s") % {"o": obj}, url=obj.get_absolute_url(), target=obj,

@@ -1,9 +1,8 @@
 """Pages of rights assistance: dashboard, lists, details, intake and actions."""
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -61,16 +60,12 @@ class IndexView(LoginRequiredMixin, TemplateView):
 
     def _overdue(self, user):
         """Overdue clocks of the records this user may see (subqueries, not id lists in Python)."""
-        cases = AssistanceCase.objects.visible_to(user)
-        sources = [
-            (AssistanceCase, cases.values("pk")),
-            (Referral, Referral.objects.filter(case__in=cases).values("pk")),
-            (ExhibitionComplaint, ExhibitionComplaint.objects.visible_to(user).values("pk")),
-        ]
-        cond = Q()
-        for model, ids in sources:
-            cond |= Q(content_type=ContentType.objects.get_for_model(model), object_id__in=ids)
-        return list(Deadline.objects.filter(cond, state=Deadline.State.OVERDUE).order_by("due_at")[:20])
+        from ipcenter.deadlines.services import deadlines_of
+
+        clocks = (deadlines_of(AssistanceCase.objects.visible_to(user))
+                  | deadlines_of(Referral.objects.visible_to(user))
+                  | deadlines_of(ExhibitionComplaint.objects.visible_to(user)))
+        return list(clocks.filter(state=Deadline.State.OVERDUE).order_by("due_at")[:20])
 
 
 # ---- consultations -------------------------------------------------------------

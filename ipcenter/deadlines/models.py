@@ -81,6 +81,8 @@ class Deadline(models.Model):
     due_at = models.DateTimeField(_("到期时间"), db_index=True)
     state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.OPEN)
     closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
+    # set once the registered expiry handler of the kind has run (``services.on_expiry``)
+    expiry_handled_at = models.DateTimeField(_("到期处理时间"), null=True, blank=True)
     # Who is reminded: a person, an organisation's users, or a station's staff.
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("责任人"), null=True, blank=True,
                                  on_delete=models.SET_NULL, related_name="deadlines")

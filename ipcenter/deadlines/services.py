@@ -66,9 +66,113 @@ def close_deadlines(target, kind=None, state=Deadline.State.MET):
 
 
 def pending_deadlines(target):
-    return Deadline.objects.filter(
-        content_type=ContentType.objects.get_for_model(target), object_id=target.pk
-    ).order_by("due_at")
+    """Every clock of ``target`` (open, overdue and closed), soonest first."""
+    return deadlines_of(target).order_by("due_at")
+
+
+# --- selectors: apps read deadlines through these, never by content type themselves ---------
+
+def _ct(model_or_obj):
+    return ContentType.objects.get_for_model(model_or_obj)
+
+
+def deadlines_of(target, kind=None, pending=False):
+    """The deadlines of one record, or of every record of a queryset/model (``target``)."""
+    from django.db.models import Model, QuerySet
+
+    if isinstance(target, Model):
+        qs = Deadline.objects.filter(content_type=_ct(target), object_id=target.pk)
+    elif isinstance(target, QuerySet):
+        qs = Deadline.objects.filter(content_type=_ct(target.model), object_id__in=target.values("pk"))
+    else:  # a model class
+        qs = Deadline.objects.filter(content_type=_ct(target))
+    if kind is not None:
+        qs = qs.filter(kind__in=[kind] if isinstance(kind, str) else list(kind))
+    if pending:
+        qs = qs.pending()
+    return qs
+
+
+def deadlines_by_object(model, ids, kind=None):
+    """``{object id: [Deadline, ...]}`` for records ``ids`` of ``model``, soonest first, one query."""
+    result = {pk: [] for pk in ids}
+    qs = Deadline.objects.filter(content_type=_ct(model), object_id__in=list(ids))
+    if kind is not None:
+        qs = qs.filter(kind=kind)
+    for row in qs.order_by("due_at", "pk"):
+        result[row.object_id].append(row)
+    return result
+
+
+def overdue_ids(model, kind=None, now=None):
+    """A subquery of the ids of ``model``'s records with an overdue clock (of ``kind``)."""
+    qs = Deadline.objects.filter(content_type=_ct(model), state=Deadline.State.OVERDUE)
+    if kind is not None:
+        qs = qs.filter(kind__in=[kind] if isinstance(kind, str) else list(kind))
+    if now is not None:
+        qs = qs.filter(due_at__lt=now)
+    return qs.values("object_id")
+
+
+def latest_clock(model, kind, field="due_at"):
+    """A subquery giving, per row of ``model`` (``OuterRef("pk")``), ``field`` of its latest clock of ``kind``."""
+    from django.db.models import OuterRef, Subquery
+
+    rows = Deadline.objects.filter(content_type=_ct(model), object_id=OuterRef("pk"), kind=kind).order_by("-pk")
+    return Subquery(rows.values(field)[:1])
+
+
+_UNSET = object()
+
+
+def reassign(target, kind=None, *, assignee=_UNSET, station=_UNSET, organization=_UNSET):
+    """A record moved (another examiner, another station): its pending clocks follow it, so the
+    new owner sees them and gets their reminders.  Returns the number of clocks moved."""
+    changes = {}
+    if assignee is not _UNSET:
+        changes["assignee"] = assignee
+    if station is not _UNSET:
+        changes["station"] = station
+    if organization is not _UNSET:
+        changes["organization"] = organization
+    if not changes:
+        return 0
+    return deadlines_of(target, kind, pending=True).update(**changes)
+
+
+# --- expiry handlers: the automatic consequence of a clock running out -----------------------
+
+EXPIRY_HANDLERS = {}
+
+
+def on_expiry(kind):
+    """Register ``func(deadline)`` to run once when a deadline of ``kind`` becomes overdue (the
+    sweep calls it; ``Deadline.expiry_handled_at`` makes it exactly once even when two sweeps
+    run at once or a worker dies after the handler's transaction committed)."""
+    def decorator(func):
+        EXPIRY_HANDLERS[kind] = func
+        return func
+
+    return decorator
+
+
+def run_expiry_handlers(now=None):
+    """Run the handler of every overdue, unhandled deadline whose kind has one."""
+    now = now or timezone.now()
+    done = 0
+    for kind, handler in EXPIRY_HANDLERS.items():
+        ids = list(Deadline.objects.filter(kind=kind, state=Deadline.State.OVERDUE, due_at__lt=now,
+                                           expiry_handled_at__isnull=True).values_list("pk", flat=True)[:500])
+        for pk in ids:
+            with transaction.atomic():
+                deadline = (Deadline.objects.select_for_update(skip_locked=True)
+                            .filter(pk=pk, expiry_handled_at__isnull=True).first())
+                if deadline is None:
+                    continue  # another sweep has it
+                handler(deadline)
+                Deadline.objects.filter(pk=pk).update(expiry_handled_at=timezone.now())
+                done += 1
+    return done
 
 
 def reminder_recipients(deadline):
@@ -138,6 +242,7 @@ def sweep(now=None):
         for deadline in due.iterator(chunk_size=200):
             if send_reminder(deadline, stage):
                 sent += 1
-    if overdue or sent:
-        log.info("deadline sweep: %s newly overdue, %s reminders sent", overdue, sent)
-    return {"overdue": overdue, "reminders": sent}
+    handled = run_expiry_handlers(now)
+    if overdue or sent or handled:
+        log.info("deadline sweep: %s newly overdue, %s reminders sent, %s expiries handled", overdue, sent, handled)
+    return {"overdue": overdue, "reminders": sent, "expired": handled}

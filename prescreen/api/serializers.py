@@ -77,14 +77,9 @@ class SuspendSerializer(ReasonSerializer):
 
 def deadlines_by_case(case_ids):
     """{case id: [Deadline]} for the given cases, in one query."""
-    from django.contrib.contenttypes.models import ContentType
+    from ipcenter.deadlines.services import deadlines_by_object
 
-    result = {pk: [] for pk in case_ids}
-    rows = Deadline.objects.filter(content_type=ContentType.objects.get_for_model(PreExamCase),
-                                   object_id__in=list(case_ids)).order_by("due_at", "pk")
-    for row in rows:
-        result[row.object_id].append(row)
-    return result
+    return deadlines_by_object(PreExamCase, case_ids)
 
 
 class CaseSerializer(serializers.ModelSerializer):

@@ -38,12 +38,9 @@ def _name(user):
 
 def with_due(qs, kind):
     """Annotate ``due_at`` (the latest clock of ``kind``) and ``overdue`` on checks or fix tasks."""
-    from django.contrib.contenttypes.models import ContentType
-    from django.db.models import OuterRef, Subquery
+    from ipcenter.deadlines.services import latest_clock
 
-    clocks = Deadline.objects.filter(content_type=ContentType.objects.get_for_model(qs.model),
-                                     object_id=OuterRef("pk"), kind=kind).order_by("-pk")
-    return qs.annotate(due_at=Subquery(clocks.values("due_at")[:1]))
+    return qs.annotate(due_at=latest_clock(qs.model, kind))
 
 
 def is_reviewer_for(user, level):

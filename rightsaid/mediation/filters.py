@@ -3,7 +3,6 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ipcenter.deadlines.models import Deadline
 from ipcenter.filters import OverdueFilter, StationSubtreeFilter
 from rightsaid.models import IPType
 
@@ -38,8 +37,7 @@ class DisputeFilterSet(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         if value is None:
             return queryset
-        from django.contrib.contenttypes.models import ContentType
+        from ipcenter.deadlines.services import overdue_ids
 
-        ids = Deadline.objects.filter(content_type=ContentType.objects.get_for_model(Dispute), kind=TERM_KIND,
-                                      state=Deadline.State.OVERDUE).values("object_id")
+        ids = overdue_ids(Dispute, TERM_KIND)
         return queryset.filter(pk__in=ids) if value else queryset.exclude(pk__in=ids)

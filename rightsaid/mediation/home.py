@@ -1,10 +1,9 @@
 """People's-mediation panel on the home page of mediators and station staff: open disputes by
 state, overdue terms and agreements still awaiting the judicial-confirmation result."""
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from ipcenter.deadlines.models import Deadline
+from ipcenter.deadlines.services import overdue_ids
 
 from .models import Dispute, is_case_worker
 from .services import TERM_KIND
@@ -18,13 +17,12 @@ def home_panel(request):
     labels = dict(Dispute.State.choices)
     states = Dispute.OPEN_STATES + [Dispute.State.AGREEMENT]
     counts = disputes.aggregate(**{state: Count("pk", filter=Q(state=state)) for state in states})
-    overdue_ids = Deadline.objects.filter(content_type=ContentType.objects.get_for_model(Dispute), kind=TERM_KIND,
-                                          state=Deadline.State.OVERDUE).values("object_id")
+    overdue = overdue_ids(Dispute, TERM_KIND)
     return {
         "template": "mediation/_home_panel.html",
         "title": _("人民调解"),
         "open": sum(counts[s] for s in Dispute.OPEN_STATES),
-        "overdue": disputes.filter(pk__in=overdue_ids).count(),
+        "overdue": disputes.filter(pk__in=overdue).count(),
         "awaiting_confirmation": counts[Dispute.State.AGREEMENT],
         "states": [(state, labels[state], counts[state]) for state in Dispute.OPEN_STATES],
     }

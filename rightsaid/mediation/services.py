@@ -485,11 +485,8 @@ def run_named_transition(dispute, name, user, comment=""):
 def confirmation_deadlines(dispute):
     """The judicial-confirmation clocks of a dispute: the mediator's and those of parties that
     are registered organisations."""
-    from django.contrib.contenttypes.models import ContentType
-    from django.db.models import Q
+    from ipcenter.deadlines.services import deadlines_of
 
-    ct = ContentType.objects.get_for_model
-    return (Deadline.objects.filter(kind=CONFIRMATION_KIND)
-            .filter(Q(content_type=ct(Dispute), object_id=dispute.pk)
-                    | Q(content_type=ct(Party), object_id__in=list(dispute.parties.values_list("pk", flat=True))))
+    return ((deadlines_of(dispute, CONFIRMATION_KIND)
+             | deadlines_of(Party.objects.filter(dispute=dispute), CONFIRMATION_KIND))
             .select_related("organization", "assignee").order_by("due_at", "pk"))

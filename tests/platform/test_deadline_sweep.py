@@ -50,7 +50,7 @@ def test_due_tomorrow_each_due_stage_once_and_rerun_sends_nothing(org):
     d = _due_tomorrow(org, user, organization=org)  # assignee + org users, deduplicated: 2 recipients
 
     # Today only "3 days before" has come due.
-    assert services.sweep() == {"overdue": 0, "reminders": 1}
+    assert services.sweep() == {"overdue": 0, "reminders": 1, "expired": 0}
     assert _stages(d) == {"before-3"}
     reminder = DeadlineReminder.objects.get(deadline=d)
     assert reminder.recipients == 2
@@ -58,26 +58,26 @@ def test_due_tomorrow_each_due_stage_once_and_rerun_sends_nothing(org):
     assert set(_deadline_notifications(d).values_list("recipient", flat=True)) == {user.pk, colleague.pk}
 
     # Second sweep: nothing new.
-    assert services.sweep() == {"overdue": 0, "reminders": 0}
+    assert services.sweep() == {"overdue": 0, "reminders": 0, "expired": 0}
     assert DeadlineReminder.objects.count() == 1
     assert Notification.objects.count() == 2
 
     # On the due day (morning) the due-day reminder goes out, once.
     due_morning = timezone.make_aware(datetime.datetime.combine(timezone.localdate(d.due_at), datetime.time(8, 0)))
-    assert services.sweep(now=due_morning) == {"overdue": 0, "reminders": 1}
-    assert services.sweep(now=due_morning) == {"overdue": 0, "reminders": 0}
+    assert services.sweep(now=due_morning) == {"overdue": 0, "reminders": 1, "expired": 0}
+    assert services.sweep(now=due_morning) == {"overdue": 0, "reminders": 0, "expired": 0}
     assert _stages(d) == {"before-3", "due-day"}
 
     # Just past due: overdue but the "overdue" stage (1 day after) is not yet due.
     just_after = d.due_at + datetime.timedelta(hours=1)
-    assert services.sweep(now=just_after) == {"overdue": 1, "reminders": 0}
+    assert services.sweep(now=just_after) == {"overdue": 1, "reminders": 0, "expired": 0}
     d.refresh_from_db()
     assert d.state == Deadline.State.OVERDUE
 
     # A day later the overdue reminder goes out, once.
     later = d.due_at + datetime.timedelta(days=1, hours=1)
-    assert services.sweep(now=later) == {"overdue": 0, "reminders": 1}
-    assert services.sweep(now=later) == {"overdue": 0, "reminders": 0}
+    assert services.sweep(now=later) == {"overdue": 0, "reminders": 1, "expired": 0}
+    assert services.sweep(now=later) == {"overdue": 0, "reminders": 0, "expired": 0}
     assert _stages(d) == STAGE_CODES
     assert DeadlineReminder.objects.count() == 3
     assert Notification.objects.count() == 6
@@ -194,7 +194,7 @@ def test_met_deadline_gets_no_reminder_and_past_due_open_is_marked_overdue(org):
     assert not _deadline_notifications(met).exists()
     # The past-due one got every stage (it is 2 days late), once.
     assert _stages(late) == STAGE_CODES
-    assert services.sweep() == {"overdue": 0, "reminders": 0}
+    assert services.sweep() == {"overdue": 0, "reminders": 0, "expired": 0}
     late.refresh_from_db()
     assert late.state == Deadline.State.OVERDUE
 
@@ -202,7 +202,7 @@ def test_met_deadline_gets_no_reminder_and_past_due_open_is_marked_overdue(org):
     gone = services.open_deadline(org, "sweep.gone", label="取消", rule=Deadline.Rule.CALENDAR_DAYS, amount=1)
     Deadline.objects.filter(pk=gone.pk).update(due_at=timezone.now() - datetime.timedelta(days=2))
     services.close_deadlines(org, "sweep.gone", state=Deadline.State.CANCELLED)
-    assert services.sweep() == {"overdue": 0, "reminders": 0}
+    assert services.sweep() == {"overdue": 0, "reminders": 0, "expired": 0}
     gone.refresh_from_db()
     assert gone.state == Deadline.State.CANCELLED
 

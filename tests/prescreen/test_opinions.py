@@ -105,11 +105,13 @@ def test_missed_correction_terminates_the_case_once(examining, applicant_user):
     clock = deadline(case, services.CORRECTION)
     clock.state, clock.due_at = Deadline.State.OVERDUE, timezone.now() - datetime.timedelta(hours=1)
     clock.save()
-    assert services.terminate_expired_corrections() == 1
+    from ipcenter.deadlines.services import sweep
+
+    assert sweep()["expired"] == 1  # the core sweep runs the registered expiry handler
     case.refresh_from_db()
     assert case.state == PreExamCase.State.TERMINATED and "补正期限" in case.termination_reason
     assert TimelineEvent.objects.filter(object_id=case.pk, to_state="terminated").count() == 1
-    assert services.terminate_expired_corrections() == 0
+    assert sweep()["expired"] == 0
     with pytest.raises(ValidationError):
         services.submit_correction(case, applicant_user, {"claims": SimpleUploadedFile(
             "x.pdf", builders.pdf_bytes(builders.CLAIMS))})
