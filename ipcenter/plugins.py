@@ -61,6 +61,13 @@ def portal_apps():
 _registry = None
 
 
+def _module_exists(dotted):
+    try:
+        return importlib.util.find_spec(dotted) is not None
+    except ModuleNotFoundError:
+        return False
+
+
 def registry():
     global _registry
     if _registry is None:
@@ -69,8 +76,9 @@ def registry():
             reg.menu.extend(config.menu)
             if config.url_prefix is not None:
                 reg.urls.append((config.url_prefix, config.urlconf or f"{config.name}.urls"))
-            if config.api_prefix is not None:
-                reg.api_urls.append((config.api_prefix, config.api_urlconf or f"{config.name}.api.urls"))
+            api = config.api_urlconf or f"{config.name}.api.urls"
+            if config.api_prefix is not None and (config.api_urlconf or _module_exists(api)):
+                reg.api_urls.append((config.api_prefix, api))
             for key, entry in config.beat_schedule.items():
                 if key in reg.beat:
                     raise ValueError(f"beat entry {key!r} declared twice")

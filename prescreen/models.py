@@ -148,10 +148,22 @@ class Registration(models.Model):
         return reverse("prescreen:registration-detail", args=[self.pk])
 
 
+def is_draft_author(user, case):
+    """A draft belongs to the organisation that wrote it: the agency that filed it for a client,
+    or the company that filed it itself (its agencies see it only once submitted)."""
+    org = user.organization_id
+    if not org:
+        return False
+    return case.agency_id == org if case.agency_id else case.organization_id == org
+
+
 def acts_for_case(user, case):
-    """The case's own company, its recorded agency, or an agency serving that company."""
+    """A draft: its author organisation only.  Once submitted: the case's own company, its
+    recorded agency, or an agency serving that company."""
     if not user.organization_id:
         return False
+    if case.state == PreExamCase.State.DRAFT:
+        return is_draft_author(user, case)
     return (user.organization_id in (case.organization_id, case.agency_id)
             or case.organization_id in user.client_organization_ids)
 
@@ -171,10 +183,20 @@ class PreExamCaseQuerySet(ScopedQuerySet):
             return self.filter(submitted)
         q = Q(pk__in=[])
         if user.organization_id:
-            q |= _org_scope(user) | Q(agency_id=user.organization_id)
+            org = user.organization_id
+            own_draft = Q(state=PreExamCase.State.DRAFT) & (
+                Q(agency_id=org) | Q(organization_id=org, agency__isnull=True))
+            q |= ((_org_scope(user) | Q(agency_id=org)) & submitted) | own_draft
         if user.has_role(roles.EXAMINER):  # their fields' cases, once submitted (drafts stay private)
             q |= Q(technical_field__in=_field_ids(user)) & submitted
         return self.filter(q)
+
+    def visible_to(self, user, action="view"):
+        """As ``scope``; superusers too never see another organisation's drafts."""
+        qs = super().visible_to(user, action)
+        if user is not None and user.is_authenticated and user.is_superuser:
+            qs = qs.exclude(state=PreExamCase.State.DRAFT)
+        return qs
 
     def queue_for(self, examiner):
         """Accepted, unclaimed cases of the examiner's fields, oldest first."""

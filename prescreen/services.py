@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ipcenter.accounts import roles
+from ipcenter.accounts.services import require_reviewed_organization
 from ipcenter.accounts.rules import is_centre_manager
 from ipcenter.deadlines.models import Deadline
 from ipcenter.deadlines.services import close_deadlines, on_expiry, open_deadline, reassign
@@ -209,8 +210,10 @@ def filing_errors(case):
         errors["technical_field"] = _("“%(field)s”领域暂未开展预审。") % {"field": case.technical_field}
     if case.patent_type == PreExamCase.PatentType.DESIGN and not cfg.design_enabled:
         errors["patent_type"] = _("中心目前不受理外观设计专利预审。")
-    if not Registration.objects.filter(organization=case.organization,
-                                       state=Registration.State.REGISTERED).exists():
+    if case.organization.status != case.organization.Status.ACTIVE:
+        errors["organization"] = _("申请人单位尚未通过中心审核，不能提交预审。")
+    elif not Registration.objects.filter(organization=case.organization,
+                                         state=Registration.State.REGISTERED).exists():
         errors["organization"] = _("申请人单位尚未完成备案或备案已暂停/取消，不能提交预审。")
     year = timezone.localdate().year
     quota = annual_quota(case.organization, year)
@@ -572,6 +575,7 @@ def apply_registration(user, *, technical_fields, **fields):
     org = user.organization
     if org is None or not user.has_role(roles.APPLICANT, roles.AGENCY):
         raise PermissionDenied(_("只有企业或代理机构用户可以申请备案。"))
+    require_reviewed_organization(org)
     cfg = PrescreenSettings.load()
     today = timezone.localdate()
     with transaction.atomic():
@@ -599,6 +603,7 @@ def apply_registration(user, *, technical_fields, **fields):
 def approve_registration(reg, manager):
     if not is_centre_manager(manager):
         raise PermissionDenied(_("只有中心管理人员可以审核备案。"))
+    require_reviewed_organization(reg.organization)
     failed = [r["label"] for r in evaluate_eligibility(reg) if not r["passed"]]
     if failed:
         raise ValidationError(_("不符合备案条件：%(rules)s") % {"rules": "；".join(failed)})
@@ -762,6 +767,9 @@ def create_draft(user, **fields):
     """A new draft case filed by ``user`` (an agency user's agency is recorded)."""
     if not (user.organization_id and user.has_role(roles.APPLICANT, roles.AGENCY)):
         raise PermissionDenied(_("只有企业或代理机构用户可以新建预审案件。"))
+    require_reviewed_organization(user.organization)
+    if fields.get("organization") is not None:
+        require_reviewed_organization(fields["organization"])
     with transaction.atomic():
         case = PreExamCase(filed_by=user, **fields)
         if user.has_role(roles.AGENCY):

@@ -9,6 +9,17 @@ from ipcenter.workflow.engine import record_event, run_transition
 from . import roles
 from .models import Organization, User
 
+def require_reviewed_organization(org, field="organization"):
+    """Until the centre has approved an organisation it can only complete its profile: no
+    备案, no drafts, no uploads, no pre-check.  Raises a field error naming its state."""
+    from django.core.exceptions import ValidationError
+
+    if org is None or org.status != Organization.Status.ACTIVE:
+        state = org.get_status_display() if org is not None else _("无")
+        raise ValidationError({field: _("本单位尚未通过中心审核（当前状态：%(state)s），审核通过后才能办理此事项。")
+                               % {"state": state}}, code="organization_not_reviewed")
+
+
 def assign_roles(user, *codes):
     """Put ``user`` in the groups of the given roles."""
     groups = [Group.objects.get_or_create(name=code)[0] for code in codes]

@@ -5,7 +5,6 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -25,6 +24,7 @@ class DeadlineListView(ObjectListView):
     title = gettext_lazy("我的期限")
     columns = [
         Column("label", gettext_lazy("事项"), link=True),
+        Column("target", gettext_lazy("办理对象"), value=lambda d: str(d.target) if d.target is not None else "—"),
         Column("due_at", gettext_lazy("到期时间"), sort="due_at"),
         Column("rule", gettext_lazy("规则")),
         Column("amount", gettext_lazy("期限")),
@@ -32,7 +32,8 @@ class DeadlineListView(ObjectListView):
     ]
 
     def refine_queryset(self, queryset):
-        return queryset.select_related("assignee")
+        # the record each clock belongs to (one query per kind of record, not per row)
+        return queryset.select_related("assignee").prefetch_related("target")
 
 
 def parse_calendar_csv(text):

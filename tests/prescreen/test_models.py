@@ -50,9 +50,18 @@ def test_case_scoping_matrix(world):
     assert visible(users["manager"]) == {cases["a"].pk, cases["b"].pk}
     station_staff = factories.staff("station_staff", "baotou")
     assert visible(station_staff) == set()
-    unsent = make_case(_org_a, users["a"])  # a draft stays with the applicant side
-    assert unsent.pk in visible(users["a"]) and unsent.pk in visible(users["agency"])
-    assert unsent.pk not in visible(users["bio"])
+    unsent = make_case(_org_a, users["a"])  # a draft is private to the organisation that wrote it
+    assert unsent.pk in visible(users["a"])
+    assert unsent.pk not in visible(users["agency"])  # the company's agency sees it once submitted
+    assert unsent.pk not in visible(users["bio"]) and unsent.pk not in visible(users["manager"])
+    from tests.factories import UserFactory
+
+    root = UserFactory(is_superuser=True)
+    assert unsent.pk not in visible(root) and cases["a"].pk in visible(root)  # superusers too
+    for_client = make_case(_org_a, users["agency"])  # the agency's own draft for its client
+    for_client.agency_id = users["agency"].organization_id
+    for_client.save()
+    assert for_client.pk in visible(users["agency"]) and for_client.pk not in visible(users["a"])
 
 
 def test_applicants_never_see_draft_opinions(world):
@@ -72,7 +81,9 @@ def test_case_workflow_allowed_and_refused(world):
     case = make_case(org_a, users["a"])  # a draft
     with pytest.raises(TransitionNotAllowed):
         run_transition(case, "submit", users["b"])           # another company
-    run_transition(case, "submit", users["agency"])          # the agency of the client may
+    with pytest.raises(TransitionNotAllowed):
+        run_transition(case, "submit", users["agency"])       # not the agency: the company wrote this draft
+    run_transition(case, "submit", users["a"])
     with pytest.raises(TransitionNotAllowed):
         run_transition(case, "accept", users["a"])           # applicants do not accept
     with pytest.raises(TransitionNotAllowed):
