@@ -24,19 +24,19 @@ def home_panel(request):
             correction=Count("pk", filter=Q(state=S.NEEDS_CORRECTION)),
             qualified=Count("pk", filter=Q(state=S.QUALIFIED)),
         )
-        reg = Registration.objects.filter(organization_id=user.organization_id).order_by("-submitted_at").first()
+        reg = Registration.objects.visible_to(user).filter(organization_id=user.organization_id).order_by("-submitted_at").first()
         year = timezone.localdate().year
         panel.update(kind="applicant", counts=counts, registration=reg,
                      quota=annual_quota(user.organization, year) if reg else None,
                      used=quota_used(user.organization, year) if reg else None)
     elif user.has_role(roles.EXAMINER):
-        mine = PreExamCase.objects.filter(examiner=user, state__in=[S.EXAMINING, S.NEEDS_CORRECTION]).aggregate(
+        mine = PreExamCase.objects.visible_to(user).filter(examiner=user, state__in=[S.EXAMINING, S.NEEDS_CORRECTION]).aggregate(
             examining=Count("pk", filter=Q(state=S.EXAMINING)), correction=Count("pk", filter=Q(state=S.NEEDS_CORRECTION)))
-        panel.update(kind="examiner", queue=PreExamCase.objects.queue_for(user).count(), **mine)
+        panel.update(kind="examiner", queue=PreExamCase.objects.queue_for(user).count(), **mine)  # scoped: the examiner's own fields
     else:
         counts = cases.aggregate(submitted=Count("pk", filter=Q(state=S.SUBMITTED)),
                                  queue=Count("pk", filter=Q(state=S.ACCEPTED)),
                                  examining=Count("pk", filter=Q(state__in=[S.EXAMINING, S.NEEDS_CORRECTION])))
         panel.update(kind="manager", counts=counts,
-                     registrations=Registration.objects.filter(state=Registration.State.APPLYING).count())
+                     registrations=Registration.objects.visible_to(user).filter(state=Registration.State.APPLYING).count())
     return panel

@@ -440,7 +440,12 @@ class Seeder:
 
     # -- bulk cases --------------------------------------------------------------------------------
     def event(self, ct, object_id, action, label, actor, when, from_state="", to_state="", comment="", data=None):
+        """A backdated event with the audience its registered code gives it (the seed writes these
+        rows in bulk; ``record_event`` decides the same things for live events)."""
+        from ipcenter.workflow.actions import get_action
+
         return TimelineEvent(content_type=ct, object_id=object_id, action=action, label=label, actor=actor,
+                             actor_name=str(actor) if actor else "", audience=get_action(action).audience,
                              from_state=from_state, to_state=to_state, comment=comment, data=data or {},
                              created_at=when)
 
@@ -582,7 +587,7 @@ class Seeder:
                        comment=case.termination_reason)
                 elif step == "claim":
                     ev("prescreen.preexamcase.start", "开始预审", examiner, at, state, "examining")
-                    ev("prescreen.case.assigned", "领取案件", examiner, at,
+                    ev("prescreen.preexamcase.claimed", "领取案件", examiner, at,
                        data={"examiner": examiner.get_full_name() or examiner.username})
                     state = "examining"
                 elif step in ("issue_nc", "qualify", "disqualify"):
@@ -602,7 +607,7 @@ class Seeder:
                     if step == "issue_nc":
                         opinion_items.append((opinion, rnd.sample(DEFECT_TEXTS, rnd.randint(1, 3))))
                     ev("prescreen.opinion.submitted", f"提交预审意见（第 {round_no} 轮）", examiner,
-                       opinion.submitted_at)
+                       opinion.submitted_at, data={"params": {"n": str(round_no)}})
                     name, label, target = {"issue_nc": ("request_correction", "发出补正通知", "needs_correction"),
                                            "qualify": ("qualify", "预审合格", "qualified"),
                                            "disqualify": ("disqualify", "预审不合格", "unqualified")}[step]
@@ -617,12 +622,12 @@ class Seeder:
                        comment=case.termination_reason)
                     state = "terminated"
                 elif step == "cnipa_filed":
-                    ev("prescreen.case.cnipa_filed", "登记正式申请号", filer, at,
+                    ev("prescreen.preexamcase.cnipa_filed", "登记正式申请号", filer, at,
                        data={"application_number": case.cnipa_application_number,
                              "filed_on": case.cnipa_filed_on.isoformat()})
                 elif step == "cnipa_outcome":
-                    ev("prescreen.case.cnipa_outcome", f"登记实审结果：{case.get_cnipa_outcome_display()}", filer,
-                       at, comment=case.cnipa_reasons)
+                    ev("prescreen.preexamcase.cnipa_outcome", f"登记实审结果：{case.get_cnipa_outcome_display()}", filer,
+                       at, comment=case.cnipa_reasons, data={"params": {"o": case.get_cnipa_outcome_display()}})
             if spec["draft_opinion"] and case.state == S.EXAMINING:
                 opinion = Opinion(case=case, author=examiner, round=round_no + 1, state=Opinion.State.DRAFT,
                                   created_at=self.now - datetime.timedelta(hours=rnd.uniform(1, 20)))

@@ -74,11 +74,11 @@ class IndexView(LoginRequiredMixin, TemplateView):
                                         | Q(cnipa_application_number="") | Q(cnipa_outcome=""))
                                 .select_related("organization").order_by("-created_at")[:10])
         if ctx["is_examiner"]:
-            ctx["queue_count"] = PreExamCase.objects.queue_for(user).count()
-            ctx["my_cases"] = (PreExamCase.objects.filter(examiner=user, state__in=[S.EXAMINING, S.NEEDS_CORRECTION])
+            ctx["queue_count"] = PreExamCase.objects.queue_for(user).count()  # scoped: the examiner's own fields
+            ctx["my_cases"] = (PreExamCase.objects.visible_to(user).filter(examiner=user, state__in=[S.EXAMINING, S.NEEDS_CORRECTION])
                                .select_related("organization").order_by("accepted_at")[:15])
         if ctx["is_manager"]:
-            ctx["pending_registrations"] = Registration.objects.filter(
+            ctx["pending_registrations"] = Registration.objects.visible_to(user).filter(
                 state=Registration.State.APPLYING).select_related("organization")[:10]
             ctx["to_accept"] = cases.filter(state=S.SUBMITTED).select_related("organization").order_by(
                 "submitted_at")[:10]
@@ -301,7 +301,7 @@ class MyCasesView(LoginRequiredMixin, View):
     def get(self, request):
         if not request.user.has_role(roles.EXAMINER):
             raise PermissionDenied
-        mine = PreExamCase.objects.filter(examiner=request.user, state__in=[S.EXAMINING, S.NEEDS_CORRECTION])
+        mine = PreExamCase.objects.visible_to(request.user).filter(examiner=request.user, state__in=[S.EXAMINING, S.NEEDS_CORRECTION])
         cases = list(mine.select_related("organization").order_by("accepted_at")[:MY_CASES_SHOWN + 1])
         return render(request, "prescreen/_my_cases.html", {
             "my_cases": cases[:MY_CASES_SHOWN], "my_cases_more": len(cases) > MY_CASES_SHOWN})
@@ -342,7 +342,7 @@ class WorkloadView(ManagerRequiredMixin, TemplateView):
                                                                          S.EXAMINING, S.NEEDS_CORRECTION]),
                                          distinct=True))
                        .prefetch_related("technical_fields").order_by("username"))
-        ctx["queue"] = list(PreExamCase.objects.filter(state=S.ACCEPTED, examiner__isnull=True)
+        ctx["queue"] = list(PreExamCase.objects.filter(state=S.ACCEPTED, examiner__isnull=True)  # scoped: counts per field on the managers' workload page
                             .values("technical_field__name").annotate(n=Count("pk")).order_by("technical_field__name"))
         return ctx
 
@@ -519,12 +519,13 @@ class CaseDetailView(ObjectDetailView):
         case, user = self.object, self.request.user
         ctx["transitions"] = []  # every action has its own form below
         visible_opinions = Opinion.objects.visible_to(user).filter(case=case).select_related("author")
-        letters = {a.object_id: a for a in Attachment.objects.filter(
+        letters = {a.object_id: a for a in Attachment.objects.filter(  # scoped: letters of the opinions read with visible_to
             purpose=services.LETTER_PURPOSE, object_id__in=[o.pk for o in visible_opinions],
             content_type__model="opinion")}
         ctx["opinions"] = [(o, letters.get(o.pk)) for o in visible_opinions.prefetch_related(
             Prefetch("items", queryset=DefectItem.objects.select_related("defect_type")))]
-        all_docs = Attachment.objects.filter(content_type__model="preexamcase", content_type__app_label="prescreen",
+        all_docs = Attachment.objects.filter(  # scoped: documents of the case read with visible_to
+            content_type__model="preexamcase", content_type__app_label="prescreen",
                                              object_id=case.pk, purpose="prescreen.document").select_related(
             "uploaded_by", "superseded_by").order_by("label", "-version")
         ctx["documents"] = [(role, forms.DOCUMENT_LABELS[role], [a for a in all_docs if a.label == role])
@@ -662,7 +663,8 @@ class OpinionView(LoginRequiredMixin, View):
     def _render(self, request, opinion, item_form=None, submit_form=None, status=200):
         can_edit = opinion.editable and opinion.author_id == request.user.pk
         items = opinion.items.select_related("defect_type")
-        letter = Attachment.objects.filter(purpose=services.LETTER_PURPOSE, object_id=opinion.pk,
+        letter = Attachment.objects.filter(  # scoped: the letter of an opinion read with visible_to
+            purpose=services.LETTER_PURPOSE, object_id=opinion.pk,
                                            content_type__model="opinion").first()
         return render(request, "prescreen/opinion.html", {
             "opinion": opinion, "case": opinion.case, "items": items, "can_edit": can_edit, "letter": letter,

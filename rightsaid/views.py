@@ -224,7 +224,7 @@ class CaseDetailView(ObjectDetailView):
 
     def refine_queryset(self, qs):
         return qs.select_related("station", "handled_by", "requester_org", "overseas_station").prefetch_related(
-            "evidence_items", Prefetch("referrals", queryset=Referral.objects.select_related("referred_by")))
+            "evidence_items", Prefetch("referrals", queryset=Referral.objects.select_related("referred_by")))  # scoped: children of listed cases
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -331,7 +331,7 @@ class FeedbackView(ObjectActionView):
 
     def get_object(self, pk):
         cases = AssistanceCase.objects.visible_to(self.request.user)
-        return get_object_or_404(Referral.objects.filter(case__in=cases).select_related("case"), pk=pk)
+        return get_object_or_404(Referral.objects.filter(case__in=cases).select_related("case"), pk=pk)  # scoped: through cases
 
     def handle(self, obj, data):
         services.record_feedback(obj, self.request.user, data["feedback"])

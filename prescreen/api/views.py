@@ -184,7 +184,7 @@ class CaseViewSet(ScopedModelViewSet):
         except ValidationError as exc:
             raise exceptions.ValidationError({"file": exc.messages})
         with transaction.atomic():
-            locked = PreExamCase.objects.select_for_update().get(pk=case.pk)
+            locked = PreExamCase.objects.select_for_update().get(pk=case.pk)  # scoped: re-read under lock; case from get_object
             if locked.state != PreExamCase.State.DRAFT:
                 raise exceptions.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [
                     _("只有草稿可以上传申请文件；需补正时请通过补正提交新版本。")]})

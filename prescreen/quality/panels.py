@@ -25,15 +25,15 @@ def case_panel(request, case):
 
 def home_panel(request):
     user = request.user
-    mine = Check.objects.filter(reviewer=user, state=Check.State.OPEN)
+    mine = Check.objects.filter(reviewer=user, state=Check.State.OPEN)  # scoped: the reviewer's own checks
     panel = {"template": "quality/_home_panel.html", "title": _("质检"),
              "to_check": mine.count(),
-             "fix_tasks": FixTask.objects.filter(examiner=user, state=FixTask.State.OPEN).count()}
+             "fix_tasks": FixTask.objects.filter(examiner=user, state=FixTask.State.OPEN).count()}  # scoped: own tasks
     if user.has_role(roles.EXAMINER):
         panel["peer_pool"] = (Check.objects.visible_to(user)
                               .filter(Q(reviewer__isnull=True), level="peer", state=Check.State.OPEN).count())
     if user.is_centre_wide or user.has_role(roles.QC_REVIEWER):
-        panel["unassigned"] = Check.objects.filter(state=Check.State.OPEN, reviewer__isnull=True).count()
+        panel["unassigned"] = Check.objects.filter(state=Check.State.OPEN, reviewer__isnull=True).count()  # scoped: QC/managers only
     return panel
 
 

@@ -126,8 +126,8 @@ class CheckDetailView(QualityUserMixin, View):
             "complete_form": forms_.get("complete_form") or (forms.CompleteForm(check=check) if editable else None),
             "appeal_form": forms_.get("appeal_form") or (
                 forms.AppealForm() if check.examiner_id == user.pk and check.can_appeal else None),
-            "appeal_check": Check.objects.filter(appeal_of=check).first(),
-            "fix_task": services.with_due(FixTask.objects.filter(check_record=check), services.FIX_KIND).first(),
+            "appeal_check": Check.objects.filter(appeal_of=check).first(),  # scoped: of a check read with visible_to
+            "fix_task": services.with_due(FixTask.objects.filter(check_record=check), services.FIX_KIND).first(),  # scoped: ditto
             "now": timezone.now(),
             "history": Check.objects.visible_to(user).filter(opinion__case=check.case).exclude(pk=check.pk)
             .select_related("reviewer").order_by("created_at"),
@@ -169,7 +169,7 @@ class CheckDetailView(QualityUserMixin, View):
                     services.appeal(check, request.user, form.cleaned_data["reason"])
                     messages.success(request, _("申诉已提交，将由上一级质检复核。"))
             elif action == "fix":
-                task = FixTask.objects.filter(check_record=check).first()
+                task = FixTask.objects.filter(check_record=check).first()  # scoped: of a check read with visible_to
                 if task is None:
                     raise ValidationError(_("该质检没有整改任务。"))
                 form_key, form = "fix_form", forms.FixForm(request.POST)

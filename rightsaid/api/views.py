@@ -46,7 +46,7 @@ class AssistanceCaseViewSet(BaseViewSet):
 
     def refine_queryset(self, qs):
         return qs.select_related("station").prefetch_related("evidence_items", Prefetch(
-            "referrals", queryset=Referral.objects.all()))
+            "referrals", queryset=Referral.objects.all()))  # scoped: children of listed cases
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

@@ -100,7 +100,7 @@ class DisputeDetailView(WorkerRequiredMixin, ObjectDetailView):
         ctx["parties"] = d.parties.select_related("consent_document")
         ctx["sessions"] = d.sessions.all()
         ctx["extension"] = d.extensions.first()
-        ctx["agreement"] = Agreement.objects.filter(dispute=d).select_related("pdf").first()
+        ctx["agreement"] = Agreement.objects.filter(dispute=d).select_related("pdf").first()  # scoped: of the dispute
         ctx["confirmation"] = getattr(d, "confirmation", None) if d.state == S.CONFIRMED else None
         ctx["confirmation_deadlines"] = services.confirmation_deadlines(d) if d.state == S.AGREEMENT else []
         ctx["confirmation_window_days"] = MediationSettings.load().confirmation_window_days
@@ -183,7 +183,7 @@ class DisputeActionView(WorkerRequiredMixin, View):
 class AgreementPdfView(WorkerRequiredMixin, View):
     def get(self, request, pk):
         dispute = get_object_or_404(Dispute.objects.visible_to(request.user), pk=pk)
-        agreement = Agreement.objects.filter(dispute=dispute, pdf__isnull=False).first()
+        agreement = Agreement.objects.filter(dispute=dispute, pdf__isnull=False).first()  # scoped: of the dispute
         if agreement is None:
             raise Http404
         return redirect("files:download", agreement.pdf_id)
@@ -194,7 +194,7 @@ class VerifyView(View):
     signing date and whether the registered content still matches its hash — nothing personal."""
 
     def _agreement(self, token):
-        return get_object_or_404(Agreement.objects.select_related("dispute__mediator", "pdf"), token=token)
+        return get_object_or_404(Agreement.objects.select_related("dispute__mediator", "pdf"), token=token)  # scoped: public check by unguessable token
 
     def _context(self, agreement, prefix, **extra):
         return {"agreement": agreement, "genuine": agreement.matches(prefix), "form": forms.VerifyFileForm(),
