@@ -39,7 +39,7 @@ class TimelineEventQuerySet(models.QuerySet):
 
 class TimelineEvent(models.Model):
     """Who did what to which record, when; ``action`` is a namespaced code such
-    as ``prescreen.case.submit`` (like pretix's LogEntry)."""
+    as ``prescreen.preexamcase.submit`` (like pretix's LogEntry)."""
 
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     object_id = models.PositiveBigIntegerField()
