@@ -1,11 +1,26 @@
 from django.utils.translation import gettext_lazy as _
 
 from ipcenter.accounts import roles
-from ipcenter.plugins import MenuItem, PortalAppConfig
+from ipcenter.plugins import HomePanel, MenuItem, PortalAppConfig, UploadPurpose
+
+MB = 1024 * 1024
 
 
 class NavigationConfig(PortalAppConfig):
     name = "navigation"
     verbose_name = _("专利导航")
     url_prefix = "navigation/"
-    menu = (MenuItem(_("专利导航"), "navigation:index", frozenset({roles.NAVIGATION_ANALYST, roles.MANAGER, roles.ADMIN}), order=50),)
+    api_prefix = "navigation/"
+    menu = (MenuItem(_("专利导航"), "navigation:index",
+                     frozenset({roles.NAVIGATION_ANALYST, roles.MANAGER, roles.ADMIN}), order=50),)
+    upload_purposes = (
+        # patent-database exports (100k rows of CSV are ~60 MB)
+        UploadPurpose("navigation.export", ("csv", "xlsx"), 200 * MB),
+        UploadPurpose("navigation.deliverable", ("pdf", "docx", "xlsx", "png", "jpg"), 50 * MB),
+    )
+    home_panels = (HomePanel((roles.NAVIGATION_ANALYST,), "navigation.home.home_panel"),)
+    state_colours = {
+        "active": "primary", "delivered": "success", "suspended": "warning", "closed": "dark",
+        "uploaded": "light", "queued": "info", "running": "primary", "done": "success", "failed": "danger",
+        "waiting": "light",
+    }

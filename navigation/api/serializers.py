@@ -1,0 +1,55 @@
+from rest_framework import serializers
+
+from ..models import NavigationProject, NavigationReport, Patent, PatentImport, ProjectPhase
+
+
+class PhaseSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    owner = serializers.StringRelatedField()
+
+    class Meta:
+        model = ProjectPhase
+        fields = ["id", "project", "kind", "kind_label", "order", "owner", "due_date", "started_at", "done_at",
+                  "state"]
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    project_type_label = serializers.CharField(source="get_project_type_display", read_only=True)
+    lead = serializers.StringRelatedField()
+    client = serializers.CharField(source="client_label", read_only=True)
+    phases = PhaseSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = NavigationProject
+        fields = ["id", "name", "project_type", "project_type_label", "client", "lead", "topic", "ipc_scope",
+                  "regions", "year_from", "year_to", "search_strategy", "databases", "status", "created_at", "phases"]
+
+
+class ImportSerializer(serializers.ModelSerializer):
+    file_name = serializers.CharField(source="attachment.original_name", read_only=True)
+
+    class Meta:
+        model = PatentImport
+        fields = ["id", "project", "file_name", "file_kind", "encoding", "source", "database_name", "cutoff_date",
+                  "status", "progress", "total_rows", "created_count", "merged_count", "error_count", "message",
+                  "created_at", "finished_at"]
+
+
+class ImportErrorsSerializer(ImportSerializer):
+    class Meta(ImportSerializer.Meta):
+        fields = ImportSerializer.Meta.fields + ["errors"]
+
+
+class PatentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Patent
+        fields = ["id", "project", "publication_number", "application_number", "title", "application_date",
+                  "publication_date", "grant_date", "applicants_text", "inventors_text", "ipc_main", "ipc_text",
+                  "legal_status", "legal_status_raw", "family_key", "family_size", "cited_count", "country",
+                  "province", "city", "applicant_kind"]
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = NavigationReport
+        fields = ["id", "project", "version", "title", "sections", "delivered", "delivered_at", "created_at"]

@@ -1,0 +1,483 @@
+"""Navigation projects, phases, patent-data imports and reports: every state change
+of the app is one of these functions (views, API, tasks and seed call them)."""
+import datetime
+import hashlib
+import logging
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ipcenter.deadlines.models import Deadline
+from ipcenter.deadlines.services import close_deadlines, open_deadline
+from ipcenter.files.services import store_upload
+from ipcenter.workflow.engine import record_event
+
+from . import parsing
+from .models import (ApplicantAlias, NavigationProject, NavigationReport, Patent, PatentApplicant,
+                     PatentClassification, PatentImport, PatentInventor, ProjectPhase)
+
+log = logging.getLogger(__name__)
+
+PHASE_DEADLINE = "navigation.phase"
+EXPORT_PURPOSE = "navigation.export"
+DELIVERABLE_PURPOSE = "navigation.deliverable"
+BATCH = 2000
+MAX_REPORTED_ERRORS = 500
+
+
+# --- projects and phases ------------------------------------------------------------------
+
+@transaction.atomic
+def create_project(user, *, members=(), **fields):
+    """A project starts with its six GB/T 39551 phases, the first one running."""
+    project = NavigationProject.objects.create(lead=fields.pop("lead", None) or user, **fields)
+    if members:
+        project.members.set(members)
+    now = timezone.now()
+    for order, (kind, _label) in enumerate(ProjectPhase.Kind.choices):
+        ProjectPhase.objects.create(project=project, kind=kind, order=order, owner=project.lead,
+                                    started_at=now if order == 0 else None)
+    record_event(project, "navigation.navigationproject.created", user)
+    return project
+
+
+def plan_phase(phase, user, *, owner, due_date, note=None):
+    """Owner and due date of a phase; the due date is a reminded deadline while the phase is open."""
+    if due_date and phase.done_at is None and due_date < timezone.localdate():
+        raise ValidationError({"due_date": _("计划完成日期不能早于今天。")})
+    with transaction.atomic():
+        phase = ProjectPhase.objects.select_for_update().get(pk=phase.pk)
+        phase.owner, phase.due_date = owner, due_date
+        if note is not None:
+            phase.note = note
+        phase.save(update_fields=["owner", "due_date", "note"])
+        if phase.done_at is None:
+            if due_date:
+                _open_phase_deadline(phase)
+            else:
+                close_deadlines(phase, PHASE_DEADLINE, state=Deadline.State.CANCELLED)
+        record_event(phase.project, "navigation.navigationproject.phase_planned", user,
+                     params={"phase": phase.get_kind_display(), "owner": owner or "—", "due": due_date or "—"})
+    return phase
+
+
+def _open_phase_deadline(phase):
+    start = timezone.now()
+    days = max(0, (phase.due_date - timezone.localdate()).days)
+    open_deadline(phase, PHASE_DEADLINE, label=_("导航阶段：%(phase)s") % {"phase": phase.get_kind_display()},
+                  rule=Deadline.Rule.CALENDAR_DAYS, amount=days, start=start, assignee=phase.owner,
+                  url=phase.project.get_absolute_url())
+
+
+def complete_phase(phase, user):
+    """Mark a phase done: its deadline is met and the next phase starts (its clock opens)."""
+    with transaction.atomic():
+        phase = ProjectPhase.objects.select_for_update().get(pk=phase.pk)
+        if phase.done_at is not None:
+            raise ValidationError(_("该阶段已经完成。"))
+        phase.done_at = timezone.now()
+        phase.started_at = phase.started_at or phase.done_at
+        phase.save(update_fields=["done_at", "started_at"])
+        close_deadlines(phase, PHASE_DEADLINE)
+        following = phase.project.phases.filter(order__gt=phase.order, done_at__isnull=True).order_by("order").first()
+        if following is not None and following.started_at is None:
+            following.started_at = timezone.now()
+            following.save(update_fields=["started_at"])
+            if following.due_date:
+                _open_phase_deadline(following)
+        record_event(phase.project, "navigation.navigationproject.phase_done", user,
+                     params={"phase": phase.get_kind_display()})
+    return phase
+
+
+def add_deliverable(phase, uploaded, user, label=""):
+    att = store_upload(uploaded, DELIVERABLE_PURPOSE, user, owner=phase, label=label or phase.get_kind_display())
+    record_event(phase.project, "navigation.navigationproject.deliverable", user,
+                 params={"phase": phase.get_kind_display(), "name": att.original_name})
+    return att
+
+
+# --- import: upload, detection, preview ---------------------------------------------------
+
+def header_signature(headers):
+    return hashlib.sha1("\x1f".join(parsing.header_key(h) for h in headers).encode()).hexdigest()[:16]
+
+
+def _detect(att, kind):
+    with att.file.open("rb") as fh:
+        return parsing.detect_xlsx(fh) if kind == "xlsx" else parsing.detect_csv(fh)
+
+
+def upload_export(project, uploaded, user, *, database_name="", cutoff_date=None):
+    """Store an export in the private store and detect its header (the project's remembered
+    mapping for the same header wins over auto-detection)."""
+    att = store_upload(uploaded, EXPORT_PURPOSE, user, owner=project, label=_("专利数据"))
+    kind = "xlsx" if att.mime_type.endswith("sheet") else "csv"
+    try:
+        found = _detect(att, kind)
+    except Exception as exc:  # a damaged workbook is the user's problem to see, not a 500
+        log.info("export %s unreadable: %s", att.pk, exc)
+        raise ValidationError(_("无法读取该文件：%(error)s") % {"error": str(exc)[:200]})
+    if not found.headers:
+        raise ValidationError(found.problems[0] if found.problems else _("文件中没有找到表头行。"))
+    mapping = project.header_mapping.get(header_signature(found.headers)) or found.mapping
+    return PatentImport.objects.create(
+        project=project, attachment=att, file_kind=kind, encoding=found.encoding, source=found.source,
+        database_name=database_name or _default_database(found.source), cutoff_date=cutoff_date,
+        headers=found.headers, header_row=found.header_row, mapping={"columns": mapping, "delimiter": found.delimiter},
+        created_by=user)
+
+
+def _default_database(source):
+    return {"lens": "Lens.org", "google": "Google Patents", "chinese": _("中文专利数据库")}.get(source, "")
+
+
+def column_mapping(imp):
+    return {int(k): v for k, v in (imp.mapping.get("columns") or {}).items() if v}
+
+
+def iter_raw_rows(imp):
+    """(row number, cells) of the data rows, streamed from the stored file."""
+    with imp.attachment.file.open("rb") as fh:
+        if imp.file_kind == "xlsx":
+            rows = parsing.xlsx_rows(fh)
+        else:
+            rows = parsing.csv_rows(fh, imp.encoding or "utf-8-sig", imp.mapping.get("delimiter") or ",")
+        for number, row in enumerate(rows, start=1):
+            if number <= imp.header_row:
+                continue
+            if not any(c not in (None, "") and str(c).strip() for c in row):
+                continue
+            yield number, row
+
+
+def preview(imp, limit=10):
+    """The first rows as the mapping reads them, each cell with its problem if any."""
+    mapping = column_mapping(imp)
+    rows = []
+    try:
+        for number, cells in iter_raw_rows(imp):
+            record, problems = convert_row(cells, mapping, imp.source, imp.headers)
+            rows.append({"row": number, "cells": [cells[i] if i < len(cells) else "" for i in sorted(mapping)],
+                         "problems": problems})
+            if len(rows) >= limit:
+                break
+    except (UnicodeDecodeError, ValueError) as exc:
+        return rows, str(exc)
+    return rows, ""
+
+
+def convert_row(cells, mapping, source, headers):
+    """(record dict, [problems]) of one data row under ``mapping``."""
+    raw = {}
+    for index, target in mapping.items():
+        raw[target] = cells[index] if index < len(cells) else None
+    problems = []
+
+    def header(target):
+        for i, t in mapping.items():
+            if t == target:
+                return headers[i] if i < len(headers) else target
+        return target
+
+    rec = {}
+    for f in parsing.DATE_FIELDS:
+        try:
+            rec[f] = parsing.parse_date(raw.get(f))
+        except parsing.CellError as exc:
+            problems.append({"column": header(f), "problem": str(exc)})
+            rec[f] = None
+    for f in parsing.NUMBER_FIELDS:
+        try:
+            rec[f] = parsing.parse_number(raw.get(f))
+        except parsing.CellError as exc:
+            problems.append({"column": header(f), "problem": str(exc)})
+            rec[f] = 0
+
+    def text(f, limit=None):
+        v = raw.get(f)
+        v = "" if v is None else str(v).strip()
+        return v[:limit] if limit else v
+
+    rec["publication_number"] = parsing.clean_number(text("publication_number"))[:40]
+    rec["application_number"] = parsing.clean_number(text("application_number"))[:40]
+    if not rec["publication_number"] and not rec["application_number"]:
+        problems.append({"column": header("publication_number"), "problem": _("缺少公开（公告）号和申请号")})
+    rec["title"] = text("title")
+    rec["abstract"] = text("abstract")
+    rec["applicants"] = [a[:300] for a in parsing.split_values(raw.get("applicants"), source)]
+    rec["inventors"] = [a[:200] for a in parsing.split_values(raw.get("inventors"), source)]
+    ipcs = [c for c in (parsing.ipc_parts(x) for x in parsing.split_values(raw.get("ipc"), source)) if c]
+    main = parsing.ipc_parts(text("ipc_main")) or (ipcs[0] if ipcs else None)
+    if main and main not in ipcs:
+        ipcs.insert(0, main)
+    rec["ipcs"], rec["ipc_main"] = ipcs, main[0] if main else ""
+    rec["legal_status_raw"] = text("legal_status", 100)
+    family = [parsing.clean_number(m) for m in parsing.split_values(raw.get("family"), source)]
+    family = [m for m in family if m]
+    own = rec["publication_number"] or rec["application_number"]
+    rec["family_members"] = sorted(set(family + ([own] if own else [])))
+    rec["family_key"] = min(rec["family_members"])[:60] if family else ""
+    if family and not rec["family_size"]:
+        rec["family_size"] = len(rec["family_members"])
+    rec["address"] = text("address", 300)
+    rec["country"], rec["province"], rec["city"] = parsing.region_of(
+        rec["address"], text("region"), rec["publication_number"] or rec["application_number"], text("jurisdiction"))
+    return rec, problems
+
+
+# --- import: the background run -----------------------------------------------------------
+
+def progress_key(import_id):
+    return f"navigation:import:{import_id}:progress"
+
+
+def import_progress(imp):
+    value = cache.get(progress_key(imp.pk))
+    return imp.progress if value is None or imp.status in (PatentImport.Status.DONE, PatentImport.Status.FAILED) \
+        else value
+
+
+def _set_progress(imp, percent):
+    cache.set(progress_key(imp.pk), int(percent), 3600)
+
+
+def confirm_import(imp, user, mapping):
+    """Accept the mapping (remembered for the project), then queue the background import."""
+    mapping = {str(k): v for k, v in mapping.items() if v}
+    valid = {f for f, _label in parsing.FIELDS}
+    bad = [v for v in mapping.values() if v not in valid]
+    if bad:
+        raise ValidationError(_("未知的字段：%(f)s") % {"f": ", ".join(bad)})
+    targets = list(mapping.values())
+    duplicates = sorted({t for t in targets if targets.count(t) > 1})
+    if duplicates:
+        raise ValidationError(_("字段“%(f)s”被映射到多个列。") % {
+            "f": "、".join(parsing.FIELD_LABELS[d] for d in duplicates)})
+    if "publication_number" not in targets and "application_number" not in targets:
+        raise ValidationError(_("至少要把一列映射为“公开（公告）号”或“申请号”。"))
+    with transaction.atomic():
+        imp = PatentImport.objects.select_for_update().get(pk=imp.pk)
+        if imp.status not in (PatentImport.Status.UPLOADED, PatentImport.Status.FAILED):
+            raise ValidationError(_("该导入已经开始或已完成。"))
+        imp.mapping = {**imp.mapping, "columns": mapping}
+        imp.status, imp.progress, imp.errors, imp.error_count, imp.message = PatentImport.Status.QUEUED, 0, [], 0, ""
+        imp.save(update_fields=["mapping", "status", "progress", "errors", "error_count", "message"])
+        project = NavigationProject.objects.select_for_update().get(pk=imp.project_id)
+        project.header_mapping = {**project.header_mapping, header_signature(imp.headers): mapping}
+        project.save(update_fields=["header_mapping"])
+        record_event(project, "navigation.navigationproject.import_started", user,
+                     params={"name": imp.attachment.original_name})
+        transaction.on_commit(lambda: _enqueue_import(imp.pk))
+    return imp
+
+
+def _enqueue_import(import_id):
+    from .tasks import run_import
+
+    run_import.delay(import_id)
+
+
+def _fail(imp, message, errors=None, error_count=0):
+    PatentImport.objects.filter(pk=imp.pk).update(
+        status=PatentImport.Status.FAILED, message=message[:4000], errors=errors or [], error_count=error_count,
+        finished_at=timezone.now())
+    cache.delete(progress_key(imp.pk))
+    record_event(imp.project, "navigation.navigationproject.import_failed", imp.created_by,
+                 params={"name": imp.attachment.original_name}, comment=message[:500])
+
+
+def run_import(import_id):
+    """Import one export, all or nothing.  Pass 1 streams every row and checks it; any bad
+    date, number or missing number fails the run with the report (row, column, problem) and
+    writes no patent.  Pass 2 streams again and inserts in batches in one transaction,
+    merging rows whose publication number, application number or simple family is already
+    in the project (so a re-import adds nothing)."""
+    with transaction.atomic():
+        imp = PatentImport.objects.select_for_update().filter(pk=import_id).first()
+        if imp is None or imp.status not in (PatentImport.Status.QUEUED, PatentImport.Status.RUNNING):
+            return imp
+        imp.status, imp.progress = PatentImport.Status.RUNNING, 0
+        imp.save(update_fields=["status", "progress"])
+    mapping = column_mapping(imp)
+    try:
+        errors, error_count, total = [], 0, 0
+        for number, cells in iter_raw_rows(imp):
+            total += 1
+            _record, problems = convert_row(cells, mapping, imp.source, imp.headers)
+            for p in problems:
+                error_count += 1
+                if len(errors) < MAX_REPORTED_ERRORS:
+                    errors.append({"row": number, **p})
+            if total % BATCH == 0:
+                _set_progress(imp, min(30, total // BATCH))
+        if error_count:
+            _fail(imp, _("发现 %(n)s 处问题，未导入任何数据。请修改文件后重新上传。") % {"n": error_count},
+                  errors, error_count)
+            return imp
+        if total == 0:
+            _fail(imp, _("文件中没有数据行。"))
+            return imp
+        PatentImport.objects.filter(pk=imp.pk).update(total_rows=total, progress=30)
+        _set_progress(imp, 30)
+        created, merged = _insert(imp, mapping, total)
+    except Exception as exc:  # the transaction of pass 2 is rolled back: nothing half-imported
+        log.exception("import %s failed", import_id)
+        _fail(imp, _("导入失败：%(error)s") % {"error": str(exc)[:500]})
+        return imp
+    PatentImport.objects.filter(pk=imp.pk).update(
+        status=PatentImport.Status.DONE, progress=100, created_count=created, merged_count=merged,
+        finished_at=timezone.now())
+    cache.delete(progress_key(imp.pk))
+    record_event(imp.project, "navigation.navigationproject.import_done", imp.created_by,
+                 params={"name": imp.attachment.original_name, "created": created, "merged": merged})
+    return imp
+
+
+def _insert(imp, mapping, total):
+    project_id = imp.project_id
+    with transaction.atomic():
+        # lock the project: two imports of one project merge one after the other
+        NavigationProject.objects.select_for_update().filter(pk=project_id).first()
+        known = {}
+        for pk, pub, app, fam in Patent.objects.filter(project_id=project_id).values_list(
+                "pk", "publication_number", "application_number", "family_key").iterator(chunk_size=5000):
+            for key in (("p", pub), ("a", app), ("f", fam)):
+                if key[1]:
+                    known[key] = pk
+        created = merged = done = 0
+        batch = []
+        for _number, cells in iter_raw_rows(imp):
+            rec, _problems = convert_row(cells, mapping, imp.source, imp.headers)
+            keys = [k for k in (("p", rec["publication_number"]), ("a", rec["application_number"]),
+                                ("f", rec["family_key"])) if k[1]]
+            done += 1
+            if any(k in known for k in keys):
+                merged += 1
+            else:
+                for k in keys:
+                    known[k] = 0  # in the pending batch
+                batch.append(rec)
+                if len(batch) >= BATCH:
+                    created += _write_batch(imp, batch, known)
+                    batch = []
+                    _set_progress(imp, 30 + 69 * done // max(total, 1))
+        if batch:
+            created += _write_batch(imp, batch, known)
+    return created, merged
+
+
+def _write_batch(imp, records, known):
+    project_id = imp.project_id
+    patents = []
+    for rec in records:
+        applicants = rec["applicants"]
+        first_kind = parsing.applicant_kind(applicants[0]) if applicants else "other"
+        app_date, pub_date = rec["application_date"], rec["publication_date"]
+        patents.append(Patent(
+            project_id=project_id, first_import_id=imp.pk, publication_number=rec["publication_number"],
+            application_number=rec["application_number"], family_key=rec["family_key"],
+            family_members=rec["family_members"], family_size=rec["family_size"] or 1,
+            cited_count=rec["cited_count"], title=rec["title"], abstract=rec["abstract"],
+            application_date=app_date, publication_date=pub_date, grant_date=rec["grant_date"],
+            application_year=(app_date or rec["priority_date"] or pub_date).year if (
+                app_date or rec["priority_date"] or pub_date) else None,
+            publication_year=pub_date.year if pub_date else None,
+            applicants_text="; ".join(applicants), inventors_text="; ".join(rec["inventors"]),
+            ipc_main=rec["ipc_main"], ipc_text="; ".join(c[0] for c in rec["ipcs"]),
+            legal_status_raw=rec["legal_status_raw"], legal_status=parsing.legal_status(rec["legal_status_raw"])
+            if rec["legal_status_raw"] else ("valid" if rec["grant_date"] else "unknown"),
+            address=rec["address"], country=rec["country"], province=rec["province"], city=rec["city"],
+            applicant_kind=first_kind))
+    Patent.objects.bulk_create(patents)
+    applicants, inventors, classes = [], [], []
+    for patent, rec in zip(patents, records):
+        for key in (("p", patent.publication_number), ("a", patent.application_number), ("f", patent.family_key)):
+            if key[1]:
+                known[key] = patent.pk
+        for pos, name in enumerate(rec["applicants"]):
+            applicants.append(PatentApplicant(patent_id=patent.pk, project_id=project_id, position=pos, name=name,
+                                              normalized=parsing.normalize_applicant(name)[:300],
+                                              kind=parsing.applicant_kind(name)))
+        for name in rec["inventors"]:
+            inventors.append(PatentInventor(patent_id=patent.pk, project_id=project_id, name=name))
+        for i, (code, section, klass, subclass, group) in enumerate(rec["ipcs"]):
+            classes.append(PatentClassification(patent_id=patent.pk, project_id=project_id, code=code[:40],
+                                                section=section, klass=klass, subclass=subclass,
+                                                group=group[:20], is_main=(code == rec["ipc_main"])))
+    PatentApplicant.objects.bulk_create(applicants, batch_size=5000)
+    PatentInventor.objects.bulk_create(inventors, batch_size=5000)
+    PatentClassification.objects.bulk_create(classes, batch_size=5000)
+    return len(patents)
+
+
+# --- aliases and reports -------------------------------------------------------------------
+
+def save_alias(alias, canonical):
+    """An alias row compares by the normalised name, so width and suffix variants of the
+    alias match too."""
+    alias_n, canonical_n = parsing.normalize_applicant(alias), parsing.normalize_applicant(canonical)
+    if not alias_n or not canonical_n:
+        raise ValidationError(_("别名和标准名称都不能为空。"))
+    if alias_n == canonical_n:
+        raise ValidationError(_("别名与标准名称规范化后相同，无需设置。"))
+    obj, _created = ApplicantAlias.objects.update_or_create(alias=alias_n, defaults={"canonical": canonical_n})
+    return obj
+
+
+def project_cutoff(project):
+    """The data cut-off date (latest of the imports) and the sources of the project's data."""
+    done = project.imports.filter(status=PatentImport.Status.DONE)
+    dates = [d for d in done.values_list("cutoff_date", flat=True) if d]
+    sources = sorted({s for s in done.values_list("database_name", flat=True) if s})
+    return (max(dates) if dates else None), sources
+
+
+def request_navigation_report(project, user, *, title, sections, conclusions, filters=None):
+    """A new report version, built in the background (PDF, then XLSX tables)."""
+    from ipcenter.reports.services import request_report
+
+    from .analyses import SECTION_KEYS
+
+    sections = [s for s in sections if s in SECTION_KEYS]
+    if not sections:
+        raise ValidationError({"sections": _("请至少选择一个章节。")})
+    with transaction.atomic():
+        NavigationProject.objects.select_for_update().filter(pk=project.pk).first()
+        last = project.reports.order_by("-version").values_list("version", flat=True).first() or 0
+        report = NavigationReport.objects.create(
+            project=project, version=last + 1, title=title or project.name, sections=sections,
+            conclusions={k: v for k, v in (conclusions or {}).items() if k in sections and v}, created_by=user)
+        params = {"report": report.pk, "filters": filters or {}}
+        report.job = request_report("navigation.report", user, params,
+                                    title=_("%(title)s（v%(v)s）") % {"title": report.title, "v": report.version})
+        report.xlsx_job = request_report("navigation.report_tables", user, params,
+                                         title=_("%(title)s 数据表（v%(v)s）") % {"title": report.title,
+                                                                              "v": report.version})
+        report.save(update_fields=["job", "xlsx_job"])
+        record_event(project, "navigation.navigationproject.report_requested", user, params={"version": report.version})
+    return report
+
+
+def deliver_report(report, user):
+    """The delivered version is the one the client organisation can download."""
+    from ipcenter.reports.models import ReportJob
+
+    if report.job is None or report.job.status != ReportJob.Status.DONE:
+        raise ValidationError(_("报告尚未生成成功，不能交付。"))
+    with transaction.atomic():
+        NavigationReport.objects.filter(project=report.project, delivered=True).exclude(pk=report.pk).update(
+            delivered=False)
+        report.delivered, report.delivered_at = True, timezone.now()
+        report.save(update_fields=["delivered", "delivered_at"])
+        NavigationProject.objects.filter(pk=report.project_id).update(status=NavigationProject.Status.DELIVERED)
+        record_event(report.project, "navigation.navigationproject.report_delivered", user,
+                     params={"version": report.version})
+    return report
+
+
+def today():
+    return datetime.date.today()
