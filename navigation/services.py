@@ -123,7 +123,8 @@ def upload_export(project, uploaded, user, *, database_name="", cutoff_date=None
         raise ValidationError(_("无法读取该文件：%(error)s") % {"error": str(exc)[:200]})
     if not found.headers:
         raise ValidationError(found.problems[0] if found.problems else _("文件中没有找到表头行。"))
-    mapping = project.header_mapping.get(header_signature(found.headers)) or found.mapping
+    remembered = NavigationProject.objects.filter(pk=project.pk).values_list("header_mapping", flat=True).first() or {}
+    mapping = remembered.get(header_signature(found.headers)) or found.mapping
     return PatentImport.objects.create(
         project=project, attachment=att, file_kind=kind, encoding=found.encoding, source=found.source,
         database_name=database_name or _default_database(found.source), cutoff_date=cutoff_date,

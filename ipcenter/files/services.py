@@ -1,5 +1,6 @@
 """Accepting uploads: name, size and real type (magic bytes) are checked against
 the rules of the upload's purpose before anything is stored."""
+import codecs
 import hashlib
 import re
 from dataclasses import dataclass
@@ -63,11 +64,12 @@ def detect_kind(head, name):
         return ext if ext in KINDS else None
     if name.lower().endswith(".csv"):
         try:
-            head.decode("utf-8-sig")
+            # the head may end inside a multi-byte character: decode it as a prefix
+            codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)
             return "csv"
         except UnicodeDecodeError:
             try:
-                head.decode("gb18030")
+                codecs.getincrementaldecoder("gb18030")().decode(head, final=False)
                 return "csv"
             except UnicodeDecodeError:
                 return None

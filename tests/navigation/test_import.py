@@ -1,0 +1,162 @@
+"""The import as users judge it: the three export families, bad rows reported with nothing
+imported, idempotent re-import, merge of overlapping exports and simple families."""
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from navigation import demo, services
+from navigation.models import Patent, PatentApplicant, PatentClassification, PatentImport
+
+from .conftest import export_file
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("writer,name,source", [
+    (demo.write_lens_csv, "lens-export.csv", "lens"),
+    (demo.write_google_csv, "gp-search.csv", "google"),
+    (demo.write_chinese_csv, "incoPat导出.csv", "chinese"),
+    (demo.write_chinese_xlsx, "PatSnap导出.xlsx", "chinese"),
+])
+def test_each_export_family_imports_every_row(project, run_import, records, writer, name, source):
+    imp = run_import(project, export_file(writer, records, name))
+    assert imp.source == source
+    assert imp.status == PatentImport.Status.DONE, imp.message
+    assert imp.total_rows == len(records)
+    assert imp.created_count + imp.merged_count == len(records)
+    first = records[0]
+    patent = Patent.objects.get(project=project, publication_number=first["publication_number"])
+    assert patent.application_date == first["application_date"]
+    assert patent.title == first["title"]
+    assert set(patent.applicants.values_list("name", flat=True)) == set(first["applicants"])
+    if source != "google":
+        assert PatentClassification.objects.filter(patent=patent, is_main=True).count() == 1
+
+
+def test_chinese_export_fills_region_legal_status_and_family(project, run_import, records):
+    run_import(project, export_file(demo.write_chinese_csv, records, "cn.csv"))
+    im = [r for r in records if "鄂尔多斯" in r["address"]][0]
+    p = Patent.objects.get(project=project, publication_number=im["publication_number"])
+    assert (p.province, p.city) == ("内蒙古", "鄂尔多斯")
+    assert p.legal_status == {"有效": "valid", "授权": "valid", "实质审查": "pending"}.get(im["legal_status"], "invalid")
+    assert p.cited_count == im["cited_count"]
+
+
+def _csv(text, encoding="utf-8"):
+    return SimpleUploadedFile("bad.csv", text.encode(encoding))
+
+
+def test_bad_rows_are_reported_with_row_numbers_and_nothing_is_imported(project, run_import):
+    text = ("公开（公告）号,申请号,申请日,标题,申请（专利权）人,被引证次数\n"
+            "CN1001A,CN2020001,2020-01-05,好的一行,甲有限公司,3\n"
+            "CN1002A,CN2020002,2020-13-45,坏日期,乙有限公司,1\n"
+            "CN1003A,CN2020003,2020.02.03,坏数字,丙有限公司,很多\n"
+            ",,2020-02-03,没有号码,丁有限公司,0\n")
+    imp = run_import(project, _csv(text, "gb18030"))
+    assert imp.status == PatentImport.Status.FAILED
+    assert Patent.objects.filter(project=project).count() == 0
+    found = {(e["row"], e["column"]) for e in imp.errors}
+    assert found == {(3, "申请日"), (4, "被引证次数"), (5, "公开（公告）号")}
+    assert "未导入任何数据" in imp.message
+
+
+def test_failed_import_shows_its_report_on_the_page(client, analyst, project, run_import):
+    imp = run_import(project, _csv("公开（公告）号,申请日\nCN1A,2020-99-01\n"))
+    client.force_login(analyst)
+    page = client.get(reverse("navigation:import-detail", args=[imp.pk])).content.decode()
+    assert "校验报告" in page and "2020-99-01" in page and "申请日" in page
+
+
+def test_an_error_while_writing_leaves_no_rows(project, run_import, records, monkeypatch):
+    calls = {"n": 0}
+    original = PatentApplicant.objects.bulk_create
+
+    def broken(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("磁盘已满")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(services, "BATCH", 20)
+    monkeypatch.setattr(PatentApplicant.objects, "bulk_create", broken)
+    imp = run_import(project, export_file(demo.write_lens_csv, records, "lens.csv"))
+    assert imp.status == PatentImport.Status.FAILED and "磁盘已满" in imp.message
+    assert Patent.objects.filter(project=project).count() == 0
+    assert PatentApplicant.objects.filter(project=project).count() == 0
+
+
+def test_reimporting_the_same_file_adds_nothing(project, run_import, records):
+    first = run_import(project, export_file(demo.write_lens_csv, records, "a.csv"))
+    count = Patent.objects.filter(project=project).count()
+    again = run_import(project, export_file(demo.write_lens_csv, records, "a.csv"))
+    assert again.status == PatentImport.Status.DONE
+    assert again.created_count == 0 and again.merged_count == len(records)
+    assert Patent.objects.filter(project=project).count() == count == first.created_count
+
+
+def test_overlapping_exports_merge_by_number_across_formats(project, run_import, records):
+    run_import(project, export_file(demo.write_chinese_csv, records[:40], "cn.csv"))
+    second = run_import(project, export_file(demo.write_google_csv, records[20:], "gp.csv"))
+    assert second.merged_count == 20 and second.created_count == 20
+    assert Patent.objects.filter(project=project).count() == 60
+
+
+def test_members_of_one_simple_family_are_one_invention(project, run_import):
+    text = ("公开（公告）号,申请号,申请日,标题,简单同族\n"
+            "CN100000001A,CN201910000001,2019-01-01,一种煤气化装置,CN100000001A；US20200001A1\n"
+            "US20200001A1,US16000001,2019-06-01,Coal gasifier,CN100000001A；US20200001A1\n"
+            "CN100000002A,CN201910000002,2019-01-02,另一件,\n")
+    imp = run_import(project, _csv(text))
+    assert imp.created_count == 2 and imp.merged_count == 1
+    cn = Patent.objects.get(project=project, publication_number="CN100000001A")
+    assert cn.family_members == ["CN100000001A", "US20200001A1"]
+
+
+def test_the_mapping_is_remembered_for_the_project(project, analyst, run_import):
+    text = "专利号,日期,题目\nCN1A,2020-01-01,标题一\n"
+    imp = services.upload_export(project, _csv(text), analyst)
+    assert imp.source == "unknown" and imp.mapping["columns"] == {}
+    with pytest.raises(ValidationError):
+        services.confirm_import(imp, analyst, {"1": "application_date"})
+    mapping = {"0": "publication_number", "1": "application_date", "2": "title"}
+    done = run_import(project, _csv(text.replace("CN1A", "CN2A")), mapping=mapping)
+    assert done.status == "done"
+    again = services.upload_export(project, _csv(text), analyst)
+    assert again.mapping["columns"] == mapping
+
+
+def test_a_file_that_is_not_a_table_is_refused(project, analyst):
+    with pytest.raises(ValidationError):
+        services.upload_export(project, SimpleUploadedFile("x.csv", b"\x89PNG\r\n\x1a\n" + b"\0" * 100), analyst)
+
+
+def test_upload_page_flow(client, analyst, project, records, django_capture_on_commit_callbacks):
+    client.force_login(analyst)
+    buf = io.BytesIO()
+    demo.write_chinese_xlsx(records, buf)
+    upload = SimpleUploadedFile("导出.xlsx", buf.getvalue())
+    r = client.post(reverse("navigation:import-upload", args=[project.pk]),
+                    {"file": upload, "cutoff_date": "2024-12-31"})
+    assert r.status_code == 302
+    imp = PatentImport.objects.get(project=project)
+    page = client.get(r["Location"]).content.decode()
+    assert "字段映射" in page and records[0]["publication_number"] in page
+    post = {f"col_{k}": v for k, v in imp.mapping["columns"].items()}
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post(r["Location"], {**post, "action": "import"})
+    assert r.status_code == 302
+    imp.refresh_from_db()
+    assert imp.status == "done" and imp.total_rows == 60
+    frag = client.get(reverse("navigation:import-progress", args=[imp.pk])).content.decode()
+    assert "100%" in frag
+
+
+def test_upload_form_errors_are_field_level(client, analyst, project):
+    client.force_login(analyst)
+    r = client.post(reverse("navigation:import-upload", args=[project.pk]), {"cutoff_date": "明天"})
+    assert r.status_code == 400
+    page = r.content.decode()
+    assert "请输入有效的日期" in page
