@@ -315,7 +315,7 @@ def normalize_applicant(name):
 
 def applicant_kind(name):
     text = unicodedata.normalize("NFKC", str(name or "")).lower()
-    if re.search(r"大学|学院|学校|university|college", text):
+    if re.search(r"大学|university|college", text) or (re.search(r"学院|学校", text) and "科学院" not in text):
         return "university"
     if re.search(r"研究院|研究所|研究中心|科学院|实验室|institute|academy|laborator", text):
         return "institute"
