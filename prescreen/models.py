@@ -382,6 +382,14 @@ class Opinion(models.Model):
 
     objects = OpinionQuerySet.as_manager()
 
+    # the examiner's internal work: the services run these (the case's timeline says what the
+    # applicant may read), so none is a button
+    workflow = Workflow(
+        Transition("submit", _("提交意见"), source=["draft", "returned"], target="submitted", manual=False),
+        Transition("issue", _("签发意见"), source=["submitted"], target="issued", manual=False),
+        Transition("return", _("退回修改"), source=["submitted"], target="returned", manual=False),
+    )
+
     class Meta:
         ordering = ["case", "round"]
         verbose_name = _("预审意见")

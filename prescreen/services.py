@@ -303,9 +303,10 @@ def submit_opinion(opinion, user, *, conclusion, reasons=""):
             raise PermissionDenied(_("只能提交自己撰写的意见。"))
         if locked.state not in (Opinion.State.DRAFT, Opinion.State.RETURNED):
             raise ValidationError(_("该意见已提交。"))
-        locked.state, locked.conclusion, locked.reasons = Opinion.State.SUBMITTED, conclusion, reasons.strip()
-        locked.submitted_at = timezone.now()
-        locked.save()
+        def on_submit(row):
+            row.conclusion, row.reasons, row.submitted_at = conclusion, reasons.strip(), timezone.now()
+
+        run_transition(locked, "submit", user, check_permission=False, on_change=on_submit)
         record_event(locked.case, "prescreen.opinion.submitted", user, params={"n": locked.round})
         hooks.opinion_submitted.send(sender=Opinion, opinion=locked, actor=user)
         try_release(locked, user)
@@ -322,8 +323,8 @@ def try_release(opinion, actor):
         opinion = Opinion.objects.select_for_update().select_related("case").get(pk=opinion.pk)
         if opinion.state != Opinion.State.SUBMITTED or hooks.release_blockers(opinion):
             return False
-        opinion.state, opinion.issued_at = Opinion.State.ISSUED, timezone.now()
-        opinion.save(update_fields=["state", "issued_at"])
+        run_transition(opinion, "issue", actor, check_permission=False,
+                       on_change=lambda row: setattr(row, "issued_at", timezone.now()))
         case = opinion.case
         cfg = PrescreenSettings.load()
         if opinion.conclusion == Opinion.Conclusion.NEEDS_CORRECTION:
@@ -372,8 +373,7 @@ def return_opinion(opinion, actor, reason):
         locked = Opinion.objects.select_for_update().get(pk=opinion.pk)
         if locked.state != Opinion.State.SUBMITTED:
             raise ValidationError(_("只有待签发的意见可以退回。"))
-        locked.state = Opinion.State.RETURNED
-        locked.save(update_fields=["state"])
+        run_transition(locked, "return", actor, reason, check_permission=False)
         record_event(locked.case, "prescreen.opinion.returned", actor, comment=reason)
     notify([locked.author], title=_("预审意见被退回：%(case)s") % {"case": locked.case}, body=reason,
            target=locked.case)

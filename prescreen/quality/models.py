@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ipcenter.accounts import roles
 from ipcenter.querysets import ScopedQuerySet
+from ipcenter.workflow.engine import Transition, Workflow
 from ipcenter.singleton import SingletonSettings
 
 
@@ -173,6 +174,11 @@ class Check(models.Model):
 
     objects = CheckQuerySet.as_manager()
 
+    workflow = Workflow(
+        Transition("complete", _("完成质检"), source=["open"], target="done", manual=False),
+        Transition("cancel", _("取消质检"), source=["open"], target="cancelled", manual=False),
+    )
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("质检")
@@ -249,6 +255,8 @@ class FixTask(models.Model):
     done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
     objects = FixTaskQuerySet.as_manager()
+
+    workflow = Workflow(Transition("done", _("完成整改"), source=["open"], target="done", manual=False))
 
     class Meta:
         ordering = ["-created_at"]

@@ -24,7 +24,7 @@ from ipcenter.accounts.models import User
 from ipcenter.deadlines.models import Deadline
 from ipcenter.deadlines.services import close_deadlines, open_deadline
 from ipcenter.notify.services import notify
-from ipcenter.workflow.engine import record_event
+from ipcenter.workflow.engine import record_event, run_transition
 
 from .models import NEXT_LEVEL, Check, CheckError, ErrorType, FeedbackItem, FixTask, Level, QualitySettings, Sample
 
@@ -181,9 +181,11 @@ def complete_check(check, user, *, outcome, score=None, comment=""):
         _editable(locked, user)
         if outcome == Check.Outcome.PASS and locked.errors.filter(error_type__severity="critical").exists():
             raise ValidationError({"outcome": _("存在严重差错时不能直接通过。")})
-        locked.state, locked.outcome, locked.score = Check.State.DONE, outcome, score
-        locked.comment, locked.completed_at = (comment or "").strip(), timezone.now()
-        locked.save()
+        def on_complete(row):
+            row.outcome, row.score = outcome, score
+            row.comment, row.completed_at = (comment or "").strip(), timezone.now()
+
+        run_transition(locked, "complete", user, check_permission=False, on_change=on_complete)
         close_deadlines(locked, CHECK_KIND)
         record_event(locked.case, f"quality.check.{locked.level}_{outcome}", user, comment=locked.comment,
                      data={"errors": locked.errors.count(), "score": score})
@@ -215,8 +217,10 @@ def resubmit_fix(task, user, note):
             raise PermissionDenied(_("只有被检预审员可以提交整改。"))
         if locked.state != FixTask.State.OPEN:
             raise ValidationError(_("该整改任务已完成。"))
-        locked.state, locked.fix_note, locked.done_at = FixTask.State.DONE, note.strip(), timezone.now()
-        locked.save()
+        def on_done(row):
+            row.fix_note, row.done_at = note.strip(), timezone.now()
+
+        run_transition(locked, "done", user, check_permission=False, on_change=on_done)
         close_deadlines(locked, FIX_KIND)
         record_event(locked.case, "quality.fixtask.done", user, comment=locked.fix_note)
     if locked.check_record.reviewer:
@@ -286,8 +290,10 @@ def _settle_appeal(appeal_check):
         Check.objects.filter(pk=original.pk).update(overturned=True)
         task = FixTask.objects.filter(check_record=original, state=FixTask.State.OPEN).first()
         if task:
-            FixTask.objects.filter(pk=task.pk).update(state=FixTask.State.DONE, done_at=timezone.now(),
-                                                      fix_note=_("申诉成立，无需整改。"))
+            def on_done(row):
+                row.done_at, row.fix_note = timezone.now(), _("申诉成立，无需整改。")
+
+            run_transition(task, "done", appeal_check.reviewer, check_permission=False, on_change=on_done)
             close_deadlines(task, FIX_KIND, state=Deadline.State.CANCELLED)
         record_event(original.case, "quality.check.appeal_upheld", appeal_check.reviewer)
     else:

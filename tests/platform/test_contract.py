@@ -248,3 +248,26 @@ def test_every_timeline_action_written_by_the_code_is_registered():
     assert missing == []
     assert all(isinstance(a.audience, str) for a in ACTIONS.values())
 
+
+
+WORKFLOW_APPS = ("prescreen", "rightsaid")
+
+
+def test_no_service_assigns_a_state_field_outside_its_workflow():
+    """State changes of the case-like records go through ``run_transition`` (the workflow
+    declares them); seeds and migrations, which backdate rows, are the only exception."""
+    offenders = []
+    for app in WORKFLOW_APPS:
+        for path in (ROOT / app).rglob("*.py"):
+            rel = path.relative_to(ROOT).as_posix()
+            if "/migrations/" in rel or rel.endswith("seed.py") or rel.startswith("ipcenter/workflow/"):
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                targets = []
+                if isinstance(node, ast.Assign):
+                    for t in node.targets:
+                        targets.extend(t.elts if isinstance(t, ast.Tuple) else [t])
+                for t in targets:
+                    if isinstance(t, ast.Attribute) and t.attr in ("state", "status"):
+                        offenders.append(f"{rel}:{node.lineno}")
+    assert offenders == [], offenders
