@@ -118,7 +118,7 @@ class ProjectPhase(models.Model):
         return f"{self.project} · {self.get_kind_display()}"
 
     def get_absolute_url(self):
-        return reverse("navigation:phase-detail", args=[self.pk])
+        return reverse("navigation:project-detail", args=[self.project_id]) + f"#phase-{self.kind}"
 
     @property
     def state(self):

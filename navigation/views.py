@@ -57,7 +57,7 @@ class ProjectListView(ObjectListView):
 
 class ProjectCreateView(PredicateRequiredMixin, FormView):
     required = can_run_navigation
-    template_name = "generic/object_form.html"
+    template_name = "navigation/form.html"
     form_class = ProjectForm
     title = gettext_lazy("新建导航项目")
 
