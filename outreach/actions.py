@@ -1,0 +1,16 @@
+"""Timeline action codes of outreach events (all internal to the centre's staff)."""
+from django.utils.translation import gettext_lazy as _
+
+from ipcenter.workflow.actions import register_actions
+from ipcenter.workflow.models import Audience
+
+INTERNAL = Audience.INTERNAL
+
+register_actions(
+    ("outreach.event.created", _("创建活动"), INTERNAL),
+    ("outreach.event.changed", _("修改活动"), INTERNAL),
+    ("outreach.registration.created", _("报名：%(name)s（%(state)s）"), INTERNAL),
+    ("outreach.registration.cancelled", _("取消报名：%(name)s"), INTERNAL),
+    ("outreach.registration.promoted", _("候补转正：%(name)s"), INTERNAL),
+    ("outreach.registration.decided", _("审核报名：%(name)s → %(state)s"), INTERNAL),
+)

@@ -1,0 +1,51 @@
+"""Serializers of the outreach API."""
+from rest_framework import serializers
+
+from ..models import Event, PracticeBase, Publication, Registration, mobile_validator
+
+
+class EventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Event
+        fields = ["id", "title", "kind", "station", "description", "venue", "online_url", "starts_at", "ends_at",
+                  "hours", "capacity", "registration_opens", "registration_closes", "audience", "invite_code",
+                  "requires_approval", "materials_public", "published"]
+
+
+class PublicEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Event
+        fields = ["id", "title", "kind", "station", "description", "venue", "online_url", "starts_at", "ends_at",
+                  "hours", "capacity", "audience", "requires_approval"]
+
+
+class RegistrationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Registration
+        fields = ["id", "event", "name", "organization_name", "mobile", "email", "state", "source", "code",
+                  "created", "waiting_since", "checked_in_at", "no_show"]
+        read_only_fields = ["state", "source", "code", "created", "waiting_since", "checked_in_at", "no_show"]
+
+
+class WalkInSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=60)
+    organization_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    mobile = serializers.CharField(max_length=11, validators=[mobile_validator])
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+
+
+class CheckInSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=64)
+
+
+class PublicationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Publication
+        fields = ["id", "kind", "title", "channel", "number", "published_on", "url", "summary", "views", "likes",
+                  "shares", "published"]
+
+
+class PracticeBaseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PracticeBase
+        fields = ["id", "name", "industry_chain", "host_organization", "league", "opened_on", "firms"]

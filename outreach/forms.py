@@ -1,0 +1,102 @@
+"""Forms of outreach: events, public and account registration, walk-ins, check-in, feedback,
+articles, publications and practice-base activities."""
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ipcenter.querysets import StationScope
+
+from .models import (EVENT_STATION_ROLES, Article, BaseActivity, Event, Publication,
+                     mobile_validator)
+from .protection import HumanCheckMixin
+
+DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class EventForm(forms.ModelForm):
+    class Meta:
+        model = Event
+        fields = ["title", "kind", "station", "description", "venue", "online_url", "starts_at", "ends_at",
+                  "hours", "capacity", "registration_opens", "registration_closes", "audience", "invite_code",
+                  "requires_approval", "materials_public", "published"]
+        widgets = {"starts_at": DT, "ends_at": DT, "registration_opens": DT, "registration_closes": DT,
+                   "description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("starts_at", "ends_at", "registration_opens", "registration_closes"):
+            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+        if user is not None and not user.is_superuser:
+            self.fields["station"].queryset = StationScope.for_user(user, EVENT_STATION_ROLES).stations() \
+                .order_by("path")
+
+
+class RegistrationFields(forms.Form):
+    name = forms.CharField(label=_("姓名"), max_length=60)
+    organization_name = forms.CharField(label=_("单位"), max_length=200, required=False)
+    mobile = forms.CharField(label=_("手机号码"), max_length=11, validators=[mobile_validator],
+                             error_messages={"max_length": _("请输入有效的中国大陆手机号码（11 位，以 1 开头）。")})
+    email = forms.EmailField(label=_("电子邮箱"), error_messages={"invalid": _("请输入有效的电子邮箱地址。")})
+    invite_code = forms.CharField(label=_("邀请码"), max_length=40, required=False)
+
+    def __init__(self, *args, event=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if event is None or event.audience != Event.Audience.INVITED:
+            del self.fields["invite_code"]
+        else:
+            self.fields["invite_code"].required = True
+
+
+class PublicRegistrationForm(RegistrationFields, HumanCheckMixin):
+    pass
+
+
+class AccountRegistrationForm(RegistrationFields):
+    """A signed-in user: name and organisation come from the account, the mobile is asked once."""
+
+    email = forms.EmailField(label=_("电子邮箱"), required=False)
+
+
+class WalkInForm(forms.Form):
+    name = forms.CharField(label=_("姓名"), max_length=60)
+    organization_name = forms.CharField(label=_("单位"), max_length=200, required=False)
+    mobile = forms.CharField(label=_("手机号码"), max_length=11, validators=[mobile_validator])
+    email = forms.EmailField(label=_("电子邮箱"), required=False)
+
+
+class CheckInForm(forms.Form):
+    code = forms.CharField(label=_("签到码"), max_length=64)
+
+
+class FeedbackForm(forms.Form):
+    rating = forms.TypedChoiceField(label=_("总体评分"), coerce=int, choices=[(i, str(i)) for i in range(5, 0, -1)],
+                                    widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("意见建议"), required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class ArticleForm(forms.ModelForm):
+    class Meta:
+        model = Article
+        fields = ["kind", "title", "summary", "body", "published"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 14})}
+
+
+class PublicationForm(forms.ModelForm):
+    class Meta:
+        model = Publication
+        fields = ["kind", "title", "channel", "number", "published_on", "url", "summary", "views", "likes",
+                  "shares", "published"]
+        widgets = {"published_on": forms.DateInput(attrs={"type": "date"}),
+                   "summary": forms.Textarea(attrs={"rows": 3})}
+
+
+class ReachImportForm(forms.Form):
+    file = forms.FileField(label=_("传播数据 CSV"),
+                           help_text=_("列：id, views, likes, shares（UTF-8，首行为表头）。"))
+
+
+class BaseActivityForm(forms.ModelForm):
+    class Meta:
+        model = BaseActivity
+        fields = ["kind", "date", "count", "note"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"})}

@@ -1,0 +1,189 @@
+"""Staff pages for the public site's articles, publications of the media matrix and practice bases."""
+import csv
+import io
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from ipcenter.forms import apply_errors
+from ipcenter.generic import Column, ObjectListView, PredicateRequiredMixin
+from ipcenter.plugins import select
+
+from . import forms, services
+from .filters import PublicationFilterSet
+from .models import Article, BaseActivity, PracticeBase, Publication, is_outreach_staff
+
+
+class OutreachStaffMixin(PredicateRequiredMixin):
+    required = staticmethod(is_outreach_staff)
+
+
+class ArticleListView(OutreachStaffMixin, ObjectListView):
+    model = Article
+    title = gettext_lazy("文章")
+    default_sort = "-published_at"
+    create_label = gettext_lazy("写文章")
+    columns = [Column("title", gettext_lazy("标题"), sort="title", link=True),
+               Column("kind", gettext_lazy("栏目"), sort="kind"),
+               Column("published", gettext_lazy("已发布"), value=lambda o: _("是") if o.published else _("否")),
+               Column("published_at", gettext_lazy("发布时间"), sort="published_at")]
+
+    def get_create_url(self):
+        return reverse("outreach:article-create")
+
+
+class _EditView(OutreachStaffMixin, View):
+    model = form_class = None
+    titles = ("", "")
+
+    def _render(self, request, form, obj, status=200):
+        return render(request, "outreach/form.html", {"form": form, "object": obj,
+                                                      "title": self.titles[1] if obj else self.titles[0]},
+                      status=status)
+
+    def _get(self, request, pk):
+        return get_object_or_404(self.model.objects.visible_to(request.user), pk=pk) if pk else None
+
+    def get(self, request, pk=None):
+        obj = self._get(request, pk)
+        return self._render(request, self.form_class(instance=obj), obj)
+
+    def post(self, request, pk=None):
+        obj = self._get(request, pk)
+        form = self.form_class(request.POST, instance=obj)
+        if form.is_valid():
+            try:
+                saved = self.save(form.instance, request.user)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("已保存。"))
+                return redirect(saved)
+        return self._render(request, form, obj, status=400)
+
+
+class ArticleEditView(_EditView):
+    model, form_class = Article, forms.ArticleForm
+    titles = (gettext_lazy("写文章"), gettext_lazy("编辑文章"))
+
+    def save(self, obj, user):
+        return services.save_article(obj, user)
+
+
+class PublicationListView(OutreachStaffMixin, ObjectListView):
+    model = Publication
+    filterset_class = PublicationFilterSet
+    title = gettext_lazy("宣传作品与媒体矩阵")
+    default_sort = "-published_on"
+    create_label = gettext_lazy("登记作品")
+    columns = [Column("title", gettext_lazy("标题"), sort="title", link=True),
+               Column("kind", gettext_lazy("类别"), sort="kind"),
+               Column("channel", gettext_lazy("渠道"), sort="channel"),
+               Column("number", gettext_lazy("期号/集数")),
+               Column("published_on", gettext_lazy("发布日期"), sort="published_on"),
+               Column("views", gettext_lazy("阅读/播放量"), sort="views"),
+               Column("likes", gettext_lazy("点赞")), Column("shares", gettext_lazy("转发"))]
+
+    def get_create_url(self):
+        return reverse("outreach:publication-create")
+
+
+class PublicationEditView(_EditView):
+    model, form_class = Publication, forms.PublicationForm
+    titles = (gettext_lazy("登记作品"), gettext_lazy("编辑作品"))
+
+    def save(self, obj, user):
+        obj.full_clean()
+        obj.save()
+        return obj
+
+
+class ReachImportView(OutreachStaffMixin, View):
+    """Reach figures from a CSV (id, views, likes, shares): all rows or none."""
+
+    def get(self, request):
+        return render(request, "outreach/form.html", {"form": forms.ReachImportForm(), "title": _("导入传播数据")})
+
+    def post(self, request):
+        form = forms.ReachImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                n = import_reach(form.cleaned_data["file"], request.user)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("已更新 %(n)d 条作品的传播数据。") % {"n": n})
+                return redirect("outreach:publication-list")
+        return render(request, "outreach/form.html", {"form": form, "title": _("导入传播数据")}, status=400)
+
+
+def import_reach(upload, user, max_bytes=2 * 1024 * 1024):
+    if upload.size > max_bytes:
+        raise ValidationError({"file": _("文件过大（最大 2 MB）。")})
+    try:
+        text = upload.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError({"file": _("文件须为 UTF-8 编码的 CSV。")})
+    rows = list(csv.DictReader(io.StringIO(text)))
+    if not rows or not {"id", "views", "likes", "shares"} <= set(rows[0].keys()):
+        raise ValidationError({"file": _("CSV 须包含表头 id, views, likes, shares。")})
+    pubs = Publication.objects.visible_to(user)
+    with transaction.atomic():
+        for line, row in enumerate(rows, start=2):
+            try:
+                pk = int(row["id"])
+                figures = {k: int(row[k]) for k in ("views", "likes", "shares")}
+            except (TypeError, ValueError):
+                raise ValidationError({"file": _("第 %(n)d 行：数值无效。") % {"n": line}})
+            if min(figures.values()) < 0 or not pubs.filter(pk=pk).update(**figures):
+                raise ValidationError({"file": _("第 %(n)d 行：作品不存在或数值为负。") % {"n": line}})
+    return len(rows)
+
+
+class BaseListView(OutreachStaffMixin, ObjectListView):
+    model = PracticeBase
+    title = gettext_lazy("预审员实践基地")
+    default_sort = "opened_on"
+    columns = [Column("name", gettext_lazy("名称"), sort="name", link=True),
+               Column("industry_chain", gettext_lazy("产业链"), sort="industry_chain"),
+               Column("host_organization", gettext_lazy("依托单位")),
+               Column("league.name", gettext_lazy("盟市"), sort="league__path"),
+               Column("opened_on", gettext_lazy("揭牌日期"), sort="opened_on")]
+
+    def refine_queryset(self, qs):
+        return qs.select_related("league")
+
+
+class BaseDetailView(OutreachStaffMixin, View):
+    def _ctx(self, request, base, form):
+        from django.db.models import Sum
+
+        firms = list(base.firms.all().order_by("name"))
+        cases = select("prescreen.cases_of_organizations", [f.pk for f in firms], default=None)
+        totals = {r["kind"]: r["n"] for r in base.activities.values("kind").annotate(n=Sum("count"))}
+        return {"base": base, "firms": firms, "cases": cases, "form": form,
+                "activities": base.activities.select_related("logged_by")[:100],
+                "totals": [(label, totals.get(k, 0)) for k, label in BaseActivity.Kind.choices]}
+
+    def get(self, request, pk):
+        base = get_object_or_404(PracticeBase.objects.visible_to(request.user), pk=pk)
+        return render(request, "outreach/base_detail.html", self._ctx(request, base, forms.BaseActivityForm()))
+
+    def post(self, request, pk):
+        base = get_object_or_404(PracticeBase.objects.visible_to(request.user), pk=pk)
+        form = forms.BaseActivityForm(request.POST)
+        if form.is_valid():
+            try:
+                services.log_base_activity(base, request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("已记录基地活动。"))
+                return redirect(base)
+        return render(request, "outreach/base_detail.html", self._ctx(request, base, form), status=400)
