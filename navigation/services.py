@@ -162,13 +162,20 @@ def preview(imp, limit=10):
     try:
         for number, cells in iter_raw_rows(imp):
             record, problems = convert_row(cells, mapping, imp.source, imp.headers)
-            rows.append({"row": number, "cells": [cells[i] if i < len(cells) else "" for i in sorted(mapping)],
+            rows.append({"row": number, "cells": [_shown(cells[i]) if i < len(cells) else "" for i in sorted(mapping)],
                          "problems": problems})
             if len(rows) >= limit:
                 break
     except (UnicodeDecodeError, ValueError) as exc:
         return rows, str(exc)
     return rows, ""
+
+
+def _shown(value):
+    """A preview cell as text (an XLSX date cell as its date, not a midnight moment)."""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(" ")
+    return value
 
 
 def convert_row(cells, mapping, source, headers):
