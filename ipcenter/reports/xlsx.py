@@ -1,4 +1,8 @@
-"""XLSX writing in openpyxl's write-only mode (constant memory for big exports)."""
+"""XLSX writing in openpyxl's write-only mode (constant memory for big exports).
+
+Every workbook of the portal is written here, so user text can never become a live formula:
+a string starting with ``=``, ``+``, ``-``, ``@``, a tab or a CR is stored as a text cell with
+Excel's quote prefix (CSV/formula injection); numbers and dates keep their type."""
 import io
 
 from django.http import HttpResponse
@@ -8,6 +12,18 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# Characters that make a spreadsheet treat a cell as a formula (OWASP "CSV injection").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text_cell(ws, value):
+    """A cell that holds ``value`` as text, even if it looks like a formula."""
+    cell = WriteOnlyCell(ws, value=value)
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell
 
 
 def _cell_value(value):
@@ -30,13 +46,15 @@ def write_xlsx(sheets):
         ws.column_dimensions["A"].width = 18
         header_cells = []
         for h in headers:
-            c = WriteOnlyCell(ws, value=str(h))
+            c = _text_cell(ws, str(h))
             c.font = Font(bold=True)
             c.fill = PatternFill("solid", fgColor="DDEBF7")
             header_cells.append(c)
         ws.append(header_cells)
         for row in rows:
-            ws.append([_cell_value(v) for v in row])
+            values = [_cell_value(v) for v in row]
+            ws.append([_text_cell(ws, v) if isinstance(v, str) and v.startswith(FORMULA_TRIGGERS) else v
+                       for v in values])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
