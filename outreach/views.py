@@ -206,8 +206,9 @@ class RegisterView(View):
         form.refresh_challenge() if data is None else None
         return form
 
-    def _render(self, request, event, form, status=200):
-        return render(request, "outreach/register.html", {"event": event, "form": form}, status=status)
+    def _render(self, request, event, form, status=200, error=""):
+        return render(request, "outreach/register.html", {"event": event, "form": form, "error": error},
+                      status=status)
 
     def get(self, request, pk):
         event = self._event(pk)
@@ -216,9 +217,8 @@ class RegisterView(View):
     def post(self, request, pk):
         event = self._event(pk)
         if not request.user.is_authenticated and over_limit("register", request):
-            form = self._form(request, event)
-            form.add_error(None, _("提交过于频繁，请稍后再试。"))
-            return self._render(request, event, form, status=429)
+            return self._render(request, event, self._form(request, event), status=429,
+                                error=_("提交过于频繁，请稍后再试。"))
         form = self._form(request, event, request.POST)
         if form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items() if k not in ("challenge", "answer")}
