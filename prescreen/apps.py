@@ -47,9 +47,3 @@ class PrescreenConfig(PortalAppConfig):
     def ready(self):
         super().ready()
         post_migrate.connect(ensure_defaults, sender=self)
-        from ipcenter.stats.views import DASHBOARD_SECTIONS
-
-        from .stats import dashboard_section
-
-        if dashboard_section not in DASHBOARD_SECTIONS:
-            DASHBOARD_SECTIONS.append(dashboard_section)

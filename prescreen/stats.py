@@ -1,12 +1,10 @@
-"""Pre-exam figures for the centre dashboard (one aggregate query per figure group)."""
+"""All-time pre-exam totals (one aggregate query per figure group); the dashboard uses
+``prescreen.figures`` (the statistics figure provider)."""
 import datetime
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
-from django.utils.translation import gettext as _
-
-from ipcenter.reports import charts
 
 from .models import PreExamCase, Registration
 
@@ -44,11 +42,3 @@ def figures(today=None):
         "months": [(f"{m:%Y-%m}", monthly.get(m, 0)) for m in months],
     }
 
-
-def dashboard_section(request):
-    if not request.user.is_centre_wide:
-        return None
-    data = figures()
-    return {"template": "prescreen/_dashboard.html", "title": _("专利预审"), "data": data,
-            "chart": charts.bar_chart([(label[2:], n) for label, n in data["months"]],
-                                      title=_("近12个月受理量"), width=720)}

@@ -49,5 +49,5 @@ def is_member_of_org(user, obj):
 
 rules.add_perm("accounts.review_organization", is_centre_manager)
 rules.add_perm("accounts.view_station_tree", is_internal)
-rules.add_perm("stats.view_dashboard", is_centre_manager)
+rules.add_perm("stats.view_dashboard", is_centre_manager | is_station_staff)  # station staff: own subtree
 rules.add_perm("reports.run_report", is_internal)

@@ -1,3 +1,4 @@
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from ipcenter.accounts import roles
@@ -8,5 +9,14 @@ class StatsConfig(PortalAppConfig):
     name = "ipcenter.stats"
     label = "stats"
     verbose_name = _("统计")
-    menu = (MenuItem(_("统计"), "stats:dashboard", frozenset({roles.MANAGER, roles.ADMIN}), order=95),)
+    api_prefix = "stats/"  # /api/v1/stats/ (ipcenter/stats/api/urls.py)
+    menu = (MenuItem(_("统计"), "stats:dashboard", frozenset({roles.MANAGER, roles.ADMIN, roles.STATION_STAFF}),
+                     order=95),)
+    beat_schedule = {
+        # idempotent: one MonthlyReport row per month, claimed in a transaction
+        "stats-monthly-report": {
+            "task": "ipcenter.stats.tasks.send_monthly_report",
+            "schedule": crontab(day_of_month="1", hour=6, minute=30),
+        },
+    }
     autoload = ("reports",)  # registers the report kinds

@@ -48,6 +48,77 @@ class Period:
     def days(self):
         return (self.end - self.start).days + 1
 
+    # --- the periods the dashboard offers ---------------------------------------------
+
+    @classmethod
+    def month(cls, year, month):
+        start = dt.date(year, month, 1)
+        nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
+        return cls(start, nxt - dt.timedelta(days=1))
+
+    @classmethod
+    def quarter(cls, year, quarter):
+        first = cls.month(year, 3 * quarter - 2)
+        return cls(first.start, cls.month(year, 3 * quarter).end)
+
+    @classmethod
+    def year(cls, year):
+        return cls(dt.date(year, 1, 1), dt.date(year, 12, 31))
+
+    @classmethod
+    def since_opening(cls, today=None):
+        return cls(OPENED_ON, today or timezone.localdate())
+
+    @property
+    def kind(self):
+        """"month", "quarter", "year" or "range" (anything else)."""
+        s, e = self.start, self.end
+        if s.day == 1 and Period.month(s.year, s.month) == self:
+            return "month"
+        if s.day == 1 and s.month % 3 == 1 and Period.quarter(s.year, (s.month + 2) // 3) == self:
+            return "quarter"
+        if (s.month, s.day, e.month, e.day) == (1, 1, 12, 31) and s.year == e.year:
+            return "year"
+        return "range"
+
+    def previous(self):
+        """The period just before: the previous month/quarter/year, or a range of equal length."""
+        kind = self.kind
+        if kind == "month":
+            before = self.start - dt.timedelta(days=1)
+            return Period.month(before.year, before.month)
+        if kind == "quarter":
+            before = self.start - dt.timedelta(days=1)
+            return Period.quarter(before.year, (before.month + 2) // 3)
+        if kind == "year":
+            return Period.year(self.start.year - 1)
+        return Period(self.start - dt.timedelta(days=self.days), self.start - dt.timedelta(days=1))
+
+    def last_year(self):
+        """The same period one year earlier (29 February becomes the 28th)."""
+        def back(day):
+            try:
+                return day.replace(year=day.year - 1)
+            except ValueError:
+                return day.replace(year=day.year - 1, day=28)
+        if self.kind == "month":
+            return Period.month(self.start.year - 1, self.start.month)
+        return Period(back(self.start), back(self.end))
+
+    @property
+    def label(self):
+        kind = self.kind
+        if kind == "month":
+            return f"{self.start.year}年{self.start.month}月"
+        if kind == "quarter":
+            return f"{self.start.year}年第{(self.start.month + 2) // 3}季度"
+        if kind == "year":
+            return f"{self.start.year}年"
+        return f"{self.start:%Y-%m-%d} 至 {self.end:%Y-%m-%d}"
+
+    def as_params(self):
+        return {"start": self.start.isoformat(), "end": self.end.isoformat()}
+
 
 @dataclass(frozen=True)
 class StatsScope:
@@ -59,9 +130,29 @@ class StatsScope:
     user: object
     period: Period
     stations: StationScope
+    #: the chosen station (a league/city or a workstation); None for the whole centre
+    station: object = None
 
     def station_q(self, station_field="station"):
         return self.stations.q(station_field)
+
+    @property
+    def is_whole_centre(self):
+        return self.stations.is_all
+
+    def with_period(self, period):
+        return StatsScope(self.user, period, self.stations, self.station)
+
+    def list_params(self, station_param="station", station=None, **extra):
+        """Query-string of a list filtered to this scope: the scope's station (its pk) plus
+        ``extra``; used for the figures' ``link``."""
+        from urllib.parse import urlencode
+
+        params = {}
+        if station is not None:
+            params[station_param] = station.pk
+        params.update({k: v for k, v in extra.items() if v not in (None, "")})
+        return "?" + urlencode(params) if params else ""
 
 
 @dataclass
@@ -72,6 +163,18 @@ class Figure:
     unit: str = ""
     link: str = ""
     note: str = ""
+    #: filled in by the dashboard's comparison: the value in the previous period / a year earlier
+    previous: object = None
+    last_year: object = None
+
+    @property
+    def is_number(self):
+        return isinstance(self.value, (int, float)) and not isinstance(self.value, bool)
+
+    def change(self, other):
+        if not self.is_number or not isinstance(other, (int, float)):
+            return None
+        return round(self.value - other, 1)
 
 
 @dataclass
@@ -97,6 +200,48 @@ class Section:
     series: list = field(default_factory=list)
     code: str = ""
     title: str = ""
+    note: str = ""
+    #: the figures' definitions, for the appendix of the reports: {code: text}
+    definitions: dict = field(default_factory=dict)
+
+    def figure(self, code):
+        return next((f for f in self.figures if f.code == code), None)
+
+    def value(self, code, default=None):
+        f = self.figure(code)
+        return f.value if f is not None else default
+
+    def as_dict(self):
+        from dataclasses import asdict
+
+        data = asdict(self)
+        data["title"], data["note"] = str(self.title), str(self.note)
+        for item in data["figures"]:
+            item.update(label=str(item["label"]), unit=str(item["unit"]), note=str(item["note"]))
+            if isinstance(item["value"], dt.date):
+                item["value"] = item["value"].isoformat()
+            elif item["value"] is not None and not isinstance(item["value"], (int, float, str)):
+                item["value"] = float(item["value"])
+        for t in data["tables"]:
+            t["title"] = str(t["title"])
+            t["columns"] = [str(c) for c in t["columns"]]
+            t["rows"] = [[_plain(v) for v in row] for row in t["rows"]]
+        for s in data["series"]:
+            s["title"] = str(s["title"])
+            s["points"] = [[str(label), _plain(v)] for label, v in s["points"]]
+        data["definitions"] = {k: str(v) for k, v in self.definitions.items()}
+        return data
+
+
+def _plain(value):
+    if value is None or isinstance(value, (int, float, str, bool)):
+        return value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return str(value)
 
 
 @dataclass(frozen=True)
@@ -120,8 +265,12 @@ def figure_provider(code, title, order=100, permission="stats.view_dashboard"):
     return decorator
 
 
-def providers():
-    return sorted(FIGURE_PROVIDERS.values(), key=lambda p: p.order)
+def providers(user=None):
+    """The registered providers in order (only those ``user`` may see, if given)."""
+    found = sorted(FIGURE_PROVIDERS.values(), key=lambda p: p.order)
+    if user is not None:
+        found = [p for p in found if user.has_perm(p.permission)]
+    return found
 
 
 def compute(code, scope):

@@ -46,10 +46,9 @@ class QualityConfig(PortalAppConfig):
 
     def ready(self):
         super().ready()
-        from ipcenter.stats.views import DASHBOARD_SECTIONS
         from prescreen import hooks
 
-        from .panels import case_panel, dashboard_section
+        from .panels import case_panel
         from .services import peer_release_blocker
 
         post_migrate.connect(ensure_defaults, sender=self)
@@ -57,5 +56,3 @@ class QualityConfig(PortalAppConfig):
         hooks.opinion_submitted.connect(_on_opinion_submitted, dispatch_uid="quality.peer_check")
         hooks.cnipa_outcome_recorded.connect(_on_cnipa_outcome, dispatch_uid="quality.feedback")
         hooks.register_case_panel(case_panel)
-        if dashboard_section not in DASHBOARD_SECTIONS:
-            DASHBOARD_SECTIONS.append(dashboard_section)

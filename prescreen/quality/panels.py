@@ -36,19 +36,3 @@ def home_panel(request):
         panel["unassigned"] = Check.objects.filter(state=Check.State.OPEN, reviewer__isnull=True).count()  # scoped: QC/managers only
     return panel
 
-
-def dashboard_section(request):
-    """QC figures of the current year on the centre dashboard (managers)."""
-    from django.utils import timezone
-
-    from ipcenter.reports import charts
-
-    from .stats import quality_stats
-
-    if not request.user.is_centre_wide:
-        return None
-    today = timezone.localdate()
-    data = quality_stats(request.user, today.replace(month=1, day=1), today)
-    return {"template": "quality/_dashboard.html", "title": _("四级质检"), "data": data, "year": today.year,
-            "chart": charts.bar_chart([(r["label"], r["error_rate"]) for r in data["by_level"]],
-                                      title=_("各层级差错率（%）"), width=720)}

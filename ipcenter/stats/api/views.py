@@ -1,0 +1,60 @@
+"""/api/v1/stats/: the same sections as the dashboard, as JSON, with the same scope checks."""
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from rest_framework import exceptions, permissions
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ..figures import FIGURE_PROVIDERS
+from ..selection import resolve_scope, scope_label, scope_params, sections
+
+
+def _scope(request):
+    try:
+        return resolve_scope(request.user, request.query_params)
+    except ValidationError as exc:
+        raise exceptions.ValidationError(exc.message_dict)
+    except PermissionDenied as exc:
+        raise exceptions.PermissionDenied(str(exc))
+    except Http404 as exc:
+        raise exceptions.NotFound(str(exc))
+
+
+def _payload(scope, data):
+    out = []
+    for section in data:
+        item = section.as_dict()
+        for fig, obj in zip(item["figures"], section.figures):
+            fig.pop("previous", None), fig.pop("last_year", None)
+            if hasattr(obj, "previous"):
+                fig["previous"], fig["last_year"] = obj.previous, obj.last_year
+        out.append(item)
+    return {"period": {"start": scope.period.start.isoformat(), "end": scope.period.end.isoformat(),
+                       "label": scope.period.label},
+            "scope": {"station": scope.station.code if scope.station else None, "label": str(scope_label(scope))},
+            "params": scope_params(scope), "sections": out}
+
+
+class SectionsView(APIView):
+    """All sections the user may see: ``?period=month&year=2026&month=3&station=<code>&compare=1``."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    def get(self, request):
+        scope = _scope(request)
+        compare = request.query_params.get("compare") in ("1", "true")
+        return Response(_payload(scope, sections(scope, compare=compare)))
+
+
+class SectionView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    def get(self, request, code):
+        provider = FIGURE_PROVIDERS.get(code)
+        if provider is None:
+            raise exceptions.NotFound()
+        scope = _scope(request)
+        if not request.user.has_perm(provider.permission):
+            raise exceptions.PermissionDenied()
+        data = sections(scope, compare=request.query_params.get("compare") in ("1", "true"), codes={code})
+        return Response(_payload(scope, data)["sections"][0])

@@ -1,0 +1,161 @@
+"""Rights-assistance figures of the centre statistics (DB aggregation throughout).
+
+Period rules: consultations, assistance cases, complaints by registration time; outcomes
+and amounts recovered by closing time; referrals by referral time; exhibitions by their
+first day.  Scope: the handling station's subtree."""
+import datetime as dt
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, F, Q, Sum
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ipcenter.deadlines.models import Deadline
+from ipcenter.stats.figures import Figure, Section, Series, Table, figure_provider
+from ipcenter.stats.workdays import rate
+
+from .models import (AssistanceCase, Channel, Consultation, Exhibition, ExhibitionComplaint, IPType, Referral,
+                     RightsaidSettings)
+from .services import REVIEW
+
+K = AssistanceCase.Kind
+
+DEFINITIONS = {
+    "consultations": gettext_lazy("期间内登记的咨询数（12330 热线、来访、电话、网上、转办）。"),
+    "cases": gettext_lazy("期间内登记的维权援助、举报投诉、执法协助与海外维权指导案件数。"),
+    "assistance_cases": gettext_lazy("其中类别为“维权援助”的案件数。"),
+    "review_on_time": gettext_lazy("期间内登记的案件中，受理审查在期限（工作日，可配置）内完成的比例（已完成审查的案件为分母）。"),
+    "referrals": gettext_lazy("期间内移交法院、检察院、公安、海关等机关的次数。"),
+    "referral_feedback_on_time": gettext_lazy("期间内移交且在反馈期限（自然日，可配置）内收到反馈的比例。"),
+    "exhibitions": gettext_lazy("期间内开幕的展会现场服务数。"),
+    "exhibition_complaints": gettext_lazy("期间内受理的展会现场投诉数。"),
+    "overseas": gettext_lazy("期间内登记的海外维权指导案件数。"),
+    "amount_claimed": gettext_lazy("期间内登记案件的请求金额合计（元）。"),
+    "amount_recovered": gettext_lazy("期间内结案案件的挽回损失合计（元）。"),
+}
+
+
+def _labels(choices):
+    return {code: str(label) for code, label in choices}
+
+
+def _rows(qs, key, labels=None, limit=None):
+    rows = qs.values(key).annotate(n=Count("pk")).order_by("-n", key)
+    rows = rows[:limit] if limit else rows
+    return [[(labels or {}).get(r[key], r[key]) or _("（未填写）"), r["n"]] for r in rows]
+
+
+def _money(value):
+    return float(round(value, 2)) if value is not None else 0.0
+
+
+@figure_provider("rightsaid", gettext_lazy("维权援助"), order=30)
+def rightsaid_figures(scope):
+    p = scope.period
+    cfg = RightsaidSettings.load()
+    span = {"created_after": p.start.isoformat(), "created_before": p.end.isoformat()}
+
+    def link(name, **extra):
+        return reverse(name) + scope.list_params("station", scope.station, **span, **extra)
+
+    consultations = Consultation.objects.filter(scope.station_q("station"), **p.lookup("created"))
+    cons = consultations.aggregate(
+        n=Count("pk"), hotline=Count("pk", filter=Q(channel=Channel.HOTLINE)),
+        walk_in=Count("pk", filter=Q(channel=Channel.WALK_IN)), online=Count("pk", filter=Q(channel=Channel.ONLINE)))
+    all_cases = AssistanceCase.objects.filter(scope.station_q("station"))
+    cases = all_cases.filter(**p.lookup("created"))
+    agg = cases.aggregate(
+        n=Count("pk"), assistance=Count("pk", filter=Q(kind=K.ASSISTANCE)),
+        complaints=Count("pk", filter=Q(kind=K.COMPLAINT)), enforcement=Count("pk", filter=Q(kind=K.ENFORCEMENT)),
+        overseas=Count("pk", filter=Q(kind=K.OVERSEAS)),
+        patent=Count("pk", filter=Q(case_type=AssistanceCase.CaseType.PATENT_INFRINGEMENT)),
+        counterfeit=Count("pk", filter=Q(case_type=AssistanceCase.CaseType.COUNTERFEIT_PATENT)),
+        trademark=Count("pk", filter=Q(case_type=AssistanceCase.CaseType.TRADEMARK_INFRINGEMENT)),
+        claimed=Sum("amount_claimed"))
+    closed = all_cases.filter(state=AssistanceCase.State.CLOSED, **p.lookup("closed_at"))
+    recovered = closed.aggregate(s=Sum("amount_recovered"), n=Count("pk"))
+    review = (Deadline.objects.filter(content_type=ContentType.objects.get_for_model(AssistanceCase),
+                                      object_id__in=cases.values("pk"), kind=REVIEW, state=Deadline.State.MET)
+              .aggregate(n=Count("pk"), on_time=Count("pk", filter=Q(closed_at__lte=F("due_at")))))
+    referrals = Referral.objects.filter(scope.station_q("case__station"), **p.lookup("referred_at"))
+    limit = dt.timedelta(days=cfg.referral_feedback_days)
+    ref = referrals.aggregate(
+        n=Count("pk"), answered=Count("pk", filter=Q(feedback_at__isnull=False)),
+        on_time=Count("pk", filter=Q(feedback_at__lte=F("referred_at") + limit)))
+    exhibitions = Exhibition.objects.filter(scope.station_q("station"), **p.date_lookup("start_date"))
+    complaints = ExhibitionComplaint.objects.filter(scope.station_q("exhibition__station"), **p.lookup("created"))
+    answer_limit = dt.timedelta(hours=cfg.exhibition_answer_hours)
+    comp = complaints.aggregate(
+        n=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False)),
+        on_time=Count("pk", filter=Q(answered_at__lte=F("created") + answer_limit)),
+        repeat=Count("pk", filter=Q(repeat_infringer=True)))
+    overseas = cases.filter(kind=K.OVERSEAS)
+    figures = [
+        Figure("consultations", _("咨询"), cons["n"], _("次"), link("rightsaid:consultation-list")),
+        Figure("consultations_12330", _("其中 12330 热线"), cons["hotline"], _("次"),
+               link("rightsaid:consultation-list", channel=Channel.HOTLINE)),
+        Figure("consultations_walk_in", _("其中来访"), cons["walk_in"], _("次"),
+               link("rightsaid:consultation-list", channel=Channel.WALK_IN)),
+        Figure("consultations_online", _("其中网上"), cons["online"], _("次"),
+               link("rightsaid:consultation-list", channel=Channel.ONLINE)),
+        Figure("cases", _("登记案件"), agg["n"], _("件"), link("rightsaid:case-list")),
+        Figure("assistance_cases", _("维权援助案件"), agg["assistance"], _("件"),
+               link("rightsaid:case-list", kind=K.ASSISTANCE)),
+        Figure("complaint_cases", _("举报投诉"), agg["complaints"], _("件"), link("rightsaid:case-list", kind=K.COMPLAINT)),
+        Figure("enforcement_cases", _("执法协助"), agg["enforcement"], _("件"),
+               link("rightsaid:case-list", kind=K.ENFORCEMENT)),
+        Figure("patent_infringement", _("专利侵权案件"), agg["patent"], _("件"),
+               link("rightsaid:case-list", case_type=AssistanceCase.CaseType.PATENT_INFRINGEMENT)),
+        Figure("counterfeit_patent", _("假冒专利案件"), agg["counterfeit"], _("件"),
+               link("rightsaid:case-list", case_type=AssistanceCase.CaseType.COUNTERFEIT_PATENT)),
+        Figure("trademark_infringement", _("商标侵权案件"), agg["trademark"], _("件"),
+               link("rightsaid:case-list", case_type=AssistanceCase.CaseType.TRADEMARK_INFRINGEMENT)),
+        Figure("cases_closed", _("结案"), recovered["n"], _("件")),
+        Figure("review_on_time", _("%(n)s 个工作日内完成受理审查") % {"n": cfg.review_working_days},
+               rate(review["on_time"], review["n"]), "%", note=_("已审查 %(n)s 件") % {"n": review["n"]}),
+        Figure("referrals", _("移交有关机关"), ref["n"], _("次")),
+        Figure("referral_feedback_on_time", _("按期收到反馈"), rate(ref["on_time"], ref["n"]), "%",
+               note=_("已反馈 %(a)s 次") % {"a": ref["answered"]}),
+        Figure("exhibitions", _("展会现场服务"), exhibitions.count(), _("场"), link("rightsaid:exhibition-list")),
+        Figure("exhibition_complaints", _("展会现场投诉"), comp["n"], _("件"), reverse("rightsaid:complaint-list")),
+        Figure("exhibition_answer_on_time", _("被投诉方按时答辩"), rate(comp["on_time"], comp["n"]), "%"),
+        Figure("exhibition_repeat", _("重复侵权标记"), comp["repeat"], _("件")),
+        Figure("overseas", _("海外维权指导"), agg["overseas"], _("件"), link("rightsaid:case-list", kind=K.OVERSEAS)),
+        Figure("amount_claimed", _("涉案请求金额"), _money(agg["claimed"]), _("元")),
+        Figure("amount_recovered", _("挽回损失"), _money(recovered["s"]), _("元")),
+    ]
+    authorities = _labels(Referral.Authority.choices)
+    ref_rows = [[authorities.get(r["authority"], r["authority"]), r["n"], r["answered"], r["on_time"]] for r in
+                referrals.values("authority").annotate(
+                    n=Count("pk"), answered=Count("pk", filter=Q(feedback_at__isnull=False)),
+                    on_time=Count("pk", filter=Q(feedback_at__lte=F("referred_at") + limit)))
+                .order_by("-n", "authority")]
+    channels, kinds = _labels(Channel.choices), _labels(K.choices)
+    types, outcomes = _labels(AssistanceCase.CaseType.choices), _labels(AssistanceCase.Outcome.choices)
+    by_channel = _rows(consultations, "channel", channels)
+    by_type = _rows(cases, "case_type", types)
+    by_station = _rows(cases, "station__name")
+    return Section(
+        figures=figures,
+        tables=[
+            Table("consultations_by_channel", _("咨询按渠道"), [_("渠道"), _("次数")], by_channel),
+            Table("consultations_by_topic", _("咨询按知识产权类型"), [_("类型"), _("次数")],
+                  _rows(consultations, "ip_type", _labels(IPType.choices))),
+            Table("consultations_top_topics", _("咨询主题（前 10）"), [_("主题"), _("次数")],
+                  _rows(consultations, "topic", limit=10)),
+            Table("cases_by_kind", _("案件按类别"), [_("类别"), _("件数")], _rows(cases, "kind", kinds)),
+            Table("cases_by_type", _("案件按类型"), [_("类型"), _("件数")], by_type),
+            Table("cases_by_channel", _("案件按渠道"), [_("渠道"), _("件数")], _rows(cases, "channel", channels)),
+            Table("cases_by_station", _("案件按工作站"), [_("工作站"), _("件数")], by_station),
+            Table("cases_by_outcome", _("结案按结果"), [_("结果"), _("件数")], _rows(closed, "outcome", outcomes)),
+            Table("referrals_by_authority", _("移交机关"), [_("机关"), _("移交"), _("已反馈"), _("按期反馈")], ref_rows),
+            Table("overseas_by_country", _("海外维权指导按国家/地区"), [_("国家/地区"), _("件数")],
+                  _rows(overseas, "country")),
+        ],
+        series=[
+            Series("consultations_by_channel", _("咨询渠道"), "pie", by_channel),
+            Series("cases_by_type", _("案件类型"), "bar", by_type),
+        ],
+        definitions=dict(DEFINITIONS),
+    )
