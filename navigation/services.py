@@ -2,6 +2,7 @@
 of the app is one of these functions (views, API, tasks and seed call them)."""
 import datetime
 import hashlib
+import io
 import logging
 
 from django.core.cache import cache
@@ -140,8 +141,9 @@ def column_mapping(imp):
     return {int(k): v for k, v in (imp.mapping.get("columns") or {}).items() if v}
 
 
-def iter_raw_rows(imp):
-    """(row number, cells) of the data rows, streamed from the stored file."""
+def iter_raw_rows(imp, with_position=False):
+    """(row number, cells) of the data rows, streamed from the stored file; with
+    ``with_position`` also how far into the file (bytes) the reader is, for the progress bar."""
     with imp.attachment.file.open("rb") as fh:
         if imp.file_kind == "xlsx":
             rows = parsing.xlsx_rows(fh)
@@ -152,7 +154,14 @@ def iter_raw_rows(imp):
                 continue
             if not any(c not in (None, "") and str(c).strip() for c in row):
                 continue
-            yield number, row
+            if with_position:
+                try:
+                    position = fh.tell()
+                except (OSError, ValueError):
+                    position = 0
+                yield number, row, position
+            else:
+                yield number, row
 
 
 def preview(imp, limit=10):
@@ -298,12 +307,16 @@ def _fail(imp, message, errors=None, error_count=0):
                  params={"name": imp.attachment.original_name}, comment=message[:500])
 
 
+class _Rejected(Exception):
+    """Rows had problems: roll the whole import back."""
+
+
 def run_import(import_id):
-    """Import one export, all or nothing.  Pass 1 streams every row and checks it; any bad
-    date, number or missing number fails the run with the report (row, column, problem) and
-    writes no patent.  Pass 2 streams again and inserts in batches in one transaction,
-    merging rows whose publication number, application number or simple family is already
-    in the project (so a re-import adds nothing)."""
+    """Import one export, all or nothing, in one streamed pass inside one transaction: every
+    row is checked; rows whose publication number, application number or simple family is
+    already in the project are merged (so a re-import adds nothing), the rest are inserted in
+    batches.  Any bad date, number or missing number rolls everything back and the run fails
+    with the report (row, column, problem); nothing is half-imported."""
     with transaction.atomic():
         imp = PatentImport.objects.select_for_update().filter(pk=import_id).first()
         if imp is None or imp.status not in (PatentImport.Status.QUEUED, PatentImport.Status.RUNNING):
@@ -311,42 +324,32 @@ def run_import(import_id):
         imp.status, imp.progress = PatentImport.Status.RUNNING, 0
         imp.save(update_fields=["status", "progress"])
     mapping = column_mapping(imp)
+    state = {"errors": [], "error_count": 0, "total": 0}
     try:
-        errors, error_count, total = [], 0, 0
-        for number, cells in iter_raw_rows(imp):
-            total += 1
-            _record, problems = convert_row(cells, mapping, imp.source, imp.headers)
-            for p in problems:
-                error_count += 1
-                if len(errors) < MAX_REPORTED_ERRORS:
-                    errors.append({"row": number, **p})
-            if total % BATCH == 0:
-                _set_progress(imp, min(30, total // BATCH))
-        if error_count:
-            _fail(imp, _("发现 %(n)s 处问题，未导入任何数据。请修改文件后重新上传。") % {"n": error_count},
-                  errors, error_count)
-            return imp
-        if total == 0:
-            _fail(imp, _("文件中没有数据行。"))
-            return imp
-        PatentImport.objects.filter(pk=imp.pk).update(total_rows=total, progress=30)
-        _set_progress(imp, 30)
-        created, merged = _insert(imp, mapping, total)
-    except Exception as exc:  # the transaction of pass 2 is rolled back: nothing half-imported
+        created, merged = _import_rows(imp, mapping, state)
+    except _Rejected:
+        _fail(imp, _("发现 %(n)s 处问题，未导入任何数据。请修改文件后重新上传。") % {"n": state["error_count"]},
+              state["errors"], state["error_count"])
+        return imp
+    except Exception as exc:  # the transaction is rolled back: nothing half-imported
         log.exception("import %s failed", import_id)
         _fail(imp, _("导入失败：%(error)s") % {"error": str(exc)[:500]})
         return imp
+    if state["total"] == 0:
+        _fail(imp, _("文件中没有数据行。"))
+        return imp
     PatentImport.objects.filter(pk=imp.pk).update(
-        status=PatentImport.Status.DONE, progress=100, created_count=created, merged_count=merged,
-        finished_at=timezone.now())
+        status=PatentImport.Status.DONE, progress=100, total_rows=state["total"], created_count=created,
+        merged_count=merged, finished_at=timezone.now())
     cache.delete(progress_key(imp.pk))
     record_event(imp.project, "navigation.navigationproject.import_done", imp.created_by,
                  params={"name": imp.attachment.original_name, "created": created, "merged": merged})
     return imp
 
 
-def _insert(imp, mapping, total):
+def _import_rows(imp, mapping, state):
     project_id = imp.project_id
+    size = imp.attachment.size or 1
     with transaction.atomic():
         # lock the project: two imports of one project merge one after the other
         NavigationProject.objects.select_for_update().filter(pk=project_id).first()
@@ -356,70 +359,126 @@ def _insert(imp, mapping, total):
             for key in (("p", pub), ("a", app), ("f", fam)):
                 if key[1]:
                     known[key] = pk
-        created = merged = done = 0
+        created = merged = 0
         batch = []
-        for _number, cells in iter_raw_rows(imp):
-            rec, _problems = convert_row(cells, mapping, imp.source, imp.headers)
+        for number, cells, done in iter_raw_rows(imp, with_position=True):
+            state["total"] += 1
+            rec, problems = convert_row(cells, mapping, imp.source, imp.headers)
+            if problems:
+                for p in problems:
+                    state["error_count"] += 1
+                    if len(state["errors"]) < MAX_REPORTED_ERRORS:
+                        state["errors"].append({"row": number, **p})
+                batch = []
+                continue
+            if state["error_count"]:
+                continue  # keep checking the rest, write nothing more
             keys = [k for k in (("p", rec["publication_number"]), ("a", rec["application_number"]),
                                 ("f", rec["family_key"])) if k[1]]
-            done += 1
             if any(k in known for k in keys):
                 merged += 1
-            else:
-                for k in keys:
-                    known[k] = 0  # in the pending batch
-                batch.append(rec)
-                if len(batch) >= BATCH:
-                    created += _write_batch(imp, batch, known)
-                    batch = []
-                    _set_progress(imp, 30 + 69 * done // max(total, 1))
+                continue
+            for k in keys:
+                known[k] = 0  # in the pending batch
+            batch.append(rec)
+            if len(batch) >= BATCH:
+                created += _write_batch(imp, batch, known)
+                batch = []
+                _set_progress(imp, min(99, 100 * done // size))
+        if state["error_count"]:
+            raise _Rejected()
         if batch:
             created += _write_batch(imp, batch, known)
     return created, merged
 
 
+def _copy_rows(model, fields, rows):
+    """Insert ``rows`` (tuples in ``fields`` order) with PostgreSQL COPY, else bulk_create."""
+    import json
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create([model(**dict(zip(fields, r))) for r in rows], batch_size=2000)
+        return
+    columns = [connection.ops.quote_name(model._meta.get_field(f).column) for f in fields]
+
+    def cell(v):
+        if v is None:
+            return "\\N"
+        if v is True or v is False:
+            return "t" if v else "f"
+        if isinstance(v, (list, dict)):
+            v = json.dumps(v, ensure_ascii=False)
+        return str(v).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+    buf = io.StringIO()
+    for r in rows:
+        buf.write("\t".join(cell(v) for v in r))
+        buf.write("\n")
+    buf.seek(0)
+    with connection.cursor() as cur:
+        cur.cursor.copy_expert(f'COPY {model._meta.db_table} ({", ".join(columns)}) FROM STDIN', buf)
+
+
+def _next_ids(model, n):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cur:
+        cur.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                    [model._meta.db_table, n])
+        return [r[0] for r in cur.fetchall()]
+
+
+PATENT_FIELDS = ["id", "project_id", "first_import_id", "publication_number", "application_number", "family_key",
+                 "family_members", "family_size", "cited_count", "title", "abstract", "application_date",
+                 "publication_date", "grant_date", "application_year", "publication_year", "applicants_text",
+                 "inventors_text", "ipc_main", "ipc_text", "legal_status_raw", "legal_status", "address", "country",
+                 "province", "city", "applicant_kind"]
+
+
 def _write_batch(imp, records, known):
     project_id = imp.project_id
-    patents = []
-    for rec in records:
+    ids = _next_ids(Patent, len(records))
+    rows = []
+    for i, rec in enumerate(records):
         applicants = rec["applicants"]
-        first_kind = parsing.applicant_kind(applicants[0]) if applicants else "other"
         app_date, pub_date = rec["application_date"], rec["publication_date"]
-        patents.append(Patent(
-            project_id=project_id, first_import_id=imp.pk, publication_number=rec["publication_number"],
-            application_number=rec["application_number"], family_key=rec["family_key"],
-            family_members=rec["family_members"], family_size=rec["family_size"] or 1,
-            cited_count=rec["cited_count"], title=rec["title"], abstract=rec["abstract"],
-            application_date=app_date, publication_date=pub_date, grant_date=rec["grant_date"],
-            application_year=(app_date or rec["priority_date"] or pub_date).year if (
-                app_date or rec["priority_date"] or pub_date) else None,
-            publication_year=pub_date.year if pub_date else None,
-            applicants_text="; ".join(applicants), inventors_text="; ".join(rec["inventors"]),
-            ipc_main=rec["ipc_main"], ipc_text="; ".join(c[0] for c in rec["ipcs"]),
-            legal_status_raw=rec["legal_status_raw"], legal_status=parsing.legal_status(rec["legal_status_raw"])
-            if rec["legal_status_raw"] else ("valid" if rec["grant_date"] else "unknown"),
-            address=rec["address"], country=rec["country"], province=rec["province"], city=rec["city"],
-            applicant_kind=first_kind))
-    Patent.objects.bulk_create(patents)
+        first_date = app_date or rec["priority_date"] or pub_date
+        rows.append((
+            ids[i] if ids else None, project_id, imp.pk, rec["publication_number"], rec["application_number"],
+            rec["family_key"], rec["family_members"], rec["family_size"] or 1, rec["cited_count"], rec["title"],
+            rec["abstract"], app_date, pub_date, rec["grant_date"], first_date.year if first_date else None,
+            pub_date.year if pub_date else None, "; ".join(applicants), "; ".join(rec["inventors"]), rec["ipc_main"],
+            "; ".join(c[0] for c in rec["ipcs"]), rec["legal_status_raw"],
+            parsing.legal_status(rec["legal_status_raw"]) if rec["legal_status_raw"] else (
+                "valid" if rec["grant_date"] else "unknown"),
+            rec["address"], rec["country"], rec["province"], rec["city"],
+            parsing.applicant_kind(applicants[0]) if applicants else "other"))
+    if ids is None:  # not PostgreSQL: bulk_create returns the keys
+        patents = Patent.objects.bulk_create([Patent(**dict(zip(PATENT_FIELDS[1:], r[1:]))) for r in rows])
+        ids = [p.pk for p in patents]
+    else:
+        _copy_rows(Patent, PATENT_FIELDS, rows)
     applicants, inventors, classes = [], [], []
-    for patent, rec in zip(patents, records):
-        for key in (("p", patent.publication_number), ("a", patent.application_number), ("f", patent.family_key)):
+    for pk, rec in zip(ids, records):
+        for key in (("p", rec["publication_number"]), ("a", rec["application_number"]), ("f", rec["family_key"])):
             if key[1]:
-                known[key] = patent.pk
+                known[key] = pk
         for pos, name in enumerate(rec["applicants"]):
-            applicants.append(PatentApplicant(patent_id=patent.pk, project_id=project_id, position=pos, name=name,
-                                              normalized=parsing.normalize_applicant(name)[:300],
-                                              kind=parsing.applicant_kind(name)))
+            applicants.append((pk, project_id, pos, name, parsing.normalize_applicant(name)[:300],
+                               parsing.applicant_kind(name)))
         for name in rec["inventors"]:
-            inventors.append(PatentInventor(patent_id=patent.pk, project_id=project_id, name=name))
-        for i, (code, section, klass, subclass, group) in enumerate(rec["ipcs"]):
-            classes.append(PatentClassification(patent_id=patent.pk, project_id=project_id, code=code[:40],
-                                                section=section, klass=klass, subclass=subclass,
-                                                group=group[:20], is_main=(code == rec["ipc_main"])))
-    PatentApplicant.objects.bulk_create(applicants, batch_size=5000)
-    PatentInventor.objects.bulk_create(inventors, batch_size=5000)
-    PatentClassification.objects.bulk_create(classes, batch_size=5000)
-    return len(patents)
+            inventors.append((pk, project_id, name))
+        for code, section, klass, subclass, group in rec["ipcs"]:
+            classes.append((pk, project_id, code[:40], section, klass, subclass, group[:20], code == rec["ipc_main"]))
+    _copy_rows(PatentApplicant, ["patent_id", "project_id", "position", "name", "normalized", "kind"], applicants)
+    _copy_rows(PatentInventor, ["patent_id", "project_id", "name"], inventors)
+    _copy_rows(PatentClassification, ["patent_id", "project_id", "code", "section", "klass", "subclass", "group",
+                                      "is_main"], classes)
+    return len(records)
 
 
 # --- aliases and reports -------------------------------------------------------------------

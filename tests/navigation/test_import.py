@@ -72,16 +72,17 @@ def test_failed_import_shows_its_report_on_the_page(client, analyst, project, ru
 
 def test_an_error_while_writing_leaves_no_rows(project, run_import, records, monkeypatch):
     calls = {"n": 0}
-    original = PatentApplicant.objects.bulk_create
+    original = services._copy_rows
 
-    def broken(*args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise RuntimeError("磁盘已满")
-        return original(*args, **kwargs)
+    def broken(model, fields, rows):
+        if model is PatentApplicant:
+            calls["n"] += 1
+            if calls["n"] == 2:  # the second batch: the first one is already written
+                raise RuntimeError("磁盘已满")
+        return original(model, fields, rows)
 
     monkeypatch.setattr(services, "BATCH", 20)
-    monkeypatch.setattr(PatentApplicant.objects, "bulk_create", broken)
+    monkeypatch.setattr(services, "_copy_rows", broken)
     imp = run_import(project, export_file(demo.write_lens_csv, records, "lens.csv"))
     assert imp.status == PatentImport.Status.FAILED and "磁盘已满" in imp.message
     assert Patent.objects.filter(project=project).count() == 0
