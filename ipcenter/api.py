@@ -4,8 +4,84 @@ from rest_framework import serializers, viewsets
 from ipcenter.querysets import require_scoped
 
 
-class ScopedViewSetMixin:
-    """API twin of ScopedObjectMixin: querysets start from ``visible_to``."""
+class Replayed(Exception):
+    """A POST repeated with the same ``Idempotency-Key``: answer what the first one answered."""
+
+    def __init__(self, outcome):
+        self.outcome = outcome
+
+
+class IdempotentMixin:
+    """``POST`` with an ``Idempotency-Key`` header runs once: the first successful (2xx)
+    response is remembered for that key, user, URL and body, and a repeat gets the same
+    response (``Idempotent-Replayed: true``) instead of a second record; a repeat while the
+    first is still running gets 409.  Failed requests release the key.  The API twin of the
+    HTML forms' one-time token (``ipcenter.submit_once``)."""
+
+    idempotency_header = "Idempotency-Key"
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)  # authentication and permissions first
+        self._idempotency_claim = None
+        key = request.headers.get(self.idempotency_header)
+        if request.method != "POST" or key is None:
+            return
+        from rest_framework import exceptions
+
+        from ipcenter import submit_once
+
+        if not key.strip() or len(key) > 255:
+            raise exceptions.ValidationError({self.idempotency_header: ["Idempotency-Key 须为 1–255 个字符。"]})
+        claim = submit_once.Claim(submit_once.cache_key(
+            "api", submit_once.owner_of(request), _digest(key, request.path, request.data)))
+        outcome = claim.begin()
+        if outcome is not None:
+            raise Replayed(outcome)
+        self._idempotency_claim = claim
+
+    def handle_exception(self, exc):
+        if isinstance(exc, Replayed):
+            from rest_framework.response import Response
+
+            from ipcenter.submit_once import PENDING
+
+            if exc.outcome == PENDING:
+                return Response({"detail": "相同 Idempotency-Key 的请求正在处理，请稍后重试。"}, status=409)
+            return Response(exc.outcome["data"], status=exc.outcome["status"],
+                            headers={"Idempotent-Replayed": "true"})
+        return super().handle_exception(exc)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        claim = getattr(self, "_idempotency_claim", None)
+        if claim is not None:
+            self._idempotency_claim = None
+            if 200 <= response.status_code < 300 and getattr(response, "data", None) is not None:
+                import json
+
+                from rest_framework.utils.encoders import JSONEncoder
+
+                claim.remember({"status": response.status_code,
+                                "data": json.loads(json.dumps(response.data, cls=JSONEncoder))})
+            else:
+                claim.release()
+        return response
+
+
+def _digest(key, path, data):
+    import hashlib
+    import json
+
+    try:
+        body = json.dumps(data, sort_keys=True, default=str)
+    except TypeError:
+        body = repr(data)
+    return hashlib.sha256(f"{key}\x00{path}\x00{body}".encode()).hexdigest()
+
+
+class ScopedViewSetMixin(IdempotentMixin):
+    """API twin of ScopedObjectMixin: querysets start from ``visible_to``; POSTs honour an
+    ``Idempotency-Key``."""
 
     model = None
 

@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "ipcenter.submit_once.SubmitOnceMiddleware",  # a form's one-time token (double submits)
 ]
 
 ROOT_URLCONF = "ipcenter.urls"
