@@ -1,0 +1,154 @@
+"""Demo data of outreach, created through the services: a year of events across the leagues (a
+4·26 open day, practice-base visits), registrations with attendance and feedback, articles and
+guides, publications of the four channels and the 18 practice bases."""
+import datetime
+import random
+
+from django.utils import timezone
+
+from ipcenter.accounts.models import Organization, Station
+
+from . import services
+from .models import Article, Event, PracticeBase, Publication, Registration
+
+CHAINS = ["稀土新材料", "乳业", "现代煤化工", "光伏", "风电装备", "氢能", "石墨（烯）新材料", "生物医药", "羊绒",
+          "肉牛肉羊", "玉米生物发酵", "铝及铝加工", "硅材料", "装备制造", "草种业", "马铃薯", "蒙中医药", "储能"]
+LEAGUES = ["baotou", "hohhot", "ordos", "chifeng", "tongliao", "hulunbuir", "ulanqab", "bayannur", "wuhai",
+           "alxa", "xilingol", "hinggan"]
+TOPICS = ["专利预审服务与快速通道", "高价值专利培育", "专利撰写实务", "知识产权维权援助实务", "商标品牌建设",
+          "海外知识产权纠纷应对", "专利导航与产业分析", "知识产权质押融资"]
+NAMES = "张伟 王芳 李娜 刘洋 陈静 杨磊 赵敏 黄勇 周杰 吴霞 徐涛 孙丽 马超 朱婷 胡斌 郭敏 何军 高燕 林峰 罗丹".split()
+
+
+def _event(staff, rnd, title, kind, station, start, capacity, hours=3, **kw):
+    future = timezone.now() + datetime.timedelta(days=30)
+    event = services.save_event(Event(title=title, kind=kind, station=station, capacity=capacity, hours=hours,
+                                      starts_at=future, ends_at=future + datetime.timedelta(hours=hours),
+                                      venue=f"{station.name}知识产权服务大厅", published=True,
+                                      description=f"{title}：政策解读、案例讲解与现场答疑。", **kw), staff)
+    return event, start
+
+
+def _fill(event, start, staff, rnd, n, attend_rate=0.85):
+    """Register ``n`` people while the event is open, then move it to its real date and check in."""
+    regs = []
+    for i in range(n):
+        name = rnd.choice(NAMES)
+        regs.append(services.register(event, name=name, mobile=f"13{rnd.randrange(10**8, 10**9)}",
+                                      email="",
+                                      organization_name=rnd.choice(["内蒙古蒙乳乳业股份有限公司", "包头稀宝新材料科技有限公司",
+                                                                    "鄂尔多斯煤化新材料有限公司", "内蒙古某大学"])))
+    if start < timezone.now():
+        event.starts_at, event.ends_at = start, start + datetime.timedelta(hours=float(event.hours) or 2)
+        services.save_event(event, staff, changed=["starts_at", "ends_at"])
+        for reg in regs:
+            reg.refresh_from_db()
+            if reg.state != Registration.State.CONFIRMED:
+                continue
+            if rnd.random() < attend_rate:
+                services.check_in(event, reg.code, staff)
+                if rnd.random() < 0.5:
+                    services.submit_feedback(Registration.objects.get(pk=reg.pk), rnd.choice([4, 5, 5, 3]),
+                                             rnd.choice(["", "内容实用", "希望多讲案例", "讲解清楚"]))
+            else:
+                services.mark_no_show(reg, staff)
+        Event.objects.filter(pk=event.pk).update(feedback_sent_at=event.ends_at)
+    else:
+        event.starts_at, event.ends_at = start, start + datetime.timedelta(hours=float(event.hours) or 2)
+        services.save_event(event, staff, changed=["starts_at", "ends_at"])
+    return regs
+
+
+def seed(ctx):
+    if Event.objects.exists():
+        return
+    rnd = random.Random(14)
+    users = ctx["users"]
+    staff = users["outreach"]
+    applicant = users.get("applicant")
+    stations = {s.code: s for s in Station.objects.filter(code__in=LEAGUES + ["centre"])}
+    today = timezone.localtime()
+    year_ago = today - datetime.timedelta(days=330)
+
+    # trainings across the leagues, about five a month
+    for i in range(60):
+        start = (year_ago + datetime.timedelta(days=i * 5.5)).replace(hour=9, minute=0, second=0, microsecond=0)
+        league = stations[LEAGUES[i % len(LEAGUES)]]
+        kind = [Event.Kind.TRAINING, Event.Kind.TRAINING, Event.Kind.LECTURE, Event.Kind.SEMINAR,
+                Event.Kind.ONLINE][i % 5]
+        event, start = _event(staff, rnd, f"{league.name}{TOPICS[i % len(TOPICS)]}培训", kind, league, start,
+                              capacity=rnd.choice([20, 25, 30]), hours=rnd.choice([2, 3, 3, 6]),
+                              requires_approval=(i % 9 == 0))
+        if not event.requires_approval:
+            _fill(event, start, staff, rnd, rnd.randrange(12, 32))
+        else:
+            _fill(event, start, staff, rnd, 0)
+
+    # the 4·26 open day
+    open_day = today.replace(month=4, day=26, hour=9, minute=0, second=0, microsecond=0)
+    if open_day > today:
+        open_day = open_day.replace(year=today.year - 1)
+    event, start = _event(staff, rnd, "4·26 知识产权宣传周 · 保护中心开放日", Event.Kind.OPEN_DAY, stations["centre"],
+                          open_day, capacity=80, hours=4)
+    _fill(event, start, staff, rnd, 70, attend_rate=0.9)
+
+    # upcoming events (open for registration), one of them invited-only
+    for i, (title, code) in enumerate([("专利预审备案主体专场培训", "baotou"), ("高价值专利撰写研修班", "centre"),
+                                       ("知识产权维权援助进园区", "ordos")]):
+        start = (today + datetime.timedelta(days=10 + i * 7)).replace(hour=9, minute=0, second=0, microsecond=0)
+        event, start = _event(staff, rnd, title, Event.Kind.TRAINING, stations[code], start, capacity=40,
+                              audience="invited" if i == 1 else "public", invite_code="GJZ2026" if i == 1 else "")
+        if i == 1:
+            continue
+        _fill(event, start, staff, rnd, rnd.randrange(8, 20))
+        if applicant and i == 0:
+            services.register(event, user=applicant, source=Registration.Source.ACCOUNT, name=str(applicant),
+                              mobile="13900000001", email=applicant.email,
+                              organization_name=applicant.organization.name if applicant.organization_id else "")
+
+    # the 18 practice bases with firms and visits
+    firms = list(Organization.objects.filter(kind=Organization.Kind.COMPANY).order_by("pk"))
+    for i, chain in enumerate(CHAINS):
+        league = stations[LEAGUES[i % len(LEAGUES)]]
+        base = PracticeBase.objects.create(
+            name=f"专利预审员实践基地（{chain}）", industry_chain=chain, host_organization=f"{league.name}{chain}龙头企业",
+            league=league, opened_on=datetime.date(2024, 4, 26) + datetime.timedelta(days=20 * i))
+        if firms:
+            base.firms.set(rnd.sample(firms, min(len(firms), 2)))
+        for kind, n in (("cases_guided", rnd.randrange(10, 22)), ("suggestions", rnd.randrange(14, 26)),
+                        ("prior_art", rnd.randrange(3, 9))):
+            services.log_base_activity(base, staff, kind=kind, date=today.date() - datetime.timedelta(days=rnd.randrange(30, 300)),
+                                       count=n, note="")
+        if i % 3 == 0:
+            start = (year_ago + datetime.timedelta(days=20 + i * 17)).replace(hour=14, minute=0, second=0, microsecond=0)
+            event, start = _event(staff, rnd, f"走进{base.name}", Event.Kind.BASE_VISIT, league, start, capacity=15, hours=2)
+            _fill(event, start, staff, rnd, 12)
+            services.log_base_activity(base, staff, kind="visit", date=start.date(), count=1, note=event.title)
+
+    # the public site
+    for kind, title in [("news", "自治区知识产权保护中心举办 4·26 开放日活动"), ("news", "专利预审服务覆盖 18 条重点产业链"),
+                        ("policy", "《专利优先审查管理办法》解读"), ("policy", "知识产权保护中心备案主体管理办法"),
+                        ("guide", "如何办理预审备案"), ("guide", "如何申请维权援助"), ("guide", "12330 热线服务指南")]:
+        services.save_article(Article(kind=kind, title=title, summary=title, published=True,
+                                      body=f"<p>{title}。</p><p>详情请致电 12330 或登录本平台办理。</p>"), staff)
+
+    # the media matrix: journal issues, animation and micro-video episodes, articles, awards
+    month0 = today.date().replace(day=1)
+    for m in range(12):
+        day = today.date() - datetime.timedelta(days=30 * m + 1)
+        if m % 2 == 0:
+            Publication.objects.create(kind="journal_issue", title=f"《内蒙古知识产权》{day.year}年第{6 - m // 2}期",
+                                       channel="journal", number=f"{day.year}-{6 - m // 2}", published_on=day,
+                                       views=rnd.randrange(800, 2000))
+        Publication.objects.create(kind="animation", title=f"《安安知道》第{12 - m}集", channel="douyin",
+                                   number=str(12 - m), published_on=day, views=rnd.randrange(5000, 40000),
+                                   likes=rnd.randrange(200, 3000), shares=rnd.randrange(50, 800))
+        Publication.objects.create(kind="article", title=f"知识产权保护月报（{day:%Y-%m}）", channel="wechat",
+                                   published_on=day, views=rnd.randrange(1000, 6000), likes=rnd.randrange(20, 300),
+                                   shares=rnd.randrange(10, 200))
+        Publication.objects.create(kind="micro_video", title=f"预审小课堂第{12 - m}讲", channel="web",
+                                   published_on=day, views=rnd.randrange(300, 3000))
+    Publication.objects.create(kind="award", title="《安安知道》获全国知识产权优秀动漫作品奖", channel="web",
+                               published_on=month0 - datetime.timedelta(days=100))
+    ctx["stdout"].write(f"outreach: {Event.objects.count()} events, {Registration.objects.count()} registrations, "
+                        f"{PracticeBase.objects.count()} practice bases, {Publication.objects.count()} publications")

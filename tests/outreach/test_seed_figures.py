@@ -1,0 +1,99 @@
+"""Demo data goes through the services and the statistics read it; the pre-exam selector."""
+import io
+
+import pytest
+
+from ipcenter.accounts import roles
+from ipcenter.plugins import select
+from outreach.models import Event, PracticeBase, Publication, Registration
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_and_figures(outreach_user):
+    from django.utils import timezone
+
+    from ipcenter.querysets import StationScope
+    from ipcenter.stats.figures import FIGURE_PROVIDERS, Period, StatsScope
+    from outreach.seed import seed
+
+    applicant = factories.applicant()
+    seed({"users": {"outreach": outreach_user, "applicant": applicant}, "stdout": io.StringIO()})
+    assert PracticeBase.objects.count() == 18
+    assert Event.objects.filter(kind=Event.Kind.OPEN_DAY).count() == 1
+    assert Event.objects.filter(kind=Event.Kind.BASE_VISIT).count() == 6
+    assert set(Publication.objects.values_list("channel", flat=True)) == {"web", "wechat", "douyin", "journal"}
+    attended = Registration.objects.filter(checked_in_at__isnull=False).count()
+    assert attended > 500
+    for event in Event.objects.all():
+        assert event.registrations.filter(state="confirmed").count() <= event.capacity
+    today = timezone.localdate()
+    scope = StatsScope(user=outreach_user, period=Period(today.replace(year=today.year - 2), today),
+                       stations=StationScope.all())
+    section = FIGURE_PROVIDERS["outreach"].func(scope)
+    values = {f.code: f.value for f in section.figures}
+    assert values["attendance"] == attended
+    assert values["publications"] == Publication.objects.count()
+    assert 0 < values["attendance_rate"] <= 100
+    baotou = StatsScope(user=outreach_user, period=scope.period,
+                        stations=StationScope.subtree(factories.station("baotou").path))
+    assert FIGURE_PROVIDERS["outreach"].func(baotou).figures[0].value == Event.objects.filter(
+        station__path__startswith="centre/baotou/", **scope.period.lookup("starts_at")).count() > 0
+
+
+def test_prescreen_selector_counts_cases_by_organisation_and_state():
+    from django.utils import timezone
+
+    from prescreen.models import PreExamCase
+
+    assert select("prescreen.cases_of_organizations", [], default="missing") == []
+    org, other = factories.OrganizationFactory(), factories.OrganizationFactory()
+    user = factories.applicant(org)
+
+    def case(o, state):
+        return PreExamCase.objects.create(organization=o, filed_by=user, title="一种材料", technical_field=factories.field("biology"),
+                                          applicants=o.name, inventors="张三", state=state, submitted_at=timezone.now())
+
+    case(org, PreExamCase.State.SUBMITTED), case(org, PreExamCase.State.SUBMITTED)
+    case(org, PreExamCase.State.QUALIFIED), case(org, PreExamCase.State.DRAFT), case(other, PreExamCase.State.QUALIFIED)
+    rows = select("prescreen.cases_of_organizations", [org.pk])
+    assert {(r["state"], r["count"]) for r in rows} == {("submitted", 2), ("qualified", 1)}
+    assert all(r["organization_id"] == org.pk for r in rows) and rows[0]["state_label"]
+
+
+def test_base_page_and_activity_log(client, outreach_user):
+    from tests.conftest import login
+
+    base = PracticeBase.objects.create(name="实践基地（乳业）", industry_chain="乳业", host_organization="蒙乳",
+                                       league=factories.station("hohhot"), opened_on="2024-04-26")
+    base.firms.add(factories.OrganizationFactory(name="入驻乳企"))
+    login(client, outreach_user)
+    page = client.get(f"/outreach/bases/{base.pk}/").content.decode()
+    assert "入驻乳企" in page
+    r = client.post(f"/outreach/bases/{base.pk}/", {"kind": "cases_guided", "date": "2026-05-01", "count": "0"})
+    assert r.status_code == 400 and not base.activities.exists()
+    r = client.post(f"/outreach/bases/{base.pk}/", {"kind": "cases_guided", "date": "2026-05-01", "count": "7"})
+    assert r.status_code == 302 and base.activities.get().count == 7
+    other = factories.staff(roles.EXAMINER)
+    login(client, other)
+    assert client.get(f"/outreach/bases/{base.pk}/").status_code in (403, 404)
+    assert client.get("/api/v1/outreach/practice-bases/").json()["results"] == []
+    assert len(client.get("/api/v1/outreach/public/practice-bases/").json()["results"]) == 1
+
+
+def test_reach_csv_import_all_or_nothing(client, outreach_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.conftest import login
+
+    p = Publication.objects.create(kind="animation", title="安安知道", channel="douyin", published_on="2026-04-26")
+    login(client, outreach_user)
+    bad = SimpleUploadedFile("r.csv", f"id,views,likes,shares\n{p.pk},10,2,1\n999999,1,1,1\n".encode())
+    assert client.post("/outreach/publications/import/", {"file": bad}).status_code == 400
+    p.refresh_from_db()
+    assert p.views == 0
+    good = SimpleUploadedFile("r.csv", f"id,views,likes,shares\n{p.pk},10,2,1\n".encode())
+    assert client.post("/outreach/publications/import/", {"file": good}).status_code == 302
+    p.refresh_from_db()
+    assert (p.views, p.likes, p.shares) == (10, 2, 1)
