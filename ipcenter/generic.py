@@ -27,6 +27,7 @@ from django.views import View
 from django.views.generic import DetailView, ListView, UpdateView
 
 from ipcenter.accounts.models import person_label  # noqa: F401 (list cells of user columns)
+from ipcenter.http import safe_next
 from ipcenter.pagination import CountLaterPaginator
 from ipcenter.querysets import require_scoped
 from ipcenter.reports.xlsx import xlsx_response
@@ -509,4 +510,4 @@ class TransitionView(ScopedObjectMixin, View):
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, _("操作“%(label)s”已完成。") % {"label": type(obj).workflow.get(name).label})
-        return HttpResponseRedirect(request.POST.get("next") or obj.get_absolute_url())
+        return HttpResponseRedirect(safe_next(request, obj.get_absolute_url()))

@@ -3,8 +3,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+
+from ipcenter.http import is_safe_url, safe_next
 
 from . import services
 from .models import Notification
@@ -23,7 +24,7 @@ def notification_list(request):
 @require_POST
 def mark_all_read(request):
     services.mark_read(request.user)
-    return HttpResponseRedirect(request.POST.get("next") or "/notifications/")
+    return HttpResponseRedirect(safe_next(request, "/notifications/"))
 
 
 @login_required
@@ -31,7 +32,7 @@ def open_notification(request, pk):
     """Mark one notification read and follow its link."""
     n = get_object_or_404(Notification.objects.visible_to(request.user), pk=pk)
     services.mark_read(request.user, [n.pk])
-    target = n.url if n.url and url_has_allowed_host_and_scheme(n.url, allowed_hosts={request.get_host()}) else "/notifications/"
+    target = n.url if is_safe_url(request, n.url) else "/notifications/"
     return HttpResponseRedirect(target)
 
 
