@@ -1,9 +1,9 @@
 """/api/v1/: one router for the platform, each app adds its own under its prefix."""
 from django.urls import include, path
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from ipcenter.accounts.api import MeView, OrganizationViewSet, StationViewSet
+from ipcenter.api_token import obtain_auth_token
 from ipcenter.deadlines.api import DeadlineViewSet
 from ipcenter.notify.api import NotificationViewSet
 from ipcenter.plugins import registry
