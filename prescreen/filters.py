@@ -12,7 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from ipcenter.accounts import roles
 from ipcenter.accounts.models import Organization, Station, TechnicalField, User
 from ipcenter.deadlines.services import overdue_ids
-from ipcenter.filters import OverdueFilter, PickListFilter, StationSubtreeFilter, YesNoFilter
+from ipcenter.filters import LocalDateFilter, OverdueFilter, PickListFilter, StationSubtreeFilter, YesNoFilter
 
 from .models import Opinion, PreExamCase, Registration
 
@@ -68,14 +68,10 @@ class CaseFilterSet(django_filters.FilterSet):
     organization = ScopedModelChoiceFilter(label=_("申请人单位"), queryset=visible_organizations,
                                            widget=forms.HiddenInput)
     examiner = ScopedModelChoiceFilter(label=_("预审员"), queryset=visible_examiners, picklist=examiners_picklist)
-    submitted_after = django_filters.DateFilter(label=_("提交日期自"), field_name="submitted_at",
-                                                lookup_expr="date__gte")
-    submitted_before = django_filters.DateFilter(label=_("提交日期至"), field_name="submitted_at",
-                                                 lookup_expr="date__lte")
-    accepted_after = django_filters.DateFilter(label=_("受理日期自"), field_name="accepted_at",
-                                               lookup_expr="date__gte")
-    accepted_before = django_filters.DateFilter(label=_("受理日期至"), field_name="accepted_at",
-                                                lookup_expr="date__lte")
+    submitted_after = LocalDateFilter(label=_("提交日期自"), field_name="submitted_at", side="from")
+    submitted_before = LocalDateFilter(label=_("提交日期至"), field_name="submitted_at", side="to")
+    accepted_after = LocalDateFilter(label=_("受理日期自"), field_name="accepted_at", side="from")
+    accepted_before = LocalDateFilter(label=_("受理日期至"), field_name="accepted_at", side="to")
     overdue = OverdueFilter(method="filter_overdue")
     near_duplicate = YesNoFilter(label=_("疑似重复申请"), method="filter_near_duplicate")
     cnipa_outcome = django_filters.ChoiceFilter(label=_("实审结果"), choices=PreExamCase.CnipaOutcome.choices)
@@ -113,10 +109,8 @@ class RegistrationFilterSet(django_filters.FilterSet):
                                   queryset=Station.objects.leagues().order_by("path"))
     technical_field = PickListFilter(label=_("技术领域"), field_name="technical_fields", distinct=True,
                                      picklist="technical_fields", queryset=TechnicalField.objects.order_by("sort_order", "pk"))
-    submitted_after = django_filters.DateFilter(label=_("申请日期自"), field_name="submitted_at",
-                                                lookup_expr="date__gte")
-    submitted_before = django_filters.DateFilter(label=_("申请日期至"), field_name="submitted_at",
-                                                 lookup_expr="date__lte")
+    submitted_after = LocalDateFilter(label=_("申请日期自"), field_name="submitted_at", side="from")
+    submitted_before = LocalDateFilter(label=_("申请日期至"), field_name="submitted_at", side="to")
 
     class Meta:
         model = Registration

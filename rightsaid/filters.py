@@ -4,7 +4,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ipcenter.deadlines.services import overdue_ids
-from ipcenter.filters import OverdueFilter, StationSubtreeFilter, YesNoFilter  # noqa: F401  (re-exported)
+from ipcenter.filters import (LocalDateFilter, OverdueFilter, StationSubtreeFilter,  # noqa: F401  (re-exported)
+                              YesNoFilter)
 
 from .models import AssistanceCase, Channel, Consultation, Exhibition, ExhibitionComplaint, IPType
 
@@ -18,8 +19,8 @@ class ConsultationFilterSet(django_filters.FilterSet):
     station = StationSubtreeFilter()
     channel = django_filters.ChoiceFilter(label=_("渠道"), choices=Channel.choices)
     ip_type = django_filters.ChoiceFilter(label=_("知识产权类型"), choices=IPType.choices)
-    created_after = django_filters.DateFilter(label=_("登记日期自"), field_name="created", lookup_expr="date__gte")
-    created_before = django_filters.DateFilter(label=_("登记日期至"), field_name="created", lookup_expr="date__lte")
+    created_after = LocalDateFilter(label=_("登记日期自"), field_name="created", side="from")
+    created_before = LocalDateFilter(label=_("登记日期至"), field_name="created", side="to")
 
     class Meta:
         model = Consultation
@@ -37,8 +38,8 @@ class AssistanceCaseFilterSet(django_filters.FilterSet):
     case_type = django_filters.ChoiceFilter(label=_("案件类型"), choices=AssistanceCase.CaseType.choices)
     channel = django_filters.ChoiceFilter(label=_("渠道"), choices=Channel.choices)
     state = django_filters.ChoiceFilter(label=_("状态"), choices=AssistanceCase.State.choices)
-    created_after = django_filters.DateFilter(label=_("登记日期自"), field_name="created", lookup_expr="date__gte")
-    created_before = django_filters.DateFilter(label=_("登记日期至"), field_name="created", lookup_expr="date__lte")
+    created_after = LocalDateFilter(label=_("登记日期自"), field_name="created", side="from")
+    created_before = LocalDateFilter(label=_("登记日期至"), field_name="created", side="to")
     overdue = OverdueFilter(method="filter_overdue")
 
     class Meta:

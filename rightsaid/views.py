@@ -77,8 +77,7 @@ class ConsultationListView(WorkerRequiredMixin, ObjectListView):
     title = gettext_lazy("咨询记录")
     create_label = gettext_lazy("登记咨询")
     columns = [
-        Column("created", gettext_lazy("登记时间"), sort="created", link=True,
-               value=lambda o: o.created.strftime("%Y-%m-%d %H:%M")),
+        Column("created", gettext_lazy("登记时间"), sort="created", link=True),
         Column("topic", gettext_lazy("主题"), sort="topic", link=True),
         Column("channel", gettext_lazy("渠道"), sort="channel"),
         Column("ip_type", gettext_lazy("知识产权类型")),

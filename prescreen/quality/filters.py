@@ -7,6 +7,7 @@ from ipcenter.accounts.models import User
 from prescreen.models import PreExamCase
 
 from .models import Check, FeedbackItem, Level
+from ipcenter.filters import LocalDateFilter
 
 
 class CheckFilterSet(django_filters.FilterSet):
@@ -15,10 +16,8 @@ class CheckFilterSet(django_filters.FilterSet):
     outcome = django_filters.ChoiceFilter(label=_("结论"), choices=Check.Outcome.choices, empty_label=_("全部"))
     mine = django_filters.ChoiceFilter(label=_("范围"), method="filter_mine", empty_label=_("全部"), choices=(
         ("review", _("我检查的")), ("received", _("我的工作被检"))))
-    completed_after = django_filters.DateFilter(label=_("完成日期自"), field_name="completed_at",
-                                                lookup_expr="date__gte")
-    completed_before = django_filters.DateFilter(label=_("完成日期至"), field_name="completed_at",
-                                                 lookup_expr="date__lte")
+    completed_after = LocalDateFilter(label=_("完成日期自"), field_name="completed_at", side="from")
+    completed_before = LocalDateFilter(label=_("完成日期至"), field_name="completed_at", side="to")
 
     class Meta:
         model = Check
@@ -38,8 +37,8 @@ class FeedbackFilterSet(django_filters.FilterSet):
                                                 empty_label=_("全部"))
     examiner = django_filters.ModelChoiceFilter(label=_("预审员"), empty_label=_("全部"), queryset=User.objects.filter(
                                                 groups__name=roles.EXAMINER).distinct().order_by("username"))
-    created_after = django_filters.DateFilter(label=_("反馈日期自"), field_name="created_at", lookup_expr="date__gte")
-    created_before = django_filters.DateFilter(label=_("反馈日期至"), field_name="created_at", lookup_expr="date__lte")
+    created_after = LocalDateFilter(label=_("反馈日期自"), field_name="created_at", side="from")
+    created_before = LocalDateFilter(label=_("反馈日期至"), field_name="created_at", side="to")
 
     class Meta:
         model = FeedbackItem

@@ -3,7 +3,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ipcenter.filters import OverdueFilter, StationSubtreeFilter
+from ipcenter.filters import LocalDateFilter, OverdueFilter, StationSubtreeFilter
 from rightsaid.models import IPType
 
 from .forms import DateInput
@@ -17,10 +17,8 @@ class DisputeFilterSet(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(label=_("状态"), choices=Dispute.State.choices)
     ip_type = django_filters.ChoiceFilter(label=_("知识产权类型"), choices=IPType.choices)
     mediator = django_filters.ModelChoiceFilter(label=_("调解员"), queryset=mediator_pool())
-    created_after = django_filters.DateFilter(label=_("登记日期自"), field_name="created_at", lookup_expr="date__gte",
-                                              widget=DateInput())
-    created_before = django_filters.DateFilter(label=_("登记日期至"), field_name="created_at",
-                                               lookup_expr="date__lte", widget=DateInput())
+    created_after = LocalDateFilter(label=_("登记日期自"), field_name="created_at", side="from", widget=DateInput())
+    created_before = LocalDateFilter(label=_("登记日期至"), field_name="created_at", side="to", widget=DateInput())
     overdue = OverdueFilter(method="filter_overdue", label=_("调解超期"))
 
     class Meta:
