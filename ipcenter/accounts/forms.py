@@ -20,7 +20,7 @@ class SignUpForm(forms.Form):
 
     org_name = forms.CharField(label=_("单位名称"), max_length=150)
     uscc = forms.CharField(label=_("统一社会信用代码"), max_length=30,
-                           help_text=_("18 位，含校验位，例如 91150100MA0N123456 形式。"))
+                           help_text=_("18 位，含校验位，例如 91150100MA0N12345T。"))
     kind = forms.ChoiceField(label=_("单位类型"), choices=Organization.Kind.choices)
     league = forms.ModelChoiceField(label=_("所属盟市"), queryset=Station.objects.leagues(),
                                     empty_label=_("请选择盟市"))
