@@ -165,6 +165,32 @@ def run_formal_precheck(case):
     return findings
 
 
+def remove_draft_document(case, user, attachment_id):
+    """The filer removes the current version of one of a draft's documents; the version it
+    replaced becomes current again. A submitted case's files are never deleted. Returns the
+    removed file's name, or ``None`` when the draft has no such current document (including
+    an id that is not an attachment id at all)."""
+    from ipcenter.files.services import attachments_of, discard, parse_attachment_id
+
+    from .models import acts_for_case
+
+    att_id = parse_attachment_id(attachment_id)
+    if att_id is None:
+        return None
+    if not acts_for_case(user, case):
+        raise PermissionDenied(_("只有申请人或其代理机构可以修改申请文件。"))
+    with transaction.atomic():
+        locked = PreExamCase.objects.select_for_update().get(pk=case.pk)
+        if locked.state != PreExamCase.State.DRAFT:
+            raise ValidationError(_("案件已提交，申请文件不能再删除。"))
+        att = attachments_of(locked).filter(pk=att_id, purpose="prescreen.document").first()
+        if att is None:
+            return None
+        name = att.original_name
+        discard(att)
+    return name
+
+
 SIMILARITY_CANDIDATES = 500  # most recent comparable cases examined per filing
 
 

@@ -450,14 +450,10 @@ class CaseDocumentsView(LoginRequiredMixin, View):
         if case.state != S.DRAFT:
             return redirect(case)
         if "remove" in request.POST:
-            att = get_object_or_404(Attachment, pk=request.POST["remove"], object_id=case.pk,
-                                    purpose="prescreen.document")
-            if att.is_current:
-                # only drafts get here: a submitted case's versions are never deleted; removing the
-                # current version of a draft makes the version it replaced current again
-                att.file.delete(save=False)
-                att.delete()
-                messages.success(request, _("已删除文件“%(name)s”。") % {"name": att.original_name})
+            name = services.remove_draft_document(case, request.user, request.POST["remove"])
+            if name is None:
+                raise Http404(_("该案件没有这个文件。"))
+            messages.success(request, _("已删除文件“%(name)s”。") % {"name": name})
             return redirect("prescreen:case-documents", case.pk)
         form = forms.DocumentsForm(request.POST, request.FILES)
         if form.is_valid():

@@ -3,6 +3,7 @@ the rules of the upload's purpose before anything is stored."""
 import codecs
 import hashlib
 import re
+import uuid
 from dataclasses import dataclass
 
 import filetype
@@ -121,6 +122,23 @@ def store_upload(uploaded, purpose, user, *, owner=None, label="", supersedes=No
         att.file.save("upload", ContentFile(data), save=False)
         att.save()
     return att
+
+
+def parse_attachment_id(value):
+    """The attachment id in a submitted value (a form field, a query string), or ``None`` when
+    it is not a UUID at all — such a value names no file and must not reach the database."""
+    try:
+        return uuid.UUID(str(value).strip())
+    except (TypeError, ValueError, AttributeError):
+        return None
+
+
+def discard(attachment):
+    """Delete an attachment row now and its stored file once the transaction commits."""
+    storage, stored_name = attachment.file.storage, attachment.file.name
+    attachment.delete()
+    if stored_name:
+        transaction.on_commit(lambda: storage.delete(stored_name))
 
 
 def attach(attachments, owner):
