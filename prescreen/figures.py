@@ -175,7 +175,7 @@ def prescreen_figures(scope):
         ],
         series=[
             Series("by_field", _("按技术领域"), "pie", by_field),
-            Series("by_league", _("按盟市"), "bar", by_league),
+            Series("by_league", _("按盟市"), "bar", [(name.replace("知识产权保护分中心", ""), n) for name, n in by_league]),
             Series("by_state", _("按状态"), "bar", by_state),
         ],
         definitions={k: v for k, v in DEFINITIONS.items()},
