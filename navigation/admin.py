@@ -1,7 +1,7 @@
 """Admin of navigation: the editable industry-chain taxonomies and the alias table."""
 from django.contrib import admin
 
-from .models import ApplicantAlias, ChainLink, ChainNode, IndustryChain, NavigationProject
+from .models import ApplicantAlias, ChainLink, ChainNode, IndustryChain, NavigationProject, TechEffectTerm
 
 
 class ChainNodeInline(admin.TabularInline):
@@ -22,10 +22,15 @@ class ChainLinkInline(admin.TabularInline):
     show_change_link = True
 
 
+class TechEffectTermInline(admin.TabularInline):
+    model = TechEffectTerm
+    extra = 1
+
+
 @admin.register(IndustryChain)
 class IndustryChainAdmin(admin.ModelAdmin):
     list_display = ("name",)
-    inlines = [ChainLinkInline]
+    inlines = [ChainLinkInline, TechEffectTermInline]
 
 
 @admin.register(ApplicantAlias)

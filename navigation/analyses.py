@@ -24,6 +24,7 @@ SECTIONS = [
     ("key_patents", _("重点专利")),
     ("inventors", _("发明人与团队")),
     ("keywords", _("技术热点词")),
+    ("matrix", _("技术功效矩阵")),
     ("chain", _("产业链导航")),
 ]
 SECTION_KEYS = [k for k, _l in SECTIONS]
@@ -274,6 +275,29 @@ def chain_strengths(mapping, total_im):
     return strong, gaps
 
 
+def _text_q(words):
+    return reduce(or_, [Q(title__icontains=w) | Q(abstract__icontains=w) for w in words]) if words else Q(pk__in=[])
+
+
+def tech_effect_matrix(patents, chain):
+    """Patents per (technical branch, effect) of the chain's dictionary, in one aggregate query."""
+    if chain is None:
+        return {"branches": [], "effects": [], "cells": []}
+    terms = list(chain.effect_terms.all())
+    branches = [t for t in terms if t.kind == "branch"]
+    effects = [t for t in terms if t.kind == "effect"]
+    if not branches or not effects:
+        return {"branches": [b.name for b in branches], "effects": [e.name for e in effects], "cells": []}
+    aggregates = {}
+    for i, b in enumerate(branches):
+        for j, e in enumerate(effects):
+            aggregates[f"c{i}_{j}"] = Count("pk", filter=_text_q(b.keyword_list()) & _text_q(e.keyword_list()))
+    counts = patents.aggregate(**aggregates)
+    cells = [[counts[f"c{i}_{j}"] for j in range(len(effects))] for i in range(len(branches))]
+    return {"branches": [b.name for b in branches], "effects": [e.name for e in effects], "cells": cells,
+            "rows": [[b.name, row] for b, row in zip(branches, cells)]}
+
+
 def overview(patents):
     return patents.aggregate(patents=Count("pk"), valid=Count("pk", filter=Q(legal_status="valid")),
                              first_year=Min("application_year"), last_year=Max("application_year"),
@@ -304,6 +328,8 @@ def compute(section, patents, project):
         return {"rows": inventors(patents)}
     if section == "keywords":
         return {"rows": keywords(patents)}
+    if section == "matrix":
+        return tech_effect_matrix(patents, project.chain)
     if section == "chain":
         mapping = chain_mapping(patents, project.chain)
         share = regions(patents)["im_share"]

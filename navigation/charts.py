@@ -37,6 +37,9 @@ def section_charts(section, data):
                                     horizontal=True))
     elif section == "keywords" and data["rows"]:
         out.append(charts.bar_chart([(r["word"], r["patents"]) for r in data["rows"][:15]], title=_("技术热点词")))
+    elif section == "matrix" and data["cells"]:
+        totals = [(e, sum(row[j] for row in data["cells"])) for j, e in enumerate(data["effects"])]
+        out.append(charts.bar_chart(totals, title=_("各技术功效的专利数")))
     elif section == "chain" and data["links"]:
         out.append(charts.bar_chart([(n["node"], n["patents"]) for link in data["links"] for n in link["nodes"]],
                                     title=_("产业链各节点专利数")))

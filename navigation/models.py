@@ -404,3 +404,29 @@ class NavigationReport(models.Model):
 
     def get_absolute_url(self):
         return reverse("navigation:report-detail", args=[self.pk])
+
+
+class TechEffectTerm(models.Model):
+    """An entry of a chain's editable technology–effect dictionary (技术功效词典): a technical
+    branch or an effect, recognised in titles and abstracts by its keywords."""
+
+    class Kind(models.TextChoices):
+        BRANCH = "branch", _("技术分支")
+        EFFECT = "effect", _("技术功效")
+
+    chain = models.ForeignKey(IndustryChain, on_delete=models.CASCADE, related_name="effect_terms")
+    kind = models.CharField(_("类别"), max_length=8, choices=Kind.choices)
+    name = models.CharField(_("名称"), max_length=60)
+    keywords = models.CharField(_("关键词"), max_length=300, help_text=_("逗号分隔"))
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["chain", "kind", "order"]
+        verbose_name = _("技术功效词")
+        verbose_name_plural = _("技术功效词典")
+
+    def __str__(self):
+        return self.name
+
+    def keyword_list(self):
+        return [k.strip() for k in self.keywords.replace("，", ",").split(",") if k.strip()]

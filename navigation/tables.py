@@ -42,6 +42,9 @@ def section_tables(section, data):
                  [[r["name"], r["patents"], r["last_year"] or ""] for r in data["rows"]])]
     if section == "keywords":
         return [(_("技术热点词"), [_("关键词"), _("专利数")], [[r["word"], r["patents"]] for r in data["rows"]])]
+    if section == "matrix":
+        return [(_("技术功效矩阵"), [_("技术分支／功效")] + data["effects"],
+                 [[b] + row for b, row in zip(data["branches"], data["cells"])])]
     if section == "chain":
         return [(_("产业链导航"), [_("环节"), _("节点"), _("专利数"), _("内蒙古"), _("内蒙古占比（%）"), _("主要申请人")],
                  [[link["link"], n["node"], n["patents"], n["inner_mongolia"], n["im_share"],

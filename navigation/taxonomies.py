@@ -1,7 +1,7 @@
 """The demo industry-chain taxonomies (chain → links → nodes with IPC prefixes and keywords)."""
 from django.db import transaction
 
-from .models import ChainLink, ChainNode, IndustryChain
+from .models import ChainLink, ChainNode, IndustryChain, TechEffectTerm
 
 COAL_CHEMICAL = ("现代煤化工产业链", "鄂尔多斯现代煤化工：煤炭转化—煤基化学品—高端材料与资源综合利用", [
     ("上游：煤炭转化", [
@@ -46,6 +46,20 @@ SPECIAL_ALLOY = ("特种合金产业链", "包头特种合金与稀土功能材�
 
 DEMO_CHAINS = [COAL_CHEMICAL, SPECIAL_ALLOY]
 
+# technology–effect dictionaries: (branches, effects), each (name, keywords)
+EFFECT_TERMS = {
+    "现代煤化工产业链": (
+        [("气化", "气化,气化炉"), ("合成", "合成,费托"), ("催化", "催化剂,催化"), ("分离提纯", "分离,提纯,精馏"),
+         ("废水与尾气", "废水,尾气,二氧化碳")],
+        [("提高转化率/收率", "转化率,收率"), ("降低能耗", "能耗,节能,低能耗"), ("节水", "节水,水耗"),
+         ("减排环保", "减排,环保,零排放"), ("连续稳定", "连续,稳定")]),
+    "特种合金产业链": (
+        [("高温合金", "高温合金,镍基"), ("镁合金", "镁合金"), ("钛合金", "钛合金"), ("稀土永磁", "永磁"),
+         ("涂层", "涂层")],
+        [("高强度", "强度,高强"), ("耐高温", "耐高温,高温"), ("耐腐蚀", "耐蚀,耐腐蚀"), ("轻量化", "轻质,轻量"),
+         ("低成本", "低成本,成本")]),
+}
+
 
 @transaction.atomic
 def ensure_chain(spec):
@@ -54,6 +68,10 @@ def ensure_chain(spec):
     chain, created = IndustryChain.objects.get_or_create(name=name, defaults={"description": description})
     if not created:
         return chain
+    branches, effects = EFFECT_TERMS.get(name, ([], []))
+    for kind, terms in (("branch", branches), ("effect", effects)):
+        for i, (term, keywords) in enumerate(terms):
+            TechEffectTerm.objects.create(chain=chain, kind=kind, name=term, keywords=keywords, order=i)
     for li, (link_name, nodes) in enumerate(links):
         link = ChainLink.objects.create(chain=chain, name=link_name, order=li)
         for ni, (node_name, ipcs, keywords) in enumerate(nodes):

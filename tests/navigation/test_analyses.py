@@ -112,3 +112,19 @@ def test_analysis_pages_and_api_render(client, analyst, project, loaded):
     assert client.get(f"/api/v1/navigation/projects/{project.pk}/analyses/nothing/").status_code == 404
     r = client.get("/api/v1/navigation/patents/", {"project": project.pk, "region": "内蒙古"})
     assert r.json()["count"] == 3
+
+
+def test_technology_effect_matrix(loaded, project):
+    from navigation.models import TechEffectTerm
+
+    chain = IndustryChain.objects.create(name="功效测试链")
+    TechEffectTerm.objects.create(chain=chain, kind="branch", name="气化", keywords="气化")
+    TechEffectTerm.objects.create(chain=chain, kind="branch", name="烯烃", keywords="烯烃")
+    TechEffectTerm.objects.create(chain=chain, kind="effect", name="装置", keywords="装置")
+    TechEffectTerm.objects.create(chain=chain, kind="effect", name="工艺或系统", keywords="工艺,系统")
+    project.chain = chain
+    project.save()
+    data = analyses.compute("matrix", loaded, project)
+    assert data["branches"] == ["气化", "烯烃"] and data["effects"] == ["装置", "工艺或系统"]
+    # 一种煤气化装置 | 煤制烯烃工艺, 一种甲醇制烯烃系统
+    assert data["cells"] == [[1, 0], [0, 2]]
