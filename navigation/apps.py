@@ -18,7 +18,8 @@ class NavigationConfig(PortalAppConfig):
         UploadPurpose("navigation.export", ("csv", "xlsx"), 200 * MB),
         UploadPurpose("navigation.deliverable", ("pdf", "docx", "xlsx", "png", "jpg"), 50 * MB),
     )
-    home_panels = (HomePanel((roles.NAVIGATION_ANALYST,), "navigation.home.home_panel"),)
+    home_panels = (HomePanel((roles.NAVIGATION_ANALYST,), "navigation.home.home_panel"),
+                   HomePanel((roles.APPLICANT, roles.AGENCY), "navigation.home.client_panel"))
     state_colours = {
         "active": "primary", "delivered": "success", "suspended": "warning", "closed": "dark",
         "uploaded": "light", "queued": "info", "running": "primary", "done": "success", "failed": "danger",

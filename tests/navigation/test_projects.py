@@ -145,6 +145,7 @@ def test_client_downloads_only_the_delivered_version(client, built_report, analy
     services.deliver_report(built_report, analyst)
     r = client.get(url)
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    assert built_report.title in client.get("/").content.decode()  # the client's home panel
     assert client.get(reverse("navigation:project-detail", args=[built_report.project_id])).status_code == 404
     other = factories.applicant(factories.OrganizationFactory())
     client.force_login(other)
@@ -173,3 +174,9 @@ def test_failing_report_job_shows_the_error(client, project, analyst, monkeypatc
     assert "报告生成失败" in page and "统计失败" in page
     with pytest.raises(Exception):
         services.deliver_report(report, analyst)
+
+
+def test_analyst_home_panel_lists_projects(client, analyst, project):
+    client.force_login(analyst)
+    page = client.get("/").content.decode()
+    assert 'data-testid="navigation-panel"' in page and project.name in page
