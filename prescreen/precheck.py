@@ -44,6 +44,13 @@ DEFAULT_ALLOWED_COMPOUNDS = {
     "接近": ["接近开关", "接近传感器", "接近式"],
 }
 
+# What one document may cost the pre-check: bytes read, pages parsed, characters extracted.
+# (Uploads are checked for what they expand to before they are stored; these caps bound the
+# work even for a file that got past that check.)
+MAX_INPUT_BYTES = 50 * 1024 * 1024
+MAX_PAGES = 1000
+MAX_TEXT_CHARS = 2_000_000
+
 IMAGE_EXTENSIONS = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".webp"}
 
 
@@ -166,7 +173,9 @@ def extract_text(fileobj, filename: str) -> ExtractedDoc:
     if ext in IMAGE_EXTENSIONS:
         return ExtractedDoc(text="", paragraphs=[], figures=figure_from_filename(filename), pages=1,
                             filename=filename)
-    data = fileobj.read() if hasattr(fileobj, "read") else bytes(fileobj)
+    data = fileobj.read(MAX_INPUT_BYTES + 1) if hasattr(fileobj, "read") else bytes(fileobj)
+    if len(data) > MAX_INPUT_BYTES:
+        raise ExtractionError("文件超过%d MB，未做自动检查。" % (MAX_INPUT_BYTES // (1024 * 1024)))
     if hasattr(fileobj, "seek"):
         try:
             fileobj.seek(0)
@@ -220,8 +229,15 @@ def _extract_pdf(data: bytes) -> ExtractedDoc:
     import pdfplumber
 
     try:
+        page_texts, chars = [], 0
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            page_texts = [page.extract_text() or "" for page in pdf.pages]
+            for number, page in enumerate(pdf.pages):
+                if number >= MAX_PAGES or chars > MAX_TEXT_CHARS:
+                    break
+                text = (page.extract_text() or "")[:MAX_TEXT_CHARS - chars + 1]
+                chars += len(text)
+                page_texts.append(text)
+                page.close()  # drop the page's parsed objects
     except Exception as exc:  # pdfminer raises many types for broken files
         raise ExtractionError("无法读取该PDF文件，请确认文件未损坏且未加密。") from exc
     page_labels: list[str] = []
@@ -313,18 +329,24 @@ def _extract_docx(data: bytes) -> ExtractedDoc:
     except Exception as exc:
         raise ExtractionError("无法读取该Word文件，请上传有效的DOCX文件。") from exc
     numbering = _DocxNumbering(document)
-    paragraphs = []
+    paragraphs, chars = [], 0
     for para in document.paragraphs:
+        if chars > MAX_TEXT_CHARS:
+            break
         prefix = numbering.prefix(para)
         text = para.text.strip()
         if text:
             paragraphs.append(prefix + text)
+            chars += len(text)
     for table in document.tables:
         for row in table.rows:
             for cell in row.cells:
                 for para in cell.paragraphs:
+                    if chars > MAX_TEXT_CHARS:
+                        break
                     if para.text.strip():
                         paragraphs.append(para.text.strip())
+                        chars += len(paragraphs[-1])
     sections = max(1, len(document.sections))
     page_breaks = sum(
         1 for p in document.paragraphs for br in p._p.iter(f"{_W}br") if br.get(f"{_W}type") == "page"

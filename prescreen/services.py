@@ -140,9 +140,12 @@ def quota_used(organization, year):
 def run_formal_precheck(case):
     """Extract the case's current documents (attachment label = document role) and run
     the formal pre-check; findings are stored on the case and returned."""
-    from ipcenter.files.services import attachments_of
+    import io
 
-    from .precheck import ExtractionError, extract_text, run_precheck
+    from ipcenter.files.containers import ContainerError, check_container
+    from ipcenter.files.services import attachments_of, kind_of
+
+    from .precheck import MAX_INPUT_BYTES, ExtractionError, extract_text, run_precheck
 
     cfg = PrescreenSettings.load()
     docs = {role: [] for role in DOCUMENT_ROLES}
@@ -151,10 +154,15 @@ def run_formal_precheck(case):
         if att.label not in docs:
             continue
         try:
+            # bounded read, and what the file expands to is checked again before parsing
+            # (files stored before the upload check existed get the same protection)
             with att.file.open("rb") as fh:
-                docs[att.label].append(extract_text(fh, att.original_name))
-        except ExtractionError as exc:
-            problems.append({"code": "unreadable", "severity": "warn", "message": str(exc),
+                data = fh.read(MAX_INPUT_BYTES + 1)
+            check_container(data, kind_of(att.mime_type), att.original_name)
+            docs[att.label].append(extract_text(io.BytesIO(data), att.original_name))
+        except (ExtractionError, ContainerError, OSError) as exc:
+            message = _("文件已不在存储中，请重新上传。") if isinstance(exc, OSError) else str(exc)
+            problems.append({"code": "unreadable", "severity": "warn", "message": message,
                              "document": att.label, "location": att.original_name})
     findings = [f.as_dict() for f in run_precheck(
         {k: v for k, v in docs.items() if v}, title=case.title, forbidden_words=cfg.forbidden_words(),

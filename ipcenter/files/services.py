@@ -1,5 +1,8 @@
 """Accepting uploads: name, size and real type (magic bytes) are checked against
-the rules of the upload's purpose before anything is stored."""
+the rules of the upload's purpose before anything is stored; ZIP-based files and PDFs are
+checked for what they expand to (``containers``) before anything parses them, and the stored
+name carries the extension of the detected type (``polyglot.html`` that is a PDF is kept as
+``polyglot.pdf``)."""
 import codecs
 import hashlib
 import re
@@ -14,6 +17,7 @@ from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from .containers import ContainerError, check_container
 from .models import Attachment
 
 MB = 1024 * 1024
@@ -29,10 +33,16 @@ KINDS = {
 KIND_LABELS = {"pdf": "PDF", "docx": "Word (DOCX)", "xlsx": "Excel (XLSX)", "png": "PNG", "jpg": "JPEG", "csv": "CSV"}
 
 
+# The extensions a file of each kind may keep; any other is replaced by the first.
+EXTENSIONS = {"pdf": (".pdf",), "docx": (".docx",), "xlsx": (".xlsx",), "png": (".png",),
+              "jpg": (".jpg", ".jpeg"), "csv": (".csv",)}
+
+
 @dataclass(frozen=True)
 class UploadRule:
     kinds: tuple
     max_size: int = 20 * MB
+    max_pages: int | None = None  # PDFs; None = the core's default limit
 
 
 PURPOSES = {
@@ -41,9 +51,9 @@ PURPOSES = {
 }
 
 
-def register_purpose(name, kinds, max_size=20 * MB):
+def register_purpose(name, kinds, max_size=20 * MB, max_pages=None):
     """Apps declare what each kind of upload accepts (e.g. case documents)."""
-    PURPOSES[name] = UploadRule(tuple(kinds), max_size)
+    PURPOSES[name] = UploadRule(tuple(kinds), max_size, max_pages)
 
 
 _BAD_NAME = re.compile(r"[\x00-\x1f/\\]|^\.|\.\.")
@@ -100,7 +110,28 @@ def validate_upload(uploaded, purpose, name=None):
     if kind not in rule.kinds:
         raise ValidationError(_("文件“%(name)s”的实际内容不是允许的类型（允许：%(allowed)s）。")
                               % {"name": name, "allowed": allowed}, code="type")
-    return name, kind, data
+    try:
+        check_container(data, kind, name, max_pages=rule.max_pages)
+    except ContainerError as exc:
+        raise ValidationError(str(exc), code="container")
+    return name_for_kind(name, kind), kind, data
+
+
+def kind_of(mime_type):
+    """The kind (``pdf``, ``docx`` …) of a stored file's MIME type, or ``None``."""
+    return next((k for k, mime in KINDS.items() if mime == mime_type), None)
+
+
+def name_for_kind(name, kind):
+    """``name`` with the extension of ``kind`` (the type detected from the content): a PDF
+    named ``polyglot.html`` becomes ``polyglot.pdf``; a matching extension is kept as it is."""
+    extensions = EXTENSIONS.get(kind)
+    if not extensions or name.lower().endswith(extensions):
+        return name
+    stem, dot, ext = name.rpartition(".")
+    if not dot or not stem or len(ext) > 10 or " " in ext:
+        stem = name
+    return f"{stem}{extensions[0]}"
 
 
 def store_upload(uploaded, purpose, user, *, owner=None, label="", supersedes=None, name=None):

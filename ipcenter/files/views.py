@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ipcenter.reports.xlsx import content_disposition
 
 from .models import Attachment
+from .services import kind_of, name_for_kind
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +26,10 @@ def download(request, pk):
         log.error("attachment %s: stored file %r is missing", att.pk, att.file.name)
         raise Http404(_("文件“%(name)s”已不在存储中，请联系管理员。") % {"name": att.original_name})
     response = FileResponse(fh, content_type=att.mime_type)
-    response["Content-Disposition"] = content_disposition(att.original_name, inline=inline)
+    # the name's extension always says what the content is (rows stored before names were
+    # corrected may still carry the client's extension)
+    name = name_for_kind(att.original_name, kind_of(att.mime_type))
+    response["Content-Disposition"] = content_disposition(name, inline=inline)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
