@@ -23,6 +23,7 @@ R = Registration.State
 SCOPE_FIELD = "organization__league"
 
 DEFINITIONS = {
+    "entities_total": gettext_lazy("截至期末审核通过备案的创新主体累计数（含其后暂停、取消的）。"),
     "entities_new": gettext_lazy("期间内审核通过备案的创新主体数（按审核日期）。"),
     "entities_active": gettext_lazy("当前处于“已备案”状态的创新主体数（时点数）。"),
     "entities_suspended": gettext_lazy("当前处于“暂停”状态的创新主体数（时点数）。"),
@@ -89,6 +90,8 @@ def prescreen_figures(scope):
     cfg = PrescreenSettings.load()
     regs = Registration.objects.filter(in_scope)
     ents = regs.aggregate(
+        total=Count("pk", filter=Q(state__in=[R.REGISTERED, R.SUSPENDED, R.CANCELLED],
+                                   decided_at__lt=p.lookup("decided_at")["decided_at__lt"])),
         new=Count("pk", filter=Q(state__in=[R.REGISTERED, R.SUSPENDED, R.CANCELLED], **p.lookup("decided_at"))),
         active=Count("pk", filter=Q(state=R.REGISTERED)),
         suspended=Count("pk", filter=Q(state=R.SUSPENDED)),
@@ -121,6 +124,7 @@ def prescreen_figures(scope):
     list_name = "prescreen:case-list"
     reg_list = "prescreen:registration-list"
     figures = [
+        Figure("entities_total", _("累计备案主体"), ents["total"], _("家"), _link(scope, reg_list)),
         Figure("entities_new", _("新增备案主体"), ents["new"], _("家"), _link(scope, reg_list)),
         Figure("entities_active", _("已备案主体"), ents["active"], _("家"), _link(scope, reg_list, state=R.REGISTERED)),
         Figure("entities_suspended", _("暂停主体"), ents["suspended"], _("家"),

@@ -114,6 +114,8 @@ class Period:
             return f"{self.start.year}年第{(self.start.month + 2) // 3}季度"
         if kind == "year":
             return f"{self.start.year}年"
+        if self.start == OPENED_ON:
+            return f"运行以来（{self.start:%Y-%m-%d} 至 {self.end:%Y-%m-%d}）"
         return f"{self.start:%Y-%m-%d} 至 {self.end:%Y-%m-%d}"
 
     def as_params(self):

@@ -138,7 +138,7 @@ def test_work_report_sentences_carry_the_fixture_numbers(cases, manager_user, tm
                                                          django_capture_on_commit_callbacks):
     _job, content = _run("stats.work_report.pdf", manager_user, RANGE, django_capture_on_commit_callbacks)
     text = "".join(_pdf_text(content, tmp_path).split())
-    assert "累计备案1家创新主体" in text
+    assert "累计备案2家创新主体" in text
     assert "专利预审案件受理量5件" in text
     assert "发明专利授权周期由平均16个月缩短到51天" in text
     assert "维权援助网络" in text and "附录指标说明" in text

@@ -79,6 +79,7 @@ def test_prescreen_figures_whole_centre(cases, manager_user):
     assert v("grant_rate") == 50.0 and v("grant_days") == 51.0 and v("grant_cycle_reference") == 16
     assert v("cnipa_filings") == 1
     assert v("entities_new") == 1 and v("entities_active") == 1 and v("entities_suspended") == 1
+    assert v("entities_total") == 2  # the suspended entity was registered in 2025
     by_league = dict(map(tuple, next(t for t in s.tables if t.code == "by_league").rows))
     assert by_league == {"呼和浩特市知识产权保护分中心": 5, "包头市知识产权保护分中心": 1}
     assert "/prescreen/cases/" in s.figure("cases_accepted").link
