@@ -19,11 +19,11 @@ $(BIN)/.installed: requirements.txt
 venv: $(BIN)/.installed
 
 messages: venv
-	$(BIN)/python manage.py compilemessages --ignore=.venv --verbosity 0
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py compilemessages --ignore=.venv --verbosity 0
 
 run: venv messages
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo --if-empty
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo --if-empty
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: venv messages
@@ -37,14 +37,14 @@ bench: venv
 	$(BIN)/pytest tests/perf -p no:cacheprovider -q -s --override-ini="addopts="
 
 check: venv
-	$(BIN)/python manage.py check
-	$(BIN)/python manage.py makemigrations --check --dry-run
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py check
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py makemigrations --check --dry-run
 
 worker: venv
-	$(BIN)/celery -A ipcenter worker -l info
+	DEBUG=$${DEBUG:-1} $(BIN)/celery -A ipcenter worker -l info
 
 beat: venv
-	$(BIN)/celery -A ipcenter beat -l info
+	DEBUG=$${DEBUG:-1} $(BIN)/celery -A ipcenter beat -l info
 
 clean:
 	rm -rf $(VENV) staticfiles
