@@ -102,6 +102,37 @@ class ScopedModelViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
     pass
 
 
+class BoundedSerializerMixin:
+    """The serializer twin of ``ipcenter.forms.BoundedFormMixin``: ``bounds`` (field →
+    validator(s) from ``ipcenter.validators``) and ``spans`` (ordered date pairs)."""
+
+    bounds = {}
+    spans = ()
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name, validators in self.bounds.items():
+            field = fields.get(name)
+            if field is None or field.read_only:
+                continue
+            for v in validators if isinstance(validators, (list, tuple)) else (validators,):
+                if v not in field.validators:
+                    field.validators.append(v)
+        return fields
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        errors = {}
+        instance = getattr(self, "instance", None)
+        for span in self.spans:
+            start = attrs.get(span.start, getattr(instance, span.start, None))
+            end = attrs.get(span.end, getattr(instance, span.end, None))
+            errors.update({k: [v] for k, v in span.errors(start, end).items()})
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
 class TransitionSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 

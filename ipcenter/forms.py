@@ -29,3 +29,45 @@ def apply_errors(form, exc):
             form.add_error(field if field in form.fields else None, errs)
     else:
         form.add_error(None, exc.messages)
+
+
+class BoundedFormMixin:
+    """Sane bounds on a form's fields (``ipcenter.validators``): ``bounds`` maps a field to a
+    validator (or a tuple of them), ``spans`` lists pairs of dates that must be in order and
+    close enough.  Errors sit under their fields, in Chinese."""
+
+    bounds = {}
+    spans = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, validators in self.bounds.items():
+            field = self.fields.get(name)
+            if field is None:
+                continue
+            for v in validators if isinstance(validators, (list, tuple)) else (validators,):
+                if v not in field.validators:
+                    field.validators.append(v)
+            _bound_widget(field, validators)
+
+    def clean(self):
+        data = super().clean()
+        for span in self.spans:
+            if span.end in self.errors or span.start in self.errors:
+                continue
+            for field, message in span.errors(data.get(span.start), data.get(span.end)).items():
+                self.add_error(field, message)
+        return data
+
+
+def _bound_widget(field, validators):
+    """Tell the browser the bounds too (``min``/``max`` of date and number inputs)."""
+    from ipcenter.validators import DateRange, NumberRange
+
+    for v in validators if isinstance(validators, (list, tuple)) else (validators,):
+        if isinstance(v, DateRange):
+            field.widget.attrs.setdefault("min", v.earliest.isoformat())
+            field.widget.attrs["max"] = v.latest().isoformat()
+        elif isinstance(v, NumberRange) and isinstance(field, (forms.IntegerField, forms.DecimalField)):
+            field.widget.attrs.setdefault("min", v.minimum)
+            field.widget.attrs.setdefault("max", v.maximum)

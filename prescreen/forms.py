@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ipcenter.accounts import roles
 from ipcenter.accounts.models import Organization, TechnicalField, User
-from ipcenter.forms import MultipleFileField
+from ipcenter.forms import BoundedFormMixin, MultipleFileField
+from ipcenter.validators import event_date, founding_date, head_count, past_date
 
 from .models import DefectType, Opinion, PreExamCase, PrescreenSettings, Registration
 
@@ -31,7 +32,9 @@ class DateInput(forms.DateInput):
         super().__init__(**kwargs)
 
 
-class RegistrationForm(forms.ModelForm):
+class RegistrationForm(BoundedFormMixin, forms.ModelForm):
+    bounds = {"established_on": founding_date, "abnormal_finding_on": past_date, "insured_staff": head_count,
+              "invention_patents": head_count, "utility_design_patents": head_count}
     documents = MultipleFileField(label=_("证明材料"), help_text=_("营业执照、参保证明、专利证书等；") + DOC_HELP)
 
     class Meta:
@@ -72,7 +75,7 @@ class ReasonForm(forms.Form):
 
 
 class SuspendForm(ReasonForm):
-    until = forms.DateField(label=_("暂停至"), widget=DateInput())
+    until = forms.DateField(label=_("暂停至"), widget=DateInput(), validators=[event_date])
 
     def clean_until(self):
         value = self.cleaned_data["until"]
@@ -206,11 +209,11 @@ class SubmitOpinionForm(forms.Form):
 class CnipaFilingForm(forms.Form):
     application_number = forms.CharField(label=_("国家知识产权局申请号"), max_length=24,
                                          help_text=_("例如 2025 1 0123456.7（含校验位）"))
-    filed_on = forms.DateField(label=_("正式递交日期"), widget=DateInput())
+    filed_on = forms.DateField(label=_("正式递交日期"), widget=DateInput(), validators=[past_date])
 
 
 class CnipaOutcomeForm(forms.Form):
     outcome = forms.ChoiceField(label=_("实审结果"), choices=[("", "---------")] + PreExamCase.CnipaOutcome.choices)
-    outcome_date = forms.DateField(label=_("结果日期"), widget=DateInput())
+    outcome_date = forms.DateField(label=_("结果日期"), widget=DateInput(), validators=[past_date])
     reasons = forms.CharField(label=_("理由"), max_length=5000, required=False,
                               widget=forms.Textarea(attrs={"rows": 2}), help_text=_("驳回时必填，例如“不具备新颖性”。"))

@@ -3,7 +3,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ipcenter.accounts.models import Station
-from ipcenter.forms import MultipleFileField  # noqa: F401  (re-exported)
+from ipcenter.forms import BoundedFormMixin, MultipleFileField  # noqa: F401  (re-exported)
+from ipcenter.validators import Span, amount_yuan, event_date, minutes_in_a_day
 
 from .models import AssistanceCase, Consultation, Exhibition, ExhibitionComplaint, Referral
 
@@ -15,7 +16,9 @@ def _station_choices(user):
     return user.station_scope.stations().exclude(kind="overseas").order_by("path")
 
 
-class ConsultationForm(forms.ModelForm):
+class ConsultationForm(BoundedFormMixin, forms.ModelForm):
+    bounds = {"duration_minutes": minutes_in_a_day}
+
     class Meta:
         model = Consultation
         fields = ["channel", "topic", "ip_type", "requester_name", "requester_contact", "requester_org_name",
@@ -29,8 +32,10 @@ class ConsultationForm(forms.ModelForm):
             self.initial["station"] = user.station_id
 
 
-class CaseIntakeForm(forms.ModelForm):
+class CaseIntakeForm(BoundedFormMixin, forms.ModelForm):
     """Staff intake of any kind of case."""
+
+    bounds = {"amount_claimed": amount_yuan}
 
     evidence_files = MultipleFileField(label=_("证据材料"), help_text=FILE_HELP)
 
@@ -46,12 +51,6 @@ class CaseIntakeForm(forms.ModelForm):
         self.fields["overseas_station"].queryset = Station.objects.filter(kind="overseas").order_by("path")
         if user is not None and user.station_id:
             self.initial.setdefault("station", user.station_id)
-
-    def clean_amount_claimed(self):
-        v = self.cleaned_data.get("amount_claimed")
-        if v is not None and v < 0:
-            raise forms.ValidationError(_("金额不能为负数。"))
-        return v
 
 
 class OnlineRequestForm(forms.ModelForm):
@@ -93,10 +92,10 @@ class FeedbackForm(forms.Form):
 class CloseForm(forms.Form):
     outcome = forms.ChoiceField(label=_("结案结果"), choices=AssistanceCase.Outcome.choices)
     outcome_note = forms.CharField(label=_("结案说明"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    amount_claimed = forms.DecimalField(label=_("请求金额（元）"), required=False, min_value=0, max_digits=14,
-                                        decimal_places=2)
-    amount_recovered = forms.DecimalField(label=_("挽回损失（元）"), required=False, min_value=0, max_digits=14,
-                                          decimal_places=2)
+    amount_claimed = forms.DecimalField(label=_("请求金额（元）"), required=False, max_digits=14, decimal_places=2,
+                                        validators=[amount_yuan])
+    amount_recovered = forms.DecimalField(label=_("挽回损失（元）"), required=False, max_digits=14, decimal_places=2,
+                                          validators=[amount_yuan])
 
 
 class EvidenceForm(forms.Form):
@@ -116,7 +115,12 @@ class TransferForm(forms.Form):
     reason = forms.CharField(label=_("移送理由"), max_length=500, required=False)
 
 
-class ExhibitionForm(forms.ModelForm):
+class ExhibitionForm(BoundedFormMixin, forms.ModelForm):
+    """An exhibition lasts at most 60 days, within 2000 … ten years ahead."""
+
+    bounds = {"start_date": event_date, "end_date": event_date}
+    spans = (Span("start_date", "end_date", max_days=60),)
+
     class Meta:
         model = Exhibition
         fields = ["name", "venue", "start_date", "end_date", "station"]
@@ -126,12 +130,6 @@ class ExhibitionForm(forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["station"].queryset = _station_choices(user)
-
-    def clean(self):
-        data = super().clean()
-        if data.get("start_date") and data.get("end_date") and data["end_date"] < data["start_date"]:
-            self.add_error("end_date", _("结束日期不能早于开始日期。"))
-        return data
 
 
 class ExhibitionComplaintForm(forms.ModelForm):

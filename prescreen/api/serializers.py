@@ -10,9 +10,11 @@ from rest_framework import serializers
 
 from ipcenter.accounts import roles
 from ipcenter.accounts.models import Organization, TechnicalField, User
+from ipcenter.api import BoundedSerializerMixin
 from ipcenter.deadlines.api import DeadlineSerializer
 from ipcenter.deadlines.models import Deadline
 from ipcenter.files.models import Attachment
+from ipcenter.validators import event_date, founding_date, head_count, past_date
 
 from .. import services
 from ..forms import DOCUMENT_LABELS, IPC_RE
@@ -45,7 +47,9 @@ class RegistrationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RegistrationApplySerializer(serializers.ModelSerializer):
+class RegistrationApplySerializer(BoundedSerializerMixin, serializers.ModelSerializer):
+    bounds = {"established_on": founding_date, "abnormal_finding_on": past_date, "insured_staff": head_count,
+              "invention_patents": head_count, "utility_design_patents": head_count}
     technical_fields = serializers.PrimaryKeyRelatedField(
         queryset=TechnicalField.objects.all(), many=True, allow_empty=False, label=_("技术领域"))
 
@@ -70,7 +74,7 @@ class RequiredCommentSerializer(serializers.Serializer):
 
 
 class SuspendSerializer(ReasonSerializer):
-    until = serializers.DateField(label=_("暂停至"))
+    until = serializers.DateField(label=_("暂停至"), validators=[event_date])
 
 
 # --- cases ----------------------------------------------------------------------------------
@@ -259,7 +263,7 @@ class AssignSerializer(serializers.Serializer):
 
 class CnipaFilingSerializer(serializers.Serializer):
     application_number = serializers.CharField(max_length=40, label=_("国家知识产权局申请号"))
-    filed_on = serializers.DateField(label=_("正式递交日期"))
+    filed_on = serializers.DateField(label=_("正式递交日期"), validators=[past_date])
 
 
 class CnipaOutcomeSerializer(serializers.Serializer):
@@ -267,7 +271,7 @@ class CnipaOutcomeSerializer(serializers.Serializer):
     # CnipaOutcome enum of the schema named after the case's ``cnipa_outcome``.
     outcome = serializers.CharField(max_length=20, label=_("实审结果"),
                                     help_text="grant（授权）/ rejection（驳回）/ deemed_withdrawn（视为撤回）")
-    outcome_date = serializers.DateField(label=_("实审结果日期"))
+    outcome_date = serializers.DateField(label=_("实审结果日期"), validators=[past_date])
     reasons = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000,
                                     label=_("实审理由"))
 

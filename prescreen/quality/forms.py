@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ipcenter.accounts import roles
 from ipcenter.accounts.models import User
+from ipcenter.forms import BoundedFormMixin
+from ipcenter.validators import Span, event_date, past_date
 from prescreen.forms import DateInput
 from prescreen.models import DefectItem
 
@@ -46,7 +48,10 @@ class FixForm(forms.Form):
     fix_note = forms.CharField(label=_("整改说明"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class SampleForm(forms.Form):
+class SampleForm(BoundedFormMixin, forms.Form):
+    bounds = {"period_start": past_date, "period_end": event_date}
+    spans = (Span("period_start", "period_end"),)
+
     level = forms.ChoiceField(label=_("质检层级"), choices=[(Level.DEPARTMENT, Level.DEPARTMENT.label),
                                                          (Level.CENTRE, Level.CENTRE.label)])
     period_start = forms.DateField(label=_("意见签发日期自"), widget=DateInput())
@@ -67,19 +72,10 @@ class SampleForm(forms.Form):
             groups__name__in=[roles.QC_REVIEWER, roles.MANAGER], is_active=True).distinct().order_by("username")
         self.fields["reviewer"].label_from_instance = str
 
-    def clean(self):
-        data = super().clean()
-        if data.get("period_start") and data.get("period_end") and data["period_end"] < data["period_start"]:
-            self.add_error("period_end", _("结束日期不能早于开始日期。"))
-        return data
 
+class StatsFilterForm(BoundedFormMixin, forms.Form):
+    bounds = {"date_from": event_date, "date_to": event_date}
+    spans = (Span("date_from", "date_to"),)
 
-class StatsFilterForm(forms.Form):
     date_from = forms.DateField(label=_("完成日期自"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("至"), required=False, widget=DateInput())
-
-    def clean(self):
-        data = super().clean()
-        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
-            self.add_error("date_to", _("结束日期不能早于开始日期。"))
-        return data

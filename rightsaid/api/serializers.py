@@ -2,11 +2,14 @@
 from rest_framework import serializers
 
 from ipcenter.accounts.models import Station
+from ipcenter.api import BoundedSerializerMixin
+from ipcenter.validators import Span, amount_yuan, event_date, minutes_in_a_day
 
 from ..models import AssistanceCase, Consultation, EvidenceItem, Exhibition, ExhibitionComplaint, Referral
 
 
-class ConsultationSerializer(serializers.ModelSerializer):
+class ConsultationSerializer(BoundedSerializerMixin, serializers.ModelSerializer):
+    bounds = {"duration_minutes": minutes_in_a_day}
     station = serializers.PrimaryKeyRelatedField(queryset=Station.objects.all(), required=False)
 
     class Meta:
@@ -29,7 +32,8 @@ class ReferralSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AssistanceCaseSerializer(serializers.ModelSerializer):
+class AssistanceCaseSerializer(BoundedSerializerMixin, serializers.ModelSerializer):
+    bounds = {"amount_claimed": amount_yuan}
     station = serializers.PrimaryKeyRelatedField(queryset=Station.objects.all())
     evidence_items = EvidenceItemSerializer(many=True, read_only=True)
     referrals = ReferralSerializer(many=True, read_only=True)
@@ -44,15 +48,13 @@ class AssistanceCaseSerializer(serializers.ModelSerializer):
                             "amount_recovered", "expert_opinion", "created", "closed_at"]
 
 
-class ExhibitionSerializer(serializers.ModelSerializer):
+class ExhibitionSerializer(BoundedSerializerMixin, serializers.ModelSerializer):
+    bounds = {"start_date": event_date, "end_date": event_date}
+    spans = (Span("start_date", "end_date", max_days=60),)
+
     class Meta:
         model = Exhibition
         fields = ["id", "name", "venue", "start_date", "end_date", "station"]
-
-    def validate(self, data):
-        if data.get("start_date") and data.get("end_date") and data["end_date"] < data["start_date"]:
-            raise serializers.ValidationError({"end_date": "结束日期不能早于开始日期。"})
-        return data
 
 
 class ExhibitionComplaintSerializer(serializers.ModelSerializer):
@@ -87,10 +89,10 @@ class FeedbackSerializer(serializers.Serializer):
 class CloseSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=AssistanceCase.Outcome.choices)
     outcome_note = serializers.CharField(required=False, allow_blank=True, default="")
-    amount_claimed = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False,
-                                              allow_null=True, default=None)
-    amount_recovered = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False,
-                                                allow_null=True, default=None)
+    amount_claimed = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True,
+                                              default=None, validators=[amount_yuan])
+    amount_recovered = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True,
+                                                default=None, validators=[amount_yuan])
 
 
 class AnswerSerializer(serializers.Serializer):

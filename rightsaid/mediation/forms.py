@@ -4,6 +4,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ipcenter.files.services import MB
+from ipcenter.forms import BoundedFormMixin
+from ipcenter.validators import Span, amount_yuan, event_date, past_date
 from rightsaid.models import IPType
 
 from .models import Dispute, JudicialConfirmation, Party, Session
@@ -20,7 +22,8 @@ class DateInput(forms.DateInput):
 class DisputeForm(forms.Form):
     subject = forms.CharField(label=_("纠纷事由"), max_length=200)
     ip_type = forms.ChoiceField(label=_("知识产权类型"), choices=IPType.choices)
-    amount = forms.DecimalField(label=_("争议金额（元）"), required=False, min_value=0, max_digits=14, decimal_places=2)
+    amount = forms.DecimalField(label=_("争议金额（元）"), required=False, max_digits=14, decimal_places=2,
+                                validators=[amount_yuan])
     description = forms.CharField(label=_("纠纷简要情况"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     station = forms.ModelChoiceField(label=_("受理工作站"), queryset=None)
     applicant_name = forms.CharField(label=_("申请人姓名/名称"), max_length=150)
@@ -83,7 +86,9 @@ class AssignForm(forms.Form):
         self.fields["mediator"].queryset = mediator_pool()
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(BoundedFormMixin, forms.ModelForm):
+    bounds = {"held_on": past_date}
+
     class Meta:
         model = Session
         fields = ["held_on", "mode", "place", "attendees", "notes"]
@@ -95,14 +100,14 @@ class SessionForm(forms.ModelForm):
 
 
 class ExtendForm(forms.Form):
-    new_due_date = forms.DateField(label=_("延长至"), widget=DateInput())
+    new_due_date = forms.DateField(label=_("延长至"), widget=DateInput(), validators=[event_date])
     reason = forms.CharField(label=_("延长理由"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class AgreementForm(forms.Form):
     terms = forms.CharField(label=_("协议内容"), widget=forms.Textarea(attrs={"rows": 6}),
                             help_text=_("逐条写明各方达成的权利义务、履行方式和期限。"))
-    signed_on = forms.DateField(label=_("签订日期"), widget=DateInput())
+    signed_on = forms.DateField(label=_("签订日期"), widget=DateInput(), validators=[past_date])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -114,7 +119,10 @@ class FailForm(forms.Form):
     note = forms.CharField(label=_("调解不成说明"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ConfirmationForm(forms.Form):
+class ConfirmationForm(BoundedFormMixin, forms.Form):
+    bounds = {"applied_on": past_date, "decided_on": past_date}
+    spans = (Span("applied_on", "decided_on", message=_("裁定日期不能早于申请日期。")),)
+
     applied_on = forms.DateField(label=_("申请日期"), widget=DateInput())
     court = forms.CharField(label=_("受理法院"), max_length=150)
     result = forms.ChoiceField(label=_("结果"), choices=[("", "---------")] + JudicialConfirmation.Result.choices)

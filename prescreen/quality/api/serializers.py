@@ -3,6 +3,9 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
+from ipcenter.api import BoundedSerializerMixin
+from ipcenter.validators import Span, event_date, past_date
+
 from ..models import Check, CheckError, ErrorType, FeedbackItem, FixTask, Level, Sample
 
 
@@ -44,7 +47,10 @@ class SampleSerializer(serializers.ModelSerializer):
         read_only_fields = ["population", "selected", "drawn_by", "drawn_at"]
 
 
-class SampleCreateSerializer(serializers.Serializer):
+class SampleCreateSerializer(BoundedSerializerMixin, serializers.Serializer):
+    bounds = {"period_start": past_date, "period_end": event_date}
+    spans = (Span("period_start", "period_end"),)
+
     level = serializers.ChoiceField(choices=Level.choices, help_text="department 或 centre（互检不抽样）")
     period_start = serializers.DateField()
     period_end = serializers.DateField()

@@ -3,6 +3,8 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from ipcenter.accounts.models import Station
+from ipcenter.api import BoundedSerializerMixin
+from ipcenter.validators import Span, amount_yuan, event_date, past_date
 from rightsaid.models import IPType
 
 from ..models import Agreement, Dispute, Extension, JudicialConfirmation, Party, Session
@@ -75,8 +77,8 @@ class MediationDisputeCreateSerializer(serializers.Serializer):
                                                  allow_null=True, default=None)
     subject = serializers.CharField(max_length=200)
     ip_type = serializers.ChoiceField(choices=IPType.choices)
-    amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False,
-                                      allow_null=True, default=None)
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True, default=None,
+                                      validators=[amount_yuan])
     description = serializers.CharField(required=False, allow_blank=True, default="")
     parties = MediationPartyInputSerializer(many=True)
 
@@ -97,7 +99,7 @@ class MediationAssignSerializer(serializers.Serializer):
 
 
 class MediationSessionInputSerializer(serializers.Serializer):
-    held_on = serializers.DateField()
+    held_on = serializers.DateField(validators=[past_date])
     mode = serializers.ChoiceField(choices=Session.Mode.choices)
     place = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
     attendees = serializers.CharField(max_length=300)
@@ -105,13 +107,13 @@ class MediationSessionInputSerializer(serializers.Serializer):
 
 
 class MediationExtendSerializer(serializers.Serializer):
-    new_due_date = serializers.DateField()
+    new_due_date = serializers.DateField(validators=[event_date])
     reason = serializers.CharField()
 
 
 class MediationAgreementInputSerializer(serializers.Serializer):
     terms = serializers.CharField()
-    signed_on = serializers.DateField()
+    signed_on = serializers.DateField(validators=[past_date])
 
 
 class MediationFailSerializer(serializers.Serializer):
@@ -119,7 +121,10 @@ class MediationFailSerializer(serializers.Serializer):
     note = serializers.CharField()
 
 
-class MediationConfirmationInputSerializer(serializers.Serializer):
+class MediationConfirmationInputSerializer(BoundedSerializerMixin, serializers.Serializer):
+    bounds = {"applied_on": past_date, "decided_on": past_date}
+    spans = (Span("applied_on", "decided_on", message="裁定日期不能早于申请日期。"),)
+
     applied_on = serializers.DateField()
     court = serializers.CharField(max_length=150)
     result = serializers.ChoiceField(choices=JudicialConfirmation.Result.choices)
