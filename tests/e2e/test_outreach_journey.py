@@ -75,3 +75,31 @@ def test_visitor_registers_is_checked_in_and_certificate_verifies(live_server, p
     url = re.search(r"(http[A-Za-z0-9:/._-]+/outreach/site/certificates/\d+/[0-9a-f]+/)", text.replace("\n", "")).group(1)
     page.goto(url)
     assert "核验通过" in page.inner_text("[data-testid=verify-result]")
+
+
+def test_vendored_decoder_reads_a_ticket_qr_code(live_server, page):
+    """The check-in page's decoder (static/vendor/jsqr) reads the QR code printed on a ticket."""
+    from outreach.models import new_code
+    from outreach.qr import qr_svg
+
+    staff = factories.staff(roles.OUTREACH_STAFF, "centre")
+    start = timezone.now() + datetime.timedelta(hours=1)
+    event = Event.objects.create(title="扫码测试", kind="training", station=factories.station("centre"), capacity=5,
+                                 starts_at=start, ends_at=start + datetime.timedelta(hours=1), published=True,
+                                 created_by=staff)
+    login_as(page, live_server, staff.username, factories.PASSWORD)
+    page.goto(f"{live_server.url}/outreach/events/{event.pk}/checkin/")
+    code = new_code()
+    decoded = page.evaluate("""(svg) => new Promise((resolve) => {
+        const img = new Image();
+        img.onload = () => {
+            const c = document.createElement("canvas"); c.width = 300; c.height = 300;
+            const ctx = c.getContext("2d"); ctx.fillStyle = "#fff"; ctx.fillRect(0, 0, 300, 300);
+            ctx.drawImage(img, 0, 0, 300, 300);
+            const d = ctx.getImageData(0, 0, 300, 300);
+            const r = window.jsQR(d.data, 300, 300);
+            resolve(r ? r.data : null);
+        };
+        img.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(svg);
+    })""", qr_svg(code))
+    assert decoded == code
