@@ -12,8 +12,9 @@ TOPICS = {
                    "甲醇制{x}系统", "一种煤制乙二醇{x}方法", "煤化工废水{x}处理工艺", "一种二氧化碳捕集{x}装置",
                    "煤直接液化{x}反应器", "兰炭尾气{x}利用方法"],
         "x": ["高效", "低能耗", "节水型", "连续", "多级", "模块化", "耦合", "循环"],
-        "ipc": ["C10J 3/00", "C10G 2/00", "C07C 1/04", "C07C 29/151", "B01J 23/75", "C10G 1/06", "C02F 9/00",
-                "B01D 53/14", "C07C 31/20", "C10B 53/04", "C07C 11/04"],
+        # aligned with the titles above (the first ten), then codes any title may carry
+        "ipc": ["C10J 3/00", "C07C 11/04", "C10G 2/00", "C10C 1/00", "C07C 1/20", "C07C 31/20", "C02F 9/00",
+                "B01D 53/14", "C10G 1/06", "C10B 53/04", "B01J 23/75", "C07C 29/151"],
         "cn": ["国家能源投资集团有限责任公司", "内蒙古伊泰煤制油有限责任公司", "中国石油化工股份有限公司",
                "中国神华煤制油化工有限公司", "鄂尔多斯市瀚博科技有限公司", "中国科学院山西煤炭化学研究所",
                "华东理工大学", "内蒙古大学", "中煤鄂尔多斯能源化工有限公司", "久泰能源（准格尔）有限公司",
@@ -74,8 +75,10 @@ def generate(n, topic="coal", seed=1, start_year=2008, end_year=2024):
               for _ in range(max(40, n // 20))]
     records = []
     weights = [1 + (y - start_year) ** 1.6 for y in range(start_year, end_year + 1)]
+    title_weights = [1 + (i * 7) % 5 for i in range(len(t["titles"]))]
     for i in range(n):
         year = rnd.choices(range(start_year, end_year + 1), weights)[0]
+        template = rnd.choices(t["titles"], title_weights)[0]
         app_date = datetime.date(year, rnd.randint(1, 12), rnd.randint(1, 28))
         pub_date = app_date + datetime.timedelta(days=rnd.randint(200, 600))
         foreign = rnd.random() < 0.08
@@ -92,11 +95,18 @@ def generate(n, topic="coal", seed=1, start_year=2008, end_year=2024):
         serial = 100000 + seed * 1000003 % 7919 + i
         pub = f"{country}{serial:09d}{'B' if rnd.random() < 0.4 else 'A'}"
         app = f"{country}{year}{serial:07d}.{rnd.randint(0, 9)}" if country == "CN" else f"{country}{year}{serial:06d}"
-        main = rnd.choice(t["ipc"])
-        ipcs = [main] + rnd.sample([c for c in t["ipc"] if c != main], k=rnd.randint(0, 2))
+        # a title's technology decides its classification (mostly), and each technology has its
+        # own leading applicants, so the chain's nodes differ in size and in Inner Mongolia's share
+        index = t["titles"].index(template)
+        main = t["ipc"][index % len(t["ipc"])] if rnd.random() < 0.85 else rnd.choice(t["ipc"])
+        ipcs = [main] + rnd.sample([c for c in t["ipc"] if c != main], k=rnd.choice((0, 0, 1, 2)))
+        if not foreign and rnd.random() < 0.6:
+            leaders = [t["cn"][(index * 3 + k) % len(t["cn"])] for k in range(3)]
+            applicants[0] = rnd.choice(leaders)
+            applicants = list(dict.fromkeys(applicants))
         granted = pub.endswith("B")
         status = rnd.choice(STATUS_CN) if not granted else rnd.choice(["有效", "有效", "失效", "期限届满"])
-        title = rnd.choice(t["titles"]).format(x=rnd.choice(t["x"]))
+        title = template.format(x=rnd.choice(t["x"]))
         family = [pub] + ([f"US{serial + 7000000:08d}B2"] if rnd.random() < 0.1 else [])
         records.append({
             "publication_number": pub, "application_number": app, "title": title,
