@@ -41,7 +41,7 @@ check: venv
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py makemigrations --check --dry-run
 
 worker: venv
-	DEBUG=$${DEBUG:-1} $(BIN)/celery -A ipcenter worker -l info
+	DEBUG=$${DEBUG:-1} $(BIN)/celery -A ipcenter worker -l info -Q ipcenter,ipcenter.long
 
 beat: venv
 	DEBUG=$${DEBUG:-1} $(BIN)/celery -A ipcenter beat -l info

@@ -9,6 +9,7 @@ class IpcenterConfig(PortalAppConfig):
     verbose_name = _("平台")
     menu = (MenuItem(_("工作台"), "home", None, order=0),)
     autoload = ()
+    long_tasks = ("ipcenter.reports.tasks.run_report_job",)
 
     def ready(self):
         super().ready()
@@ -19,3 +20,7 @@ class IpcenterConfig(PortalAppConfig):
 
         # Every app's beat entries join the core's (``celery beat`` runs django.setup() first).
         app.conf.beat_schedule = {**settings.CELERY_BEAT_SCHEDULE, **registry().beat}
+        soft = settings.CELERY_LONG_TASK_SOFT_LIMIT
+        app.conf.task_routes = {name: {"queue": settings.CELERY_LONG_QUEUE} for name in registry().long_tasks}
+        app.conf.task_annotations = {name: {"soft_time_limit": soft, "time_limit": soft + 60}
+                                     for name in registry().long_tasks}

@@ -51,6 +51,7 @@ class _Registry:
     api_urls: list = field(default_factory=list)   # (prefix, urlconf)
     beat: dict = field(default_factory=dict)
     state_colours: dict = field(default_factory=dict)
+    long_tasks: list = field(default_factory=list)
 
 
 def portal_apps():
@@ -84,6 +85,7 @@ def registry():
                     raise ValueError(f"beat entry {key!r} declared twice")
                 reg.beat[key] = entry
             reg.state_colours.update(config.state_colours)
+            reg.long_tasks.extend(config.long_tasks)
         reg.menu.sort(key=lambda item: item.order)
         # Longer prefixes first so "rightsaid/mediation/" is tried before "rightsaid/".
         reg.urls.sort(key=lambda pair: -len(pair[0]))
@@ -117,6 +119,8 @@ class PortalAppConfig(AppConfig):
     state_colours = {}
     home_panels = ()
     upload_purposes = ()
+    #: Celery task names that run long (reports, imports): routed to the long queue with its limits
+    long_tasks = ()
     #: submodules imported when the app is ready (they register job kinds, figures, actions, rules)
     autoload = ("reports", "jobs", "figures", "actions", "selectors")
 

@@ -129,6 +129,12 @@ CELERY_TASK_ACKS_LATE = True  # a task whose worker dies is delivered again
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="ipcenter")
+# Long jobs (reports, imports; apps declare theirs with PortalAppConfig.long_tasks) run on their
+# own queue and worker, with time limits, so they never hold up reminders and e-mail.
+CELERY_LONG_QUEUE = env.str("CELERY_LONG_QUEUE", default="ipcenter.long")
+CELERY_LONG_TASK_SOFT_LIMIT = env.int("CELERY_LONG_TASK_SOFT_LIMIT", default=15 * 60)
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=120)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=180)
 CELERY_TIMEZONE = "Asia/Shanghai"
 # The core's own entries; each app adds its entries in its AppConfig (ipcenter.plugins) and
 # ipcenter.apps merges them into the Celery schedule at start-up.
