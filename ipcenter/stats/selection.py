@@ -55,8 +55,11 @@ def parse_period(params, today=None):
         start, end = _date(params, "start", errors, _("开始日期")), _date(params, "end", errors, _("结束日期"))
         if not errors and start > end:
             errors["end"] = _("结束日期不能早于开始日期。")
-        if not errors and (end - start).days > 366 * 20:
-            errors["end"] = _("统计期间不能超过 20 年。")
+        earliest, latest = dt.date(OPENED_ON.year - 10, 1, 1), dt.date(max_year, 12, 31)
+        if not errors and not earliest <= start <= latest:
+            errors["start"] = _("开始日期应在 %(a)s 至 %(b)s 之间。") % {"a": earliest, "b": latest}
+        if not errors and not earliest <= end <= latest:
+            errors["end"] = _("结束日期应在 %(a)s 至 %(b)s 之间。") % {"a": earliest, "b": latest}
         if errors:
             raise ValidationError(errors)
         return Period(start, end)

@@ -211,7 +211,9 @@ def test_periods():
     from django.core.exceptions import ValidationError
     for bad in ({"period": "x"}, {"period": "month", "month": "13"}, {"period": "range", "start": "2026-02-01",
                                                                        "end": "2026-01-01"},
-                {"period": "range", "start": "nope", "end": ""}, {"period": "year", "year": "abc"}):
+                {"period": "range", "start": "nope", "end": ""}, {"period": "year", "year": "abc"},
+                {"period": "range", "start": "0001-01-01", "end": "0001-01-02"},
+                {"period": "range", "start": "2026-01-01", "end": "9999-12-31"}, {"period": "year", "year": "99999"}):
         with pytest.raises(ValidationError):
             parse_period(bad)
 
