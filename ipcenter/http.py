@@ -1,5 +1,10 @@
-"""Following a user-supplied ``next`` or the Referer safely: only paths on this site (never
-``https://evil.example/``, ``//evil.example/`` or ``/\\evil.example``) are followed."""
+"""Requests and links: following a user-supplied ``next`` or the Referer safely (only paths on
+this site, never ``https://evil.example/``, ``//evil.example/`` or ``/\\evil.example``), and the
+site's own absolute address for links that leave the browser (QR codes, e-mails)."""
+import contextvars
+
+from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
@@ -21,3 +26,45 @@ def safe_next(request, fallback, *, param="next", use_referer=False):
         if url and is_safe_url(request, url):
             return url
     return fallback
+
+
+# --- absolute links -------------------------------------------------------------------------
+
+DEVELOPMENT_SITE_URL = "http://127.0.0.1:8000"
+_current_request = contextvars.ContextVar("ipcenter_current_request", default=None)
+
+
+def site_url(request=None):
+    """The site's origin for absolute links (QR codes, e-mails, calendar files): ``SITE_URL``
+    when configured; otherwise the origin of the request being served (``request`` or the one
+    ``CurrentRequestMiddleware`` remembers); outside a request (Celery tasks) the development
+    address — production sets ``SITE_URL``."""
+    configured = (settings.SITE_URL or "").rstrip("/")
+    if configured:
+        return configured
+    request = request if request is not None else _current_request.get()
+    if request is not None:
+        try:
+            return request.build_absolute_uri("/").rstrip("/")
+        except DisallowedHost:
+            pass
+    return DEVELOPMENT_SITE_URL
+
+
+def absolute_url(path, request=None):
+    return site_url(request) + path
+
+
+class CurrentRequestMiddleware:
+    """Remembers the request being served so that links built deep inside a service (a QR
+    code in a PDF, an e-mail sent after commit) use the address the user came to."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _current_request.set(request)
+        try:
+            return self.get_response(request)
+        finally:
+            _current_request.reset(token)

@@ -1,8 +1,9 @@
 """An event as an iCalendar file (RFC 5545), for the confirmation mail and the event pages."""
 import datetime
 
-from django.conf import settings
 from django.utils import timezone
+
+from ipcenter.http import absolute_url
 
 
 def _esc(text):
@@ -39,7 +40,7 @@ def event_ics(event):
         f"SUMMARY:{_esc(event.title)}",
         f"LOCATION:{_esc(location)}",
         f"DESCRIPTION:{_esc(event.description)}",
-        f"URL:{settings.SITE_URL.rstrip('/')}{event.get_public_url()}",
+        f"URL:{absolute_url(event.get_public_url())}",
         "END:VEVENT", "END:VCALENDAR",
     ]
     return "\r\n".join(_fold(line) for line in lines) + "\r\n"

@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ipcenter.http import site_url
 from ipcenter.notify.services import notify
 from ipcenter.workflow.engine import record_event
 
@@ -345,7 +346,7 @@ def _send_mail(reg, subject, template, attach_ics=False):
     from .ics import event_ics
     from .qr import qr_svg
 
-    base = settings.SITE_URL.rstrip("/")
+    base = site_url()
     ctx = {"reg": reg, "event": reg.event, "base": base}
     body = render_to_string(template, ctx)
     html = render_to_string("outreach/email/ticket.html", ctx) if attach_ics else None

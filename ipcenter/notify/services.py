@@ -12,6 +12,8 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from ipcenter.http import absolute_url
+
 from .models import Notification
 
 log = logging.getLogger(__name__)
@@ -96,7 +98,7 @@ def send_pending_emails(limit=200):
             for n in batch:
                 seen.add(n.pk)
                 n.email_attempts += 1
-                link = f"{settings.SITE_URL}{n.url}" if n.url else ""
+                link = absolute_url(n.url) if n.url else ""
                 try:
                     send_mail(n.title, "\n\n".join(x for x in [n.body, link] if x),
                               settings.DEFAULT_FROM_EMAIL, [n.recipient.email])

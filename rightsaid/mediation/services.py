@@ -16,6 +16,7 @@ from ipcenter.accounts import roles
 from ipcenter.deadlines.models import Deadline
 from ipcenter.deadlines.services import close_deadlines, open_deadline
 from ipcenter.files.services import store_upload
+from ipcenter.http import absolute_url
 from ipcenter.notify.services import notify
 from ipcenter.workflow.engine import TransitionNotAllowed, record_event, run_transition
 from ipcenter.workflow.numbering import next_number
@@ -318,7 +319,7 @@ def log_session(dispute, user, *, held_on, mode, place="", attendees, notes):
 # --- outcome --------------------------------------------------------------------------------
 
 def public_verification_url(agreement):
-    return settings.SITE_URL.rstrip("/") + agreement.get_verification_path()
+    return absolute_url(agreement.get_verification_path())
 
 
 def render_agreement_pdf(agreement):
