@@ -140,8 +140,10 @@ def sections(scope, compare=False, codes=None):
     chosen = [p for p in providers(scope.user) if codes is None or p.code in codes]
     result = [compute(p.code, scope) for p in chosen]
     if compare:
-        before = {s.code: s for s in (compute(p.code, scope.with_period(scope.period.previous())) for p in chosen)}
-        last = {s.code: s for s in (compute(p.code, scope.with_period(scope.period.last_year())) for p in chosen)}
+        previous, last_year = scope.period.previous(), scope.period.last_year()
+        before = {s.code: s for s in (compute(p.code, scope.with_period(previous)) for p in chosen)}
+        last = before if last_year == previous else {  # a year's previous period is last year
+            s.code: s for s in (compute(p.code, scope.with_period(last_year)) for p in chosen)}
         for section in result:
             for f in section.figures:
                 f.previous = before[section.code].value(f.code)
