@@ -19,4 +19,4 @@ class StatsConfig(PortalAppConfig):
             "schedule": crontab(day_of_month="1", hour=6, minute=30),
         },
     }
-    autoload = ("reports",)  # registers the report kinds
+    autoload = ("reports", "network")  # the report kinds; the network section

@@ -223,3 +223,14 @@ def test_station_staff_get_their_subtree(db):
     scope = resolve_scope(user, {})
     assert scope.station.code == "baotou" and not scope.is_whole_centre
     assert resolve_scope(user, {"station": "baotou-steel"}).station.code == "baotou-steel"
+
+
+def test_network_section(db, manager_user):
+    from ipcenter.accounts.models import Station
+
+    factories.OrganizationFactory(league=factories.station("baotou"))
+    whole = compute("network", resolve_scope(manager_user, RANGE))
+    assert whole.value("stations") == Station.objects.exclude(kind="centre").count()
+    baotou = compute("network", resolve_scope(manager_user, {**RANGE, "station": "baotou"}))
+    assert baotou.value("stations") == Station.objects.filter(path__startswith="centre/baotou/").count()
+    assert baotou.value("organizations") == 1 + int(manager_user.organization_id is not None)
