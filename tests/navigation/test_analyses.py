@@ -128,3 +128,12 @@ def test_technology_effect_matrix(loaded, project):
     assert data["branches"] == ["气化", "烯烃"] and data["effects"] == ["装置", "工艺或系统"]
     # 一种煤气化装置 | 煤制烯烃工艺, 一种甲醇制烯烃系统
     assert data["cells"] == [[1, 0], [0, 2]]
+
+
+@pytest.mark.parametrize("query", ["?year_from=%00&year_to=-1&ipc=%27%22<x>&region=%E2%80%AE&applicant_kind=x&legal_status=",
+                                   "?project=abc&sort=-nope&page=-3&per_page=99999", "?export=xlsx&project=0"])
+def test_hostile_queries_never_500(client, analyst, project, loaded, query):
+    client.force_login(analyst)
+    for url in (f"/navigation/projects/{project.pk}/analyses/ipc/", "/navigation/patents/", "/navigation/",
+                f"/api/v1/navigation/patents/", f"/api/v1/navigation/projects/{project.pk}/analyses/regions/"):
+        assert client.get(url + query).status_code < 500, url
