@@ -199,12 +199,32 @@ def remove_draft_document(case, user, attachment_id):
     return name
 
 
-SIMILARITY_CANDIDATES = 500  # most recent comparable cases examined per filing
+# On PostgreSQL the comparable cases closest by trigram similarity (GIN pg_trgm index, migration
+# 0005) are scored exactly; the index finds them among all comparable cases, however many.
+SIMILARITY_CANDIDATES = 50
+
+
+def _similarity_candidates(case, candidates):
+    """(pk, text) rows of ``candidates`` worth scoring against ``case``: every one of them —
+    on PostgreSQL narrowed by the trigram index to the closest texts, elsewhere streamed."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return candidates.values_list("pk", "claims_abstract_text").iterator(chunk_size=500)
+    from django.contrib.postgres.lookups import TrigramSimilar
+    from django.contrib.postgres.search import TrigramSimilarity
+
+    PreExamCase._meta.get_field("claims_abstract_text").register_lookup(TrigramSimilar)
+    text = case.claims_abstract_text
+    return (candidates.filter(claims_abstract_text__trigram_similar=text)
+            .annotate(trigram=TrigramSimilarity("claims_abstract_text", text))
+            .order_by("-trigram", "-pk").values_list("pk", "claims_abstract_text")[:SIMILARITY_CANDIDATES])
 
 
 def flag_near_duplicate(case):
     """Mark the case with its most similar earlier case (same applicant, or any case of the
-    same field, per settings) when the claims/abstract similarity reaches the threshold."""
+    same field, per settings) when the claims/abstract similarity reaches the threshold.
+    Every case in that scope is compared, however old."""
     from .similarity import best_matches, fingerprint
 
     cfg = PrescreenSettings.load()
@@ -216,7 +236,7 @@ def flag_near_duplicate(case):
         candidates = candidates.filter(organization=case.organization)
     else:
         candidates = candidates.filter(technical_field=case.technical_field)
-    rows = candidates.order_by("-pk").values_list("pk", "claims_abstract_text")[:SIMILARITY_CANDIDATES]
+    rows = _similarity_candidates(case, candidates)
     matches = best_matches(case.claims_abstract_text, rows, threshold=float(cfg.similarity_threshold), limit=1)
     update = {"fingerprint": fingerprint(case.claims_abstract_text)}
     if matches:
