@@ -82,7 +82,13 @@ class ProjectDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         project = self.object
-        ctx["phases"] = project.phases.select_related("owner").prefetch_related("attachments")
+        from ipcenter.deadlines.services import deadlines_by_object
+
+        phases = list(project.phases.select_related("owner").prefetch_related("attachments"))
+        clocks = deadlines_by_object(ProjectPhase, [p.pk for p in phases], services.PHASE_DEADLINE)
+        for phase in phases:
+            phase.clock = clocks[phase.pk][-1] if clocks[phase.pk] else None
+        ctx["phases"] = phases
         ctx["imports"] = project.imports.select_related("attachment", "created_by")[:20]
         ctx["reports"] = project.reports.select_related("job", "xlsx_job")[:20]
         ctx["upload_form"] = UploadForm()

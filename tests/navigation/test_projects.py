@@ -35,6 +35,11 @@ def test_phase_due_date_is_a_deadline_closed_when_done(project, analyst):
     services.complete_phase(phase, analyst)
     d.refresh_from_db()
     assert d.state == Deadline.State.MET
+    from django.test import Client
+
+    c = Client()
+    c.force_login(analyst)
+    assert 'data-testid="phase-clock"' in c.get(project.get_absolute_url()).content.decode()
     nxt.refresh_from_db()
     assert nxt.started_at is not None
     with pytest.raises(Exception):
