@@ -17,6 +17,7 @@ from ipcenter.plugins import select
 
 from . import forms, services
 from .filters import PublicationFilterSet
+from .views import OutreachTabsMixin
 from .models import Article, BaseActivity, PracticeBase, Publication, is_outreach_staff
 
 
@@ -24,7 +25,8 @@ class OutreachStaffMixin(PredicateRequiredMixin):
     required = staticmethod(is_outreach_staff)
 
 
-class ArticleListView(OutreachStaffMixin, ObjectListView):
+class ArticleListView(OutreachStaffMixin, OutreachTabsMixin, ObjectListView):
+    template_name = "outreach/list.html"
     model = Article
     title = gettext_lazy("文章")
     default_sort = "-published_at"
@@ -76,7 +78,8 @@ class ArticleEditView(_EditView):
         return services.save_article(obj, user)
 
 
-class PublicationListView(OutreachStaffMixin, ObjectListView):
+class PublicationListView(OutreachStaffMixin, OutreachTabsMixin, ObjectListView):
+    template_name = "outreach/list.html"
     model = Publication
     filterset_class = PublicationFilterSet
     title = gettext_lazy("宣传作品与媒体矩阵")
@@ -146,7 +149,8 @@ def import_reach(upload, user, max_bytes=2 * 1024 * 1024):
     return len(rows)
 
 
-class BaseListView(OutreachStaffMixin, ObjectListView):
+class BaseListView(OutreachStaffMixin, OutreachTabsMixin, ObjectListView):
+    template_name = "outreach/list.html"
     model = PracticeBase
     title = gettext_lazy("预审员实践基地")
     default_sort = "opened_on"

@@ -20,13 +20,22 @@ from ipcenter.reports.xlsx import attachment_response, write_xlsx, XLSX_TYPE
 from . import forms, services
 from .filters import EventFilterSet
 from .ics import event_ics
-from .models import Event, Feedback, Registration, is_event_staff
+from .models import Event, Feedback, Registration, is_event_staff, is_outreach_staff
 from .protection import over_limit
 from .qr import qr_svg
 
 
 class EventStaffMixin(PredicateRequiredMixin):
     required = staticmethod(is_event_staff)
+
+
+class OutreachTabsMixin:
+    """The outreach tabs above a list: content pages only for outreach staff and managers."""
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["show_content_links"] = is_outreach_staff(self.request.user)
+        return ctx
 
 
 def _staff_event(request, pk):
@@ -41,7 +50,8 @@ class IndexView(LoginRequiredMixin, View):
         return redirect("outreach:my-registrations")
 
 
-class EventListView(EventStaffMixin, ObjectListView):
+class EventListView(EventStaffMixin, OutreachTabsMixin, ObjectListView):
+    template_name = "outreach/list.html"
     model = Event
     filterset_class = EventFilterSet
     default_sort = "-starts_at"
@@ -320,3 +330,4 @@ class FeedbackView(View):
                 messages.success(request, _("感谢您的反馈。"))
                 return redirect("outreach:feedback", reg.code)
         return self._render(request, reg, form, status=400)
+
