@@ -135,5 +135,5 @@ def test_technology_effect_matrix(loaded, project):
 def test_hostile_queries_never_500(client, analyst, project, loaded, query):
     client.force_login(analyst)
     for url in (f"/navigation/projects/{project.pk}/analyses/ipc/", "/navigation/patents/", "/navigation/",
-                f"/api/v1/navigation/patents/", f"/api/v1/navigation/projects/{project.pk}/analyses/regions/"):
+                "/api/v1/navigation/patents/", f"/api/v1/navigation/projects/{project.pk}/analyses/regions/"):
         assert client.get(url + query).status_code < 500, url
