@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ipcenter.accounts import roles
 from ipcenter.accounts.models import Organization, TechnicalField, User
-from ipcenter.forms import BoundedFormMixin, MultipleFileField
+from ipcenter.forms import BoundedFormMixin, MultipleFileField, UploadField
 from ipcenter.validators import event_date, founding_date, head_count, past_date
 
 from .models import DefectType, Opinion, PreExamCase, PrescreenSettings, Registration
@@ -35,7 +35,7 @@ class DateInput(forms.DateInput):
 class RegistrationForm(BoundedFormMixin, forms.ModelForm):
     bounds = {"established_on": founding_date, "abnormal_finding_on": past_date, "insured_staff": head_count,
               "invention_patents": head_count, "utility_design_patents": head_count}
-    documents = MultipleFileField(label=_("证明材料"), help_text=_("营业执照、参保证明、专利证书等；") + DOC_HELP)
+    documents = MultipleFileField(label=_("证明材料"), purpose="prescreen.document", help_text=_("营业执照、参保证明、专利证书等；") + DOC_HELP)
 
     class Meta:
         model = Registration
@@ -156,11 +156,12 @@ class CaseForm(forms.ModelForm):
 class DocumentsForm(forms.Form):
     """Step 2: the application documents, one current version per role."""
 
-    request = forms.FileField(label=DOCUMENT_LABELS["request"], required=False, help_text=DOC_HELP)
-    description = forms.FileField(label=DOCUMENT_LABELS["description"], required=False)
-    claims = forms.FileField(label=DOCUMENT_LABELS["claims"], required=False)
-    abstract = forms.FileField(label=DOCUMENT_LABELS["abstract"], required=False)
-    drawings = MultipleFileField(label=DOCUMENT_LABELS["drawings"],
+    request = UploadField(label=DOCUMENT_LABELS["request"], required=False, help_text=DOC_HELP,
+                          purpose="prescreen.document")
+    description = UploadField(label=DOCUMENT_LABELS["description"], required=False, purpose="prescreen.document")
+    claims = UploadField(label=DOCUMENT_LABELS["claims"], required=False, purpose="prescreen.document")
+    abstract = UploadField(label=DOCUMENT_LABELS["abstract"], required=False, purpose="prescreen.document")
+    drawings = MultipleFileField(label=DOCUMENT_LABELS["drawings"], purpose="prescreen.document",
                                  help_text=_("一个 PDF，或每幅图一张图片（文件名如“图1.png”）。"))
 
     def __init__(self, *args, require_any=True, **kwargs):

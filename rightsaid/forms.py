@@ -3,7 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ipcenter.accounts.models import Station
-from ipcenter.forms import BoundedFormMixin, MultipleFileField  # noqa: F401  (re-exported)
+from ipcenter.forms import BoundedFormMixin, MultipleFileField, UploadField  # noqa: F401  (re-exported)
 from ipcenter.validators import Span, amount_yuan, event_date, minutes_in_a_day
 
 from .models import AssistanceCase, Consultation, Exhibition, ExhibitionComplaint, Referral
@@ -37,7 +37,7 @@ class CaseIntakeForm(BoundedFormMixin, forms.ModelForm):
 
     bounds = {"amount_claimed": amount_yuan}
 
-    evidence_files = MultipleFileField(label=_("证据材料"), help_text=FILE_HELP)
+    evidence_files = MultipleFileField(label=_("证据材料"), help_text=FILE_HELP, purpose="rightsaid.evidence")
 
     class Meta:
         model = AssistanceCase
@@ -56,7 +56,7 @@ class CaseIntakeForm(BoundedFormMixin, forms.ModelForm):
 class OnlineRequestForm(forms.ModelForm):
     """A company user's own request for assistance."""
 
-    evidence_files = MultipleFileField(label=_("证据材料"), help_text=FILE_HELP)
+    evidence_files = MultipleFileField(label=_("证据材料"), help_text=FILE_HELP, purpose="rightsaid.evidence")
 
     class Meta:
         model = AssistanceCase
@@ -101,12 +101,12 @@ class CloseForm(forms.Form):
 class EvidenceForm(forms.Form):
     description = forms.CharField(label=_("证据名称"), max_length=200)
     source = forms.CharField(label=_("来源"), max_length=200, required=False)
-    file = forms.FileField(label=_("文件"), required=False, help_text=FILE_HELP)
+    file = UploadField(label=_("文件"), required=False, help_text=FILE_HELP, purpose="rightsaid.evidence")
 
 
 class ExpertOpinionForm(forms.Form):
     summary = forms.CharField(label=_("专家意见摘要"), widget=forms.Textarea(attrs={"rows": 2}))
-    file = forms.FileField(label=_("专家意见（PDF）"), required=False)
+    file = UploadField(label=_("专家意见（PDF）"), required=False, purpose="rightsaid.expert_opinion")
 
 
 class TransferForm(forms.Form):
@@ -133,7 +133,7 @@ class ExhibitionForm(BoundedFormMixin, forms.ModelForm):
 
 
 class ExhibitionComplaintForm(forms.ModelForm):
-    evidence_files = MultipleFileField(label=_("证据材料"), help_text=FILE_HELP)
+    evidence_files = MultipleFileField(label=_("证据材料"), help_text=FILE_HELP, purpose="rightsaid.evidence")
 
     class Meta:
         model = ExhibitionComplaint

@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ipcenter.files.services import MB
-from ipcenter.forms import BoundedFormMixin
+from ipcenter.forms import BoundedFormMixin, UploadField
 from ipcenter.validators import Span, amount_yuan, event_date, past_date
 from rightsaid.models import IPType
 
@@ -65,7 +65,7 @@ class PartyForm(forms.ModelForm):
 
 class ConsentForm(forms.Form):
     party = forms.ModelChoiceField(label=_("当事人"), queryset=Party.objects.none())
-    document = forms.FileField(label=_("签署的同意调解书"), help_text=_("PDF 或照片（PNG/JPG），不超过 20MB。"))
+    document = UploadField(label=_("签署的同意调解书"), purpose="mediation.consent", help_text=_("PDF 或照片（PNG/JPG），不超过 20MB。"))
 
     def __init__(self, *args, dispute, **kwargs):
         super().__init__(*args, **kwargs)
