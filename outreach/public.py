@@ -46,7 +46,9 @@ def events(request):
 
 def event(request, pk):
     obj = get_object_or_404(Event.objects.published().select_related("station"), pk=pk)
-    materials = obj.attachments.all() if obj.materials_public else []
+    from ipcenter.files.services import attachments_of
+
+    materials = attachments_of(obj) if obj.materials_public else []
     return render(request, "outreach/public/event.html", {"event": obj, "materials": materials})
 
 

@@ -105,12 +105,14 @@ class EventDetailView(EventStaffMixin, View):
         feedback = Feedback.objects.filter(registration__event=event).aggregate(n=Count("pk"), total=Sum("rating"))
         rating_avg = round(feedback["total"] / feedback["n"], 2) if feedback["n"] else None
         comments = Feedback.objects.filter(registration__event=event).exclude(comment="").order_by("-created")[:20]
+        from ipcenter.files.services import attachments_of
         from ipcenter.workflow.models import TimelineEvent
 
         return render(request, "outreach/event_detail.html", {
             "event": event, "object": event, "registrations": regs[:500], "counts": services.attendance_counts(event),
             "walkin_form": forms.WalkInForm(), "feedback": feedback, "rating_avg": rating_avg, "comments": comments,
             "timeline": TimelineEvent.objects.for_object(event).for_viewer(request.user)[:50],
+            "materials": attachments_of(event),
         })
 
 
@@ -254,7 +256,12 @@ class TicketView(View):
 
     def get(self, request, code):
         reg = _ticket(code)
-        return render(request, "outreach/ticket.html", {"reg": reg, "event": reg.event, "qr": qr_svg(reg.code)})
+        from ipcenter.files.services import attachments_of
+
+        shared = reg.state == Registration.State.CONFIRMED and (
+            reg.event.materials_public or timezone.now() >= reg.event.ends_at)
+        return render(request, "outreach/ticket.html", {"reg": reg, "event": reg.event, "qr": qr_svg(reg.code),
+                                                        "materials": attachments_of(reg.event) if shared else []})
 
 
 class CancelView(View):
@@ -331,3 +338,55 @@ class FeedbackView(View):
                 return redirect("outreach:feedback", reg.code)
         return self._render(request, reg, form, status=400)
 
+
+
+# --- materials --------------------------------------------------------------------------------------
+
+class MaterialUploadView(EventStaffMixin, View):
+    def post(self, request, pk):
+        from ipcenter.files.services import store_upload
+
+        event = _staff_event(request, pk)
+        files = request.FILES.getlist("files")
+        if not files:
+            messages.error(request, _("请选择要上传的文件。"))
+        try:
+            for f in files:
+                store_upload(f, "outreach.material", request.user, owner=event, label=_("活动资料"))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            if files:
+                messages.success(request, _("已上传 %(n)d 个资料文件。") % {"n": len(files)})
+        return redirect(event)
+
+
+def _serve(att):
+    from django.http import FileResponse
+
+    from ipcenter.files.services import kind_of, name_for_kind
+    from ipcenter.reports.xlsx import content_disposition
+
+    try:
+        fh = att.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404(_("文件已不在存储中，请联系管理员。"))
+    response = FileResponse(fh, content_type=att.mime_type)
+    response["Content-Disposition"] = content_disposition(name_for_kind(att.original_name, kind_of(att.mime_type)))
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def material_download(request, pk, att_id, code=None):
+    """An event's material: for anyone when the event shares it publicly; otherwise for a
+    registrant (through their personal code) once the event has ended."""
+    from ipcenter.files.services import attachments_of
+
+    event = get_object_or_404(Event.objects.published(), pk=pk)
+    if not event.materials_public:
+        reg = Registration.objects.filter(event=event, code=code or "", state=Registration.State.CONFIRMED).first()
+        if reg is None or timezone.now() < event.ends_at:
+            raise Http404
+    att = get_object_or_404(attachments_of(event), pk=att_id)
+    return _serve(att)

@@ -53,3 +53,34 @@ def test_hostile_query_strings_never_500(client, outreach_user):
                 "/outreach/publications/?channel=zz&published_after=2026-99-99", "/outreach/ticket/NOPE/",
                 "/outreach/site/certificates/999/abc/"]:
         assert client.get(url).status_code < 500, url
+
+
+def test_materials_public_or_for_registrants_after_the_event(client, outreach_user, make_event):
+    import datetime
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from ipcenter.files.services import attachments_of
+    from outreach import services
+    from outreach.models import Event
+    from tests.outreach.conftest import person
+
+    event = make_event()
+    reg = services.register(event, **person(1))
+    login(client, outreach_user)
+    pdf = SimpleUploadedFile("课件.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", content_type="application/pdf")
+    assert client.post(f"/outreach/events/{event.pk}/materials/", {"files": [pdf]}).status_code == 302
+    att = attachments_of(event).get()
+    client.logout()
+    public_url = f"/outreach/site/events/{event.pk}/materials/{att.pk}/"
+    ticket_url = f"/outreach/ticket/{reg.code}/materials/{event.pk}/{att.pk}/"
+    assert client.get(public_url).status_code == 404
+    assert client.get(ticket_url).status_code == 404  # not before the end
+    Event.objects.filter(pk=event.pk).update(starts_at=timezone.now() - datetime.timedelta(hours=4),
+                                             ends_at=timezone.now() - datetime.timedelta(hours=1))
+    assert client.get(ticket_url).status_code == 200
+    assert client.get(f"/outreach/ticket/ABCDEFGHJKLM/materials/{event.pk}/{att.pk}/").status_code == 404
+    Event.objects.filter(pk=event.pk).update(materials_public=True)
+    r = client.get(public_url)
+    assert r.status_code == 200 and b"%PDF" in b"".join(r.streaming_content)
