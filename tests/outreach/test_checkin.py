@@ -132,3 +132,18 @@ def test_api_check_in_and_scoped_list(client, make_event, outreach_user):
     r = client.get("/api/v1/outreach/events/?kind=training")
     assert r.status_code == 200
     assert [e["id"] for e in r.json()["results"]] == [event.pk]
+
+
+def test_api_registrations_scoped_and_walk_in_field_errors(client, make_event, ordos_staff, baotou_staff):
+    event = make_event(station="baotou", start_in=datetime.timedelta(hours=-1))
+    reg = services.register(event, source=Registration.Source.WALK_IN, actor=baotou_staff, **person(1))
+    login(client, ordos_staff)
+    assert client.get("/api/v1/outreach/registrations/").json()["results"] == []
+    assert client.get(f"/api/v1/outreach/registrations/{reg.pk}/").status_code == 404
+    assert client.post(f"/api/v1/outreach/registrations/{reg.pk}/cancel/").status_code == 404
+    login(client, baotou_staff)
+    r = client.post(f"/api/v1/outreach/events/{event.pk}/walk-ins/", {"name": "李四", "mobile": "12345", "email": "bad"})
+    assert r.status_code == 400 and {"mobile", "email"} <= set(r.json())
+    assert event.registrations.count() == 1
+    r = client.post(f"/api/v1/outreach/events/{event.pk}/walk-ins/", {"name": "李四", "mobile": "13712345678"})
+    assert r.status_code == 201 and r.json()["checked_in_at"]
