@@ -83,6 +83,39 @@ def claim_next(examiner):
         return _start_examination(case, examiner, examiner, "prescreen.preexamcase.claimed")
 
 
+def claim_case(case, examiner):
+    """The examiner takes this accepted, unclaimed case of one of their fields.
+
+    Race-safe: the row is locked and its state read again under the lock, so of two examiners
+    clicking at once one gets the case and the other a message naming who took it."""
+    if not examiner.has_role(roles.EXAMINER):
+        raise PermissionDenied(_("只有预审员可以领取案件。"))
+    with transaction.atomic():
+        locked = PreExamCase.objects.select_for_update(of=("self",)).select_related("examiner").get(pk=case.pk)
+        if locked.state != PreExamCase.State.ACCEPTED or locked.examiner_id is not None:
+            if locked.examiner_id == examiner.pk:
+                raise ValidationError(_("您已领取该案件。"), code="claimed")
+            if locked.examiner_id is not None:
+                raise ValidationError(_("该案件已被 %(name)s 领取。") % {"name": locked.examiner}, code="claimed")
+            raise ValidationError(_("当前状态为“%(state)s”，不能领取。") % {"state": locked.get_state_display()},
+                                  code="state")
+        if not examiner.technical_fields.filter(pk=locked.technical_field_id).exists():
+            raise ValidationError(_("该案件属于“%(field)s”领域，您不负责该领域，不能领取。")
+                                  % {"field": locked.technical_field}, code="field")
+        return _start_examination(locked, examiner, examiner, "prescreen.preexamcase.claimed")
+
+
+def claimable_by(case, user):
+    """Whether ``user`` may claim ``case`` now (the page shows the button), and if not but they
+    are an examiner, why (a hint instead of a silent page)."""
+    if not user.has_role(roles.EXAMINER) or case.state != PreExamCase.State.ACCEPTED or case.examiner_id:
+        return False, ""
+    if not user.technical_fields.filter(pk=case.technical_field_id).exists():
+        return False, _("该案件属于“%(field)s”领域，您不负责该领域；如需办理请联系中心管理人员分配。") % {
+            "field": case.technical_field}
+    return True, ""
+
+
 def assign_case(case, examiner, manager):
     """A manager assigns an accepted case, or reassigns one under examination."""
     if not is_centre_manager(manager):

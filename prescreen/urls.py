@@ -23,6 +23,7 @@ urlpatterns = [
     path("cases/<int:pk>/cnipa-outcome/", views.CnipaOutcomeView.as_view(), name="case-cnipa-outcome"),
     path("queue/", views.QueueView.as_view(), name="queue"),
     path("queue/claim/", views.ClaimNextView.as_view(), name="claim-next"),
+    path("cases/<int:pk>/claim/", views.ClaimCaseView.as_view(), name="case-claim"),
     path("queue/mine/", views.MyCasesView.as_view(), name="my-cases"),
     path("workload/", views.WorkloadView.as_view(), name="workload"),
     path("opinions/<int:pk>/", views.OpinionView.as_view(), name="opinion-edit"),

@@ -320,6 +320,20 @@ class ClaimNextView(LoginRequiredMixin, View):
         return redirect(case)
 
 
+class ClaimCaseView(LoginRequiredMixin, View):
+    """“领取此案” on an unclaimed accepted case's page (the race is settled by the service)."""
+
+    def post(self, request, pk):
+        case = get_object_or_404(PreExamCase.objects.visible_to(request.user), pk=pk)
+        try:
+            case = services.claim_case(case, request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("已领取案件 %(number)s。") % {"number": case.number})
+        return redirect(case)
+
+
 class WorkloadView(ManagerRequiredMixin, TemplateView):
     """Open and finished work per examiner (one aggregate query)."""
 
@@ -549,6 +563,7 @@ class CaseDetailView(ObjectDetailView):
                 ctx["assign_form"] = forms.AssignForm(case=case)
             if case.state in (S.SUBMITTED, S.ACCEPTED, S.EXAMINING, S.NEEDS_CORRECTION):
                 ctx["terminate_form"] = forms.ReasonForm()
+        ctx["can_claim"], ctx["claim_hint"] = services.claimable_by(case, user)
         ctx["similar_visible"] = bool(case.similar_case_id) and user.is_internal
         ctx["panels"] = hooks.case_panels(self.request, case)
         return ctx
