@@ -52,6 +52,7 @@ class _Registry:
     beat: dict = field(default_factory=dict)
     state_colours: dict = field(default_factory=dict)
     long_tasks: list = field(default_factory=list)
+    public_home: str = None
 
 
 def portal_apps():
@@ -86,6 +87,7 @@ def registry():
                 reg.beat[key] = entry
             reg.state_colours.update(config.state_colours)
             reg.long_tasks.extend(config.long_tasks)
+            reg.public_home = reg.public_home or config.public_home
         reg.menu.sort(key=lambda item: item.order)
         # Longer prefixes first so "rightsaid/mediation/" is tried before "rightsaid/".
         reg.urls.sort(key=lambda pair: -len(pair[0]))
@@ -121,6 +123,8 @@ class PortalAppConfig(AppConfig):
     upload_purposes = ()
     #: Celery task names that run long (reports, imports): routed to the long queue with its limits
     long_tasks = ()
+    #: the page anonymous visitors of "/" see (an app's public home), e.g. "outreach:public-home"
+    public_home = None
     #: submodules imported when the app is ready (they register job kinds, figures, actions, rules)
     autoload = ("reports", "jobs", "figures", "actions", "selectors")
 

@@ -2,7 +2,6 @@
 import logging
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -24,8 +23,18 @@ def register_home_panel(role_codes, func):
     return func
 
 
-@login_required
 def home(request):
+    """The signed-in user's work page; anonymous visitors get the public site's home, if an app
+    declares one (``PortalAppConfig.public_home``), else the login page."""
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+        from django.shortcuts import redirect
+
+        from ipcenter.plugins import registry
+
+        if registry().public_home:
+            return redirect(registry().public_home)
+        return redirect_to_login(request.get_full_path())
     user = request.user
     role = user.primary_role
     deadlines = (Deadline.objects.visible_to(user).pending().select_related("content_type")

@@ -12,6 +12,7 @@ class OutreachConfig(PortalAppConfig):
     verbose_name = _("宣传培训")
     url_prefix = "outreach/"
     api_prefix = "outreach/"
+    public_home = "outreach:public-home"  # anonymous visitors of "/" see the public site
     menu = (MenuItem(_("宣传培训"), "outreach:index", frozenset({
         roles.OUTREACH_STAFF, roles.STATION_STAFF, roles.MANAGER, roles.ADMIN, roles.APPLICANT}), order=60),)
     beat_schedule = {

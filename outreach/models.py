@@ -216,11 +216,20 @@ class Registration(models.Model):
         return reverse("outreach:certificate-verify", args=[self.pk, self.certificate_digest()])
 
 
+class FeedbackQuerySet(ScopedQuerySet):
+    """An attendee's rating and comments: visible with their registration."""
+
+    def scope(self, user):
+        return self.through_parent(user, "registration")
+
+
 class Feedback(models.Model):
     registration = models.OneToOneField(Registration, on_delete=models.CASCADE, related_name="feedback")
     rating = models.PositiveSmallIntegerField(_("评分"), validators=[MinValueValidator(1), MaxValueValidator(5)])
     comment = models.TextField(_("意见建议"), blank=True, max_length=2000)
     created = models.DateTimeField(auto_now_add=True)
+
+    objects = FeedbackQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("活动反馈")

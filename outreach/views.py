@@ -248,7 +248,7 @@ class RegisterView(View):
 
 
 def _ticket(code):
-    return get_object_or_404(Registration.objects.select_related("event"), code=code)
+    return get_object_or_404(Registration.objects.select_related("event"), code=code)  # scoped: the secret ticket code
 
 
 class TicketView(View):

@@ -77,3 +77,9 @@ def test_a_selector_nobody_provides_gives_the_default():
 def test_the_base_class_is_not_picked_as_an_apps_config():
     assert PortalAppConfig.default is False
     assert all(type(c).default is True for c in portal_apps() if type(c) is not PortalAppConfig)
+
+
+def test_anonymous_visitors_of_the_root_see_the_public_home(client, db):
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == reverse("outreach:public-home")
+    assert client.get(response["Location"]).status_code == 200
