@@ -821,10 +821,40 @@ def opinion_letter(opinion):
         pdf = render_pdf("prescreen/opinion_letter_pdf.html", {
             "opinion": locked, "case": case, "items": locked.items.select_related("defect_type"),
             "correction_days": cfg.correction_working_days, "cnipa_days": cfg.cnipa_filing_days,
+            "correction_due": correction_due_date(locked, cfg),
         })
         name = _("预审意见通知书-%(number)s-第%(n)s轮.pdf") % {"number": case.number or case.pk, "n": locked.round}
         return store_upload(SimpleUploadedFile(name, pdf, "application/pdf"), LETTER_PURPOSE, locked.author,
                             owner=locked, label=_("意见通知书"))
+
+
+def correction_due_date(opinion, cfg=None):
+    """The local date by which the applicant must answer this opinion: the due date of the
+    correction clock opened when it was issued, or (no clock found) the same count of working
+    days from the issue date on the core calendar."""
+    from ipcenter.deadlines.calendar import WorkingCalendar
+    from ipcenter.deadlines.services import deadlines_of
+
+    if opinion.conclusion != opinion.Conclusion.NEEDS_CORRECTION or opinion.issued_at is None:
+        return None
+    clock = (deadlines_of(opinion.case, CORRECTION)
+             .filter(created_at__gte=opinion.issued_at - datetime.timedelta(minutes=5))
+             .order_by("created_at").first())
+    if clock is not None:
+        return timezone.localtime(clock.due_at).date()
+    cfg = cfg or PrescreenSettings.load()
+    return WorkingCalendar().add_working_days(timezone.localdate(opinion.issued_at), cfg.correction_working_days)
+
+
+def latest_return(opinion):
+    """The timeline event of this opinion's latest return — who, when, why (its comment) — or
+    ``None`` while it is not returned."""
+    from ipcenter.workflow.models import TimelineEvent
+
+    if opinion.state != opinion.State.RETURNED:
+        return None
+    return (TimelineEvent.objects.for_object(opinion).filter(to_state=opinion.State.RETURNED)
+            .select_related("actor").order_by("-pk").first())
 
 
 def notify_submitted(case):

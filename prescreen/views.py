@@ -684,6 +684,7 @@ class OpinionView(LoginRequiredMixin, View):
                 "conclusion": opinion.conclusion, "reasons": opinion.reasons}) if can_edit else None),
             "findings": opinion.case.precheck_findings if request.user.is_internal else [],
             "panels": hooks.case_panels(request, opinion.case),
+            "returned": services.latest_return(opinion) if request.user.is_internal else None,
         }, status=status)
 
     def get(self, request, pk):
