@@ -116,3 +116,29 @@ class Span:
         if self.max_days is not None and (end - start).days + 1 > self.max_days:
             return {self.end: _("时间跨度不能超过 %(n)s 天。") % {"n": self.max_days}}
         return {}
+
+
+class MinimumLengthValidator:
+    """Django's minimum password length, with its message in our catalogue: Django 5.2 changed
+    the English text and its zh-hans catalogue no longer translates it (the portal showed
+    “This password is too short …” in the Chinese UI)."""
+
+    def __init__(self, min_length=8):
+        from django.contrib.auth.password_validation import MinimumLengthValidator as Base
+
+        self._base = Base(min_length)
+        self.min_length = min_length
+
+    def validate(self, password, user=None):
+        if len(password) < self.min_length:
+            raise ValidationError(self.get_error_message(), code="password_too_short",
+                                  params={"min_length": self.min_length})
+
+    def get_error_message(self):
+        from django.utils.translation import ngettext
+
+        return ngettext("密码太短，至少需要 %(min_length)d 个字符。", "密码太短，至少需要 %(min_length)d 个字符。",
+                        self.min_length)
+
+    def get_help_text(self):
+        return self._base.get_help_text()
