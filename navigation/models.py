@@ -256,13 +256,37 @@ class Patent(models.Model):
         return self.publication_number or self.application_number
 
 
+class ProjectChildQuerySet(ScopedQuerySet):
+    """A patent's applicants, inventors and classes: visible exactly when their project is."""
+
+    def scope(self, user):
+        return self.through_parent(user, "project")
+
+
+class ProjectRowQuerySet(ScopedQuerySet):
+    """Rows of a project's data set (applicants, inventors, classifications): visible with the project."""
+
+    def scope(self, user):
+        return self.through_parent(user, "project")
+
+
+class ChainPartQuerySet(ScopedQuerySet):
+    """Links, nodes and dictionary terms of a chain: visible with the chain."""
+
+    def scope(self, user):
+        return self.through_parent(user, "chain")
+
+
 class PatentApplicant(models.Model):
     patent = models.ForeignKey(Patent, on_delete=models.CASCADE, related_name="applicants")
     project = models.ForeignKey(NavigationProject, on_delete=models.CASCADE, related_name="+")
+    objects = ProjectChildQuerySet.as_manager()
     position = models.PositiveSmallIntegerField(default=0)
     name = models.CharField(max_length=300)
     normalized = models.CharField(max_length=300, db_index=True)
     kind = models.CharField(max_length=12, choices=ApplicantKind.choices, default=ApplicantKind.OTHER)
+
+    objects = ProjectRowQuerySet.as_manager()
 
     class Meta:
         indexes = [models.Index(fields=["project", "normalized"], name="nav_appl_norm")]
@@ -271,18 +295,24 @@ class PatentApplicant(models.Model):
 class PatentInventor(models.Model):
     patent = models.ForeignKey(Patent, on_delete=models.CASCADE, related_name="inventors")
     project = models.ForeignKey(NavigationProject, on_delete=models.CASCADE, related_name="+")
+    objects = ProjectChildQuerySet.as_manager()
     name = models.CharField(max_length=200)
+
+    objects = ProjectRowQuerySet.as_manager()
 
 
 class PatentClassification(models.Model):
     patent = models.ForeignKey(Patent, on_delete=models.CASCADE, related_name="classifications")
     project = models.ForeignKey(NavigationProject, on_delete=models.CASCADE, related_name="+")
+    objects = ProjectChildQuerySet.as_manager()
     code = models.CharField(max_length=40)   # "C10J 3/00"
     section = models.CharField(max_length=1)   # "C"
     klass = models.CharField(max_length=3)     # "C10"
     subclass = models.CharField(max_length=4)  # "C10J"
     group = models.CharField(max_length=20)    # "C10J 3/00"
     is_main = models.BooleanField(default=False)
+
+    objects = ProjectRowQuerySet.as_manager()
 
     class Meta:
         indexes = [models.Index(fields=["project", "subclass"], name="nav_ipc_sub")]
@@ -340,11 +370,18 @@ class ChainLink(models.Model):
     name = models.CharField(_("环节"), max_length=100)
     order = models.PositiveSmallIntegerField(default=0)
 
+    objects = ChainPartQuerySet.as_manager()
+
     class Meta:
         ordering = ["chain", "order"]
 
     def __str__(self):
         return self.name
+
+
+class NodeQuerySet(ScopedQuerySet):
+    def scope(self, user):
+        return self.through_parent(user, "link")
 
 
 class ChainNode(models.Model):
@@ -353,6 +390,8 @@ class ChainNode(models.Model):
     ipc_codes = models.CharField(_("IPC 分类号"), max_length=500, blank=True, help_text=_("前缀，逗号分隔，如 C10J, C07C 29"))
     keywords = models.CharField(_("关键词"), max_length=500, blank=True, help_text=_("逗号分隔，标题或摘要含任一即命中"))
     order = models.PositiveSmallIntegerField(default=0)
+
+    objects = NodeQuerySet.as_manager()
 
     class Meta:
         ordering = ["link", "order"]
@@ -419,6 +458,8 @@ class TechEffectTerm(models.Model):
     name = models.CharField(_("名称"), max_length=60)
     keywords = models.CharField(_("关键词"), max_length=300, help_text=_("逗号分隔"))
     order = models.PositiveSmallIntegerField(default=0)
+
+    objects = ChainPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["chain", "kind", "order"]
