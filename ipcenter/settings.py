@@ -244,6 +244,21 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "QualityCheckOutcomeEnum": "prescreen.quality.models.CheckOutcome",
+        # choice sets sharing a field name across apps get explicit component names
+        "NavigationPhaseKindEnum": "navigation.models.ProjectPhase.Kind",
+        "PublicationKindEnum": "outreach.models.Publication.Kind",
+        "OrganizationKindEnum": "ipcenter.accounts.models.Organization.Kind",
+        "AssistanceCaseKindEnum": "rightsaid.models.AssistanceCase.Kind",
+        "EventKindEnum": "outreach.models.Event.Kind",
+        "StationKindEnum": "ipcenter.accounts.models.Station.Kind",
+        "RequestChannelEnum": "rightsaid.models.Channel",
+        "MediaChannelEnum": "outreach.models.Channel",
+        "PatentExportSourceEnum": "navigation.models.PatentImport.Source",
+        "RegistrationSourceEnum": "outreach.models.Registration.Source",
+        "PatentImportStatusEnum": "navigation.models.PatentImport.Status",
+        "NavigationProjectStatusEnum": "navigation.models.NavigationProject.Status",
+        "JobStatusEnum": "ipcenter.reports.models.ReportJob.Status",
+        "OrganizationStatusEnum": "ipcenter.accounts.models.Organization.Status",
     },
 }
 

@@ -256,13 +256,6 @@ class Patent(models.Model):
         return self.publication_number or self.application_number
 
 
-class ProjectChildQuerySet(ScopedQuerySet):
-    """A patent's applicants, inventors and classes: visible exactly when their project is."""
-
-    def scope(self, user):
-        return self.through_parent(user, "project")
-
-
 class ProjectRowQuerySet(ScopedQuerySet):
     """Rows of a project's data set (applicants, inventors, classifications): visible with the project."""
 
@@ -280,7 +273,6 @@ class ChainPartQuerySet(ScopedQuerySet):
 class PatentApplicant(models.Model):
     patent = models.ForeignKey(Patent, on_delete=models.CASCADE, related_name="applicants")
     project = models.ForeignKey(NavigationProject, on_delete=models.CASCADE, related_name="+")
-    objects = ProjectChildQuerySet.as_manager()
     position = models.PositiveSmallIntegerField(default=0)
     name = models.CharField(max_length=300)
     normalized = models.CharField(max_length=300, db_index=True)
@@ -295,7 +287,6 @@ class PatentApplicant(models.Model):
 class PatentInventor(models.Model):
     patent = models.ForeignKey(Patent, on_delete=models.CASCADE, related_name="inventors")
     project = models.ForeignKey(NavigationProject, on_delete=models.CASCADE, related_name="+")
-    objects = ProjectChildQuerySet.as_manager()
     name = models.CharField(max_length=200)
 
     objects = ProjectRowQuerySet.as_manager()
@@ -304,7 +295,6 @@ class PatentInventor(models.Model):
 class PatentClassification(models.Model):
     patent = models.ForeignKey(Patent, on_delete=models.CASCADE, related_name="classifications")
     project = models.ForeignKey(NavigationProject, on_delete=models.CASCADE, related_name="+")
-    objects = ProjectChildQuerySet.as_manager()
     code = models.CharField(max_length=40)   # "C10J 3/00"
     section = models.CharField(max_length=1)   # "C"
     klass = models.CharField(max_length=3)     # "C10"

@@ -6,6 +6,7 @@ from ..models import NavigationProject, NavigationReport, Patent, PatentImport, 
 class PhaseSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     owner = serializers.StringRelatedField()
+    state = serializers.CharField(read_only=True, help_text="pending / done / overdue")
 
     class Meta:
         model = ProjectPhase

@@ -1,4 +1,5 @@
 """Serializers of the outreach API."""
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from ..models import Event, PracticeBase, Publication, Registration, mobile_validator
@@ -19,6 +20,7 @@ class PublicEventSerializer(serializers.ModelSerializer):
                   "hours", "capacity", "audience", "requires_approval"]
 
 
+@extend_schema_serializer(component_name="EventRegistration")
 class RegistrationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Registration

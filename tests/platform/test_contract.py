@@ -30,7 +30,10 @@ REFERENCE_MODELS = {
     "workflow.NumberSequence", "prescreen.PrescreenSettings", "prescreen.DefectType",
     "quality.QualitySettings", "quality.ErrorType", "quality.CheckError",
     "accounts.User",  # the staff directory; no view lists users to outsiders (pick lists are scoped)
-    "stats.StatsSettings", "stats.MonthlyReport",  # configuration; the bookkeeping of sent monthly reports
+    "stats.StatsSettings", "stats.MonthlyReport",
+    # the industry-chain taxonomies and technology–effect dictionaries: shared reference data of
+    # the analysts (IndustryChain itself is scoped to analysts and managers)
+    "navigation.ChainLink", "navigation.ChainNode", "navigation.TechEffectTerm",  # configuration; the bookkeeping of sent monthly reports
     "rightsaid.RightsaidSettings", "mediation.MediationSettings", "prescreen.DefectItem",
 }
 

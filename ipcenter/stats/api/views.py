@@ -1,6 +1,8 @@
 """/api/v1/stats/: the same sections as the dashboard, as JSON, with the same scope checks."""
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, permissions
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -35,11 +37,17 @@ def _payload(scope, data):
             "params": scope_params(scope), "sections": out}
 
 
+PERIOD_PARAMS = [OpenApiParameter(name, str, required=False) for name in
+                 ("period", "year", "month", "quarter", "date_from", "date_to", "station", "compare")]
+
+
 class SectionsView(APIView):
     """All sections the user may see: ``?period=month&year=2026&month=3&station=<code>&compare=1``."""
 
     permission_classes = [permissions.IsAuthenticated]
 
+    @extend_schema(operation_id="stats_sections", parameters=PERIOD_PARAMS, responses=OpenApiTypes.OBJECT,
+                   summary="各板块统计数据")
     def get(self, request):
         scope = _scope(request)
         compare = request.query_params.get("compare") in ("1", "true")
@@ -49,6 +57,8 @@ class SectionsView(APIView):
 class SectionView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
+    @extend_schema(operation_id="stats_section", parameters=PERIOD_PARAMS, responses=OpenApiTypes.OBJECT,
+                   summary="单个板块统计数据")
     def get(self, request, code):
         provider = FIGURE_PROVIDERS.get(code)
         if provider is None:
