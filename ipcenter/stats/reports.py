@@ -186,8 +186,9 @@ def narrative(scope, data):
     for code, title in (("navigation", _("四、专利导航")), ("outreach", _("五、宣传培训"))):
         s = by.get(code)
         if s is not None and s.figures:
-            parts = [f"{f.label} {_n(f.value)}{f.unit}" for f in s.figures if f.value is not None]
-            out.append((title, [_("%(items)s。") % {"items": "，".join(parts)}]))
+            parts = [_("%(label)s %(value)s%(unit)s") % {"label": f.label, "value": _n(f.value), "unit": f.unit}
+                     for f in s.figures if f.value is not None]
+            out.append((title, [_("%(items)s。") % {"items": _("，").join(parts)}]))
     return out
 
 
