@@ -40,7 +40,7 @@ def test_language_switch_to_english_and_back(live_server, page):
     page.click("button:has-text('English')")
     page.wait_for_load_state("networkidle")
     assert page.evaluate("document.documentElement.lang") == "en"
-    assert "Dashboard" in page.inner_text("nav")
+    assert "Home" in page.inner_text("nav") and "Pre-exam" in page.inner_text("nav")
     page.click("button:has-text('中文')")
     page.wait_for_load_state("networkidle")
     assert "工作台" in page.inner_text("nav")
