@@ -206,6 +206,78 @@ def run_formal_precheck(case):
     return findings
 
 
+# --- the pre-check in the background: a Celery task with time limits; the review page polls
+
+PRECHECK_STATE_KEY = "prescreen.precheck.%s"
+PRECHECK_STATE_TTL = 24 * 3600
+PRECHECK_RUNNING, PRECHECK_DONE = "running", "done"
+
+
+def precheck_digest(case):
+    """What the stored findings depend on: the current document versions and the title."""
+    import hashlib
+
+    from ipcenter.files.services import attachments_of
+
+    ids = sorted(str(a.pk) for a in attachments_of(case) if a.label in DOCUMENT_ROLES)
+    return hashlib.sha256("|".join([case.title, *ids]).encode()).hexdigest()[:32]
+
+
+def precheck_state(case, digest=None):
+    """``done`` when the case's stored findings are for its current documents, ``running``
+    when a check for them has been requested, otherwise ``None``."""
+    from django.core.cache import cache
+
+    state = cache.get(PRECHECK_STATE_KEY % case.pk)
+    digest = digest or precheck_digest(case)
+    return state["status"] if state and state.get("digest") == digest else None
+
+
+def request_precheck(case):
+    """Make sure the findings for the case's current documents exist or are being made by the
+    background task; returns the state (``done`` or ``running``)."""
+    from django.core.cache import cache
+
+    from . import tasks
+
+    digest = precheck_digest(case)
+    state = precheck_state(case, digest)
+    if state is not None:
+        return state
+    cache.set(PRECHECK_STATE_KEY % case.pk, {"digest": digest, "status": PRECHECK_RUNNING}, PRECHECK_STATE_TTL)
+    tasks.run_precheck.delay(case.pk, digest)  # the documents are committed: they were uploaded earlier
+    return precheck_state(case, digest) or PRECHECK_RUNNING
+
+
+def _fresh_precheck_findings(case):
+    """The background check's findings when they are for the current documents and complete
+    (a timed-out check is run again), else ``None``."""
+    if precheck_state(case) != PRECHECK_DONE:
+        return None
+    case.refresh_from_db(fields=["precheck_findings", "claims_abstract_text"])
+    findings = case.precheck_findings or []
+    return None if any(f.get("code") == "precheck_timeout" for f in findings) else findings
+
+
+def finish_precheck(case_id, digest, timed_out=False):
+    """The task's work: run the check for ``digest`` (skipped when the documents changed since
+    it was requested — a newer request follows) and mark it done."""
+    from django.core.cache import cache
+
+    case = PreExamCase.objects.filter(pk=case_id, state=PreExamCase.State.DRAFT).first()
+    if case is None or precheck_digest(case) != digest:
+        return None
+    if timed_out:
+        findings = [{"code": "precheck_timeout", "severity": "warn", "document": "",
+                     "location": _("全部文件"),
+                     "message": _("自动形式预检超时未完成，请检查文件是否过大或损坏；提交时将再次检查。")}]
+        PreExamCase.objects.filter(pk=case.pk).update(precheck_findings=findings)
+    else:
+        findings = run_formal_precheck(case)
+    cache.set(PRECHECK_STATE_KEY % case.pk, {"digest": digest, "status": PRECHECK_DONE}, PRECHECK_STATE_TTL)
+    return findings
+
+
 def remove_draft_document(case, user, attachment_id):
     """The filer removes the current version of one of a draft's documents; the version it
     replaced becomes current again. A submitted case's files are never deleted. Returns the
@@ -319,7 +391,9 @@ def submit_case(case, user):
 
     if not acts_for_case(user, case):
         raise PermissionDenied(_("只有申请人或其代理机构可以提交预审。"))
-    findings = run_formal_precheck(case)
+    findings = _fresh_precheck_findings(case)
+    if findings is None:
+        findings = run_formal_precheck(case)
     blocking = [f["message"] for f in findings if f["severity"] == "block"]
     with transaction.atomic():
         list(Registration.objects.select_for_update().filter(organization=case.organization))

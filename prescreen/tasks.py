@@ -1,4 +1,6 @@
+"""Pre-exam background work: beat sweeps, opinion letters and the formal pre-check."""
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 
 from . import services
 
@@ -20,3 +22,14 @@ def make_opinion_letter(opinion_id):
     if opinion is None:
         return None
     return str(services.opinion_letter(opinion).pk)
+
+
+@shared_task(name="prescreen.tasks.run_precheck", soft_time_limit=60, time_limit=90, acks_late=True)
+def run_precheck(case_id, digest):
+    """The formal pre-check of a draft's current documents, off the web worker; a check that
+    overruns its soft limit records a timeout finding instead of holding the worker."""
+    try:
+        findings = services.finish_precheck(case_id, digest)
+    except SoftTimeLimitExceeded:
+        findings = services.finish_precheck(case_id, digest, timed_out=True)
+    return None if findings is None else len(findings)

@@ -7,7 +7,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
+from django_htmx.http import HttpResponseClientRefresh
 
 from ipcenter.accounts import roles
 from ipcenter.accounts.models import User
@@ -491,10 +492,18 @@ class CaseReviewView(LoginRequiredMixin, View):
         case = _draft_for(request, pk)
         if case.state != S.DRAFT:
             return redirect(case)
-        findings = services.run_formal_precheck(case)
+        # the check runs as a Celery task (time-limited); the page polls until it is done
+        state = services.request_precheck(case)
+        if request.GET.get("precheck") == "status":
+            return HttpResponseClientRefresh() if state == services.PRECHECK_DONE else HttpResponse(status=204)
+        running = state != services.PRECHECK_DONE
+        if not running:
+            case.refresh_from_db(fields=["precheck_findings"])
+        findings = [] if running else (case.precheck_findings or [])
         return render(request, "prescreen/case_step_review.html", _step_context(
             case, "review", findings=findings, blocking=[f for f in findings if f["severity"] == "block"],
-            filing_errors=services.filing_errors(case), documents=_current_documents(case)))
+            precheck_running=running, filing_errors=services.filing_errors(case),
+            documents=_current_documents(case)))
 
     def post(self, request, pk):
         case = _draft_for(request, pk)
