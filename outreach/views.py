@@ -102,9 +102,9 @@ class EventDetailView(EventStaffMixin, View):
     def get(self, request, pk):
         event = _staff_event(request, pk)
         regs = event.registrations.order_by("state", "waiting_since", "created", "pk")
-        feedback = Feedback.objects.filter(registration__event=event).aggregate(n=Count("pk"), total=Sum("rating"))
+        feedback = Feedback.objects.visible_to(request.user).filter(registration__event=event).aggregate(n=Count("pk"), total=Sum("rating"))
         rating_avg = round(feedback["total"] / feedback["n"], 2) if feedback["n"] else None
-        comments = Feedback.objects.filter(registration__event=event).exclude(comment="").order_by("-created")[:20]
+        comments = Feedback.objects.visible_to(request.user).filter(registration__event=event).exclude(comment="").order_by("-created")[:20]
         from ipcenter.files.services import attachments_of
         from ipcenter.workflow.models import TimelineEvent
 
@@ -311,7 +311,7 @@ class CertificateView(View):
 
 
 def certificate_verify(request, pk, digest):
-    reg = Registration.objects.select_related("event").filter(pk=pk).first()
+    reg = Registration.objects.select_related("event").filter(pk=pk).first()  # scoped: shown only if the digest matches
     genuine = bool(reg) and reg.certificate_matches(digest)
     return render(request, "outreach/verify.html", {"reg": reg if genuine else None, "genuine": genuine})
 
@@ -385,7 +385,8 @@ def material_download(request, pk, att_id, code=None):
 
     event = get_object_or_404(Event.objects.published(), pk=pk)
     if not event.materials_public:
-        reg = Registration.objects.filter(event=event, code=code or "", state=Registration.State.CONFIRMED).first()
+        reg = Registration.objects.filter(  # scoped: the registrant's secret code
+            event=event, code=code or "", state=Registration.State.CONFIRMED).first()
         if reg is None or timezone.now() < event.ends_at:
             raise Http404
     att = get_object_or_404(attachments_of(event), pk=att_id)
