@@ -91,7 +91,9 @@ def test_vendored_decoder_reads_a_ticket_qr_code(live_server, page):
     page.goto(f"{live_server.url}/outreach/events/{event.pk}/checkin/")
     code = new_code()
     decoded = page.evaluate("""(svg) => new Promise((resolve) => {
+        setTimeout(() => resolve("timeout: the image never loaded"), 10000);  // never hang the suite
         const img = new Image();
+        img.onerror = () => resolve("error: the QR image did not load");
         img.onload = () => {
             const c = document.createElement("canvas"); c.width = 300; c.height = 300;
             const ctx = c.getContext("2d"); ctx.fillStyle = "#fff"; ctx.fillRect(0, 0, 300, 300);
