@@ -6,7 +6,6 @@ tracking; risk. Interfaces for the quality app: ``docs/prescreen-contract.md``.
 """
 import datetime
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -874,8 +873,7 @@ def opinion_letter(opinion):
     made, so two workers (or a worker and a download) never attach two letters."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from ipcenter.files.models import Attachment
-    from ipcenter.files.services import store_upload
+    from ipcenter.files.services import attachments_of, store_upload
     from ipcenter.reports.pdf import render_pdf
 
     from .models import Opinion
@@ -885,9 +883,7 @@ def opinion_letter(opinion):
                   .select_related("case__organization", "case__technical_field", "author").get(pk=opinion.pk))
         if locked.state != Opinion.State.ISSUED:
             raise ValidationError(_("意见尚未签发，没有意见通知书。"))
-        existing = locked.attachments.filter(purpose=LETTER_PURPOSE).first() if hasattr(locked, "attachments") else (
-            Attachment.objects.filter(content_type=ContentType.objects.get_for_model(Opinion), object_id=locked.pk,
-                                      purpose=LETTER_PURPOSE).first())
+        existing = attachments_of(locked).filter(purpose=LETTER_PURPOSE).first()
         if existing:
             return existing
         case = locked.case

@@ -5,13 +5,13 @@ and amounts recovered by closing time; referrals by referral time; exhibitions b
 first day.  Scope: the handling station's subtree."""
 import datetime as dt
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, F, Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ipcenter.deadlines.models import Deadline
+from ipcenter.deadlines.services import deadlines_of
 from ipcenter.stats.figures import Figure, Section, Series, Table, figure_provider
 from ipcenter.stats.workdays import rate
 
@@ -75,8 +75,7 @@ def rightsaid_figures(scope):
         claimed=Sum("amount_claimed"))
     closed = all_cases.filter(state=AssistanceCase.State.CLOSED, **p.lookup("closed_at"))
     recovered = closed.aggregate(s=Sum("amount_recovered"), n=Count("pk"))
-    review = (Deadline.objects.filter(content_type=ContentType.objects.get_for_model(AssistanceCase),
-                                      object_id__in=cases.values("pk"), kind=REVIEW, state=Deadline.State.MET)
+    review = (deadlines_of(cases, REVIEW).filter(state=Deadline.State.MET)
               .aggregate(n=Count("pk"), on_time=Count("pk", filter=Q(closed_at__lte=F("due_at")))))
     referrals = Referral.objects.filter(scope.station_q("case__station"), **p.lookup("referred_at"))
     limit = dt.timedelta(days=cfg.referral_feedback_days)
