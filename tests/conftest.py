@@ -1,8 +1,12 @@
-"""Suite-wide fixtures: private media in a temp dir, eager Celery, a few users."""
+"""Suite-wide fixtures: private media in a temp dir, eager Celery, a few users, the browser."""
+import os
+
 import pytest
 
 from ipcenter.accounts import roles
 from tests import factories
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
 
 @pytest.fixture(autouse=True)
@@ -74,3 +78,32 @@ def station_user(db):
 def login(client, user):
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     return client
+
+
+# --- Browser fixtures (Playwright driving the system Chromium) -------------------------------
+# Defined once here: a second definition imported into a test module would start a second
+# sync_playwright() in the same worker, which Playwright refuses ("Sync API inside the asyncio loop").
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1360, "height": 900})
+    pg = context.new_page()
+    pg.set_default_timeout(15000)
+    yield pg
+    context.close()

@@ -5,7 +5,6 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.e2e.conftest import browser, page  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +35,7 @@ def test_the_docs_page_has_only_same_origin_script_files(client):
 
 
 @pytest.mark.e2e
-def test_swagger_ui_renders_under_the_policy(live_server, page):  # noqa: F811
+def test_swagger_ui_renders_under_the_policy(live_server, page):
     violations = []
     page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
     page.goto(f"{live_server.url}/api/docs/")
