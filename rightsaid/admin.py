@@ -14,7 +14,7 @@ class RightsaidSettingsAdmin(singleton_admin()):
 
 @admin.register(Consultation)
 class ConsultationAdmin(admin.ModelAdmin):
-    list_display = ["topic", "channel", "ip_type", "requester_name", "station", "created"]
+    list_display = ["topic", "channel", "ip_type", "requester_name", "station", "created_at"]
     list_filter = ["channel", "ip_type"]
     search_fields = ["topic", "requester_name"]
     list_select_related = ["station"]
@@ -32,7 +32,7 @@ class ReferralInline(admin.TabularInline):
 
 @admin.register(AssistanceCase)
 class AssistanceCaseAdmin(admin.ModelAdmin):
-    list_display = ["number", "title", "kind", "case_type", "state", "station", "created"]
+    list_display = ["number", "title", "kind", "case_type", "state", "station", "created_at"]
     list_filter = ["kind", "case_type", "state"]
     search_fields = ["number", "title", "respondent"]
     readonly_fields = ["state"]

@@ -59,12 +59,12 @@ def rightsaid_figures(scope):
     def link(name, **extra):
         return reverse(name) + scope.list_params("station", scope.station, **span, **extra)
 
-    consultations = Consultation.objects.filter(scope.station_q("station"), **p.lookup("created"))
+    consultations = Consultation.objects.filter(scope.station_q("station"), **p.lookup("created_at"))
     cons = consultations.aggregate(
         n=Count("pk"), hotline=Count("pk", filter=Q(channel=Channel.HOTLINE)),
         walk_in=Count("pk", filter=Q(channel=Channel.WALK_IN)), online=Count("pk", filter=Q(channel=Channel.ONLINE)))
     all_cases = AssistanceCase.objects.filter(scope.station_q("station"))
-    cases = all_cases.filter(**p.lookup("created"))
+    cases = all_cases.filter(**p.lookup("created_at"))
     agg = cases.aggregate(
         n=Count("pk"), assistance=Count("pk", filter=Q(kind=K.ASSISTANCE)),
         complaints=Count("pk", filter=Q(kind=K.COMPLAINT)), enforcement=Count("pk", filter=Q(kind=K.ENFORCEMENT)),
@@ -83,11 +83,11 @@ def rightsaid_figures(scope):
         n=Count("pk"), answered=Count("pk", filter=Q(feedback_at__isnull=False)),
         on_time=Count("pk", filter=Q(feedback_at__lte=F("referred_at") + limit)))
     exhibitions = Exhibition.objects.filter(scope.station_q("station"), **p.date_lookup("start_date"))
-    complaints = ExhibitionComplaint.objects.filter(scope.station_q("exhibition__station"), **p.lookup("created"))
+    complaints = ExhibitionComplaint.objects.filter(scope.station_q("exhibition__station"), **p.lookup("created_at"))
     answer_limit = dt.timedelta(hours=cfg.exhibition_answer_hours)
     comp = complaints.aggregate(
         n=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False)),
-        on_time=Count("pk", filter=Q(answered_at__lte=F("created") + answer_limit)),
+        on_time=Count("pk", filter=Q(answered_at__lte=F("created_at") + answer_limit)),
         repeat=Count("pk", filter=Q(repeat_infringer=True)))
     overseas = cases.filter(kind=K.OVERSEAS)
     figures = [

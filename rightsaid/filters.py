@@ -19,8 +19,8 @@ class ConsultationFilterSet(django_filters.FilterSet):
     station = StationSubtreeFilter()
     channel = django_filters.ChoiceFilter(label=_("渠道"), choices=Channel.choices)
     ip_type = django_filters.ChoiceFilter(label=_("知识产权类型"), choices=IPType.choices)
-    created_after = LocalDateFilter(label=_("登记日期自"), field_name="created", side="from")
-    created_before = LocalDateFilter(label=_("登记日期至"), field_name="created", side="to")
+    created_after = LocalDateFilter(label=_("登记日期自"), field_name="created_at", side="from")
+    created_before = LocalDateFilter(label=_("登记日期至"), field_name="created_at", side="to")
 
     class Meta:
         model = Consultation
@@ -38,8 +38,8 @@ class AssistanceCaseFilterSet(django_filters.FilterSet):
     case_type = django_filters.ChoiceFilter(label=_("案件类型"), choices=AssistanceCase.CaseType.choices)
     channel = django_filters.ChoiceFilter(label=_("渠道"), choices=Channel.choices)
     state = django_filters.ChoiceFilter(label=_("状态"), choices=AssistanceCase.State.choices)
-    created_after = LocalDateFilter(label=_("登记日期自"), field_name="created", side="from")
-    created_before = LocalDateFilter(label=_("登记日期至"), field_name="created", side="to")
+    created_after = LocalDateFilter(label=_("登记日期自"), field_name="created_at", side="from")
+    created_before = LocalDateFilter(label=_("登记日期至"), field_name="created_at", side="to")
     overdue = OverdueFilter(method="filter_overdue")
 
     class Meta:

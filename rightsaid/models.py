@@ -95,7 +95,7 @@ class Consultation(models.Model):
                                 related_name="rightsaid_consultations")
     handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("接待人"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
-    created = models.DateTimeField(_("登记时间"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True, db_index=True)
     converted_case = models.OneToOneField("AssistanceCase", verbose_name=_("转为援助案件"), null=True, blank=True,
                                           on_delete=models.SET_NULL, related_name="source_consultation")
 
@@ -104,7 +104,7 @@ class Consultation(models.Model):
     class Meta:
         verbose_name = _("咨询")
         verbose_name_plural = _("咨询记录")
-        ordering = ["-created", "-pk"]
+        ordering = ["-created_at", "-pk"]
 
     def __str__(self):
         return f"{self.topic}（{self.requester_name}）"
@@ -183,7 +183,7 @@ class AssistanceCase(models.Model):
                                          on_delete=models.PROTECT, related_name="rightsaid_overseas_cases",
                                          limit_choices_to={"kind": "overseas"})
     requesting_authority = models.CharField(_("请求协助机关"), max_length=200, blank=True)
-    created = models.DateTimeField(_("登记时间"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True, db_index=True)
     closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
 
     attachments = GenericRelation("files.Attachment")
@@ -210,7 +210,7 @@ class AssistanceCase(models.Model):
     class Meta:
         verbose_name = _("维权援助案件")
         verbose_name_plural = _("维权援助案件")
-        ordering = ["-created", "-pk"]
+        ordering = ["-created_at", "-pk"]
 
     def __str__(self):
         return f"{self.number} {self.title}"
@@ -234,7 +234,7 @@ class EvidenceItem(models.Model):
     source = models.CharField(_("来源"), max_length=200, blank=True)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="+")
-    created = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CaseChildQuerySet.as_manager()
 
@@ -292,7 +292,7 @@ class Exhibition(models.Model):
     end_date = models.DateField(_("结束日期"))
     station = models.ForeignKey("accounts.Station", verbose_name=_("工作站"), on_delete=models.PROTECT,
                                 related_name="rightsaid_exhibitions")
-    created = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ExhibitionQuerySet.as_manager()
 
@@ -354,7 +354,7 @@ class ExhibitionComplaint(models.Model):
     repeat_infringer = models.BooleanField(_("重复侵权"), default=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
-    created = models.DateTimeField(_("投诉时间"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("投诉时间"), auto_now_add=True, db_index=True)
 
     attachments = GenericRelation("files.Attachment")
     objects = ExhibitionComplaintQuerySet.as_manager()
@@ -370,7 +370,7 @@ class ExhibitionComplaint(models.Model):
     class Meta:
         verbose_name = _("展会投诉")
         verbose_name_plural = _("展会投诉")
-        ordering = ["-created", "-pk"]
+        ordering = ["-created_at", "-pk"]
 
     def __str__(self):
         return f"{self.respondent}（{self.exhibition}）"

@@ -73,11 +73,11 @@ class IndexView(LoginRequiredMixin, TemplateView):
 class ConsultationListView(WorkerRequiredMixin, ObjectListView):
     model = Consultation
     filterset_class = ConsultationFilterSet
-    default_sort = "-created"
+    default_sort = "-created_at"
     title = gettext_lazy("咨询记录")
     create_label = gettext_lazy("登记咨询")
     columns = [
-        Column("created", gettext_lazy("登记时间"), sort="created", link=True),
+        Column("created_at", gettext_lazy("登记时间"), sort="created_at", link=True),
         Column("topic", gettext_lazy("主题"), sort="topic", link=True),
         Column("channel", gettext_lazy("渠道"), sort="channel"),
         Column("ip_type", gettext_lazy("知识产权类型")),
@@ -138,14 +138,14 @@ CASE_COLUMNS = [
     Column("requester_name", gettext_lazy("请求人")),
     Column("station.name", gettext_lazy("工作站"), sort="station__path"),
     Column("state", gettext_lazy("状态"), sort="state", badge=True),
-    Column("created", gettext_lazy("登记时间"), sort="created", date_only=True),
+    Column("created_at", gettext_lazy("登记时间"), sort="created_at", date_only=True),
 ]
 
 
 class CaseListView(WorkerRequiredMixin, ObjectListView):
     model = AssistanceCase
     filterset_class = AssistanceCaseFilterSet
-    default_sort = "-created"
+    default_sort = "-created_at"
     title = gettext_lazy("维权援助案件")
     create_label = gettext_lazy("登记案件")
     columns = CASE_COLUMNS
@@ -204,7 +204,7 @@ class MyRequestsView(ObjectListView):
     model = AssistanceCase
     title = gettext_lazy("我的维权援助申请")
     template_name = "rightsaid/my_requests.html"
-    default_sort = "-created"
+    default_sort = "-created_at"
     columns = CASE_COLUMNS
 
     def refine_queryset(self, qs):
@@ -452,7 +452,7 @@ class ComplaintCreateView(WorkerRequiredMixin, View):
 class ComplaintListView(WorkerRequiredMixin, ObjectListView):
     model = ExhibitionComplaint
     filterset_class = ExhibitionComplaintFilterSet
-    default_sort = "-created"
+    default_sort = "-created_at"
     title = gettext_lazy("展会投诉")
     columns = [
         Column("respondent", gettext_lazy("被投诉人"), sort="respondent", link=True),

@@ -15,14 +15,14 @@ class ConsultationSerializer(BoundedSerializerMixin, serializers.ModelSerializer
     class Meta:
         model = Consultation
         fields = ["id", "channel", "topic", "ip_type", "requester_name", "requester_contact", "requester_org_name",
-                  "question", "answer", "duration_minutes", "station", "handled_by", "created", "converted_case"]
-        read_only_fields = ["handled_by", "created", "converted_case"]
+                  "question", "answer", "duration_minutes", "station", "handled_by", "created_at", "converted_case"]
+        read_only_fields = ["handled_by", "created_at", "converted_case"]
 
 
 class EvidenceItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = EvidenceItem
-        fields = ["id", "description", "source", "created"]
+        fields = ["id", "description", "source", "created_at"]
 
 
 class ReferralSerializer(serializers.ModelSerializer):
@@ -43,9 +43,9 @@ class AssistanceCaseSerializer(BoundedSerializerMixin, serializers.ModelSerializ
         fields = ["id", "number", "kind", "case_type", "channel", "title", "description", "respondent",
                   "requester_name", "requester_org", "station", "state", "decline_reason", "outcome",
                   "outcome_note", "amount_claimed", "amount_recovered", "expert_opinion", "country",
-                  "overseas_station", "requesting_authority", "created", "closed_at", "evidence_items", "referrals"]
+                  "overseas_station", "requesting_authority", "created_at", "closed_at", "evidence_items", "referrals"]
         read_only_fields = ["number", "requester_org", "state", "decline_reason", "outcome", "outcome_note",
-                            "amount_recovered", "expert_opinion", "created", "closed_at"]
+                            "amount_recovered", "expert_opinion", "created_at", "closed_at"]
 
 
 class ExhibitionSerializer(BoundedSerializerMixin, serializers.ModelSerializer):
@@ -61,8 +61,8 @@ class ExhibitionComplaintSerializer(serializers.ModelSerializer):
     class Meta:
         model = ExhibitionComplaint
         fields = ["id", "exhibition", "complainant", "respondent", "booth", "ip_type", "description", "state",
-                  "answer", "answered_at", "outcome", "repeat_infringer", "created"]
-        read_only_fields = ["state", "answer", "answered_at", "outcome", "repeat_infringer", "created"]
+                  "answer", "answered_at", "outcome", "repeat_infringer", "created_at"]
+        read_only_fields = ["state", "answer", "answered_at", "outcome", "repeat_infringer", "created_at"]
 
 
 class ConvertSerializer(serializers.Serializer):

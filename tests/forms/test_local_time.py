@@ -23,7 +23,7 @@ LATE_UTC = datetime.datetime(2026, 12, 1, 17, 30, tzinfo=datetime.timezone.utc)
 def late_consultation():
     worker = f.worker("hohhot")
     c = f.consultation(worker, topic="深夜咨询")
-    Consultation.objects.filter(pk=c.pk).update(created=LATE_UTC)
+    Consultation.objects.filter(pk=c.pk).update(created_at=LATE_UTC)
     return worker, c
 
 
@@ -57,14 +57,14 @@ def test_local_date_filter_edges():
     from ipcenter.filters import LocalDateFilter
 
     qs = Consultation.objects.all()
-    to = LocalDateFilter(field_name="created", side="to").filter(qs, datetime.date(2026, 12, 1))
+    to = LocalDateFilter(field_name="created_at", side="to").filter(qs, datetime.date(2026, 12, 1))
     assert "2026-12-01 16:00:00+00:00" in str(to.query) or "2026-12-02 00:00:00+08:00" in str(to.query)
     with pytest.raises(ValueError):
-        LocalDateFilter(field_name="created", side="sideways")
+        LocalDateFilter(field_name="created_at", side="sideways")
 
 
 def test_no_list_column_formats_a_moment_with_strftime():
-    """``Column(value=lambda o: o.created.strftime(...))`` prints UTC; the core formats moments."""
+    """``Column(value=lambda o: o.created_at.strftime(...))`` prints UTC; the core formats moments."""
     root = pathlib.Path(__file__).resolve().parents[2]
     offenders = []
     for path in root.glob("*/**/*.py"):

@@ -50,14 +50,14 @@ def stats_rows(bench_data, django_db_blocker):
         channels = ["12330", "walk_in", "phone", "online", "referral"]
         began = time.monotonic()
         _copy(Consultation, ["channel", "topic", "ip_type", "requester_name", "requester_contact", "requester_org_name",
-                             "question", "answer", "duration_minutes", "station_id", "created"],
+                             "question", "answer", "duration_minutes", "station_id", "created_at"],
               ((rnd.choice(channels), "专利侵权咨询", "patent", "张", "", "", "?", "", 10, rnd.choice(stations),
                 (start + dt.timedelta(seconds=rnd.uniform(0, span))).isoformat()) for _ in range(n)))
         kinds = ["assistance"] * 6 + ["complaint", "enforcement", "overseas"]
         types = ["patent_infringement", "counterfeit_patent", "trademark_infringement", "copyright", "other"]
         _copy(AssistanceCase, ["number", "kind", "case_type", "channel", "title", "description", "respondent",
                                "requester_name", "station_id", "state", "decline_reason", "outcome", "outcome_note",
-                               "expert_opinion", "country", "requesting_authority", "created", "amount_claimed"],
+                               "expert_opinion", "country", "requesting_authority", "created_at", "amount_claimed"],
               ((f"B{i:08d}", rnd.choice(kinds), rnd.choice(types), rnd.choice(channels), "案", "d", "", "", rnd.choice(stations),
                 "intake", "", "", "", "", "", "", (start + dt.timedelta(seconds=rnd.uniform(0, span))).isoformat(),
                 rnd.choice([None, 1000, 25000])) for i in range(n)))
@@ -110,13 +110,13 @@ def _hand_prescreen(lo, hi):
 
 def _hand_rightsaid(lo, hi):
     n = _sql("""SELECT count(*), count(*) FILTER (WHERE channel='12330') FROM rightsaid_consultation
-                WHERE created >= %s AND created < %s""", [lo, hi])[0][0]
+                WHERE created_at >= %s AND created_at < %s""", [lo, hi])[0][0]
     _sql("""SELECT count(*), count(*) FILTER (WHERE kind='assistance'), sum(amount_claimed) FROM rightsaid_assistancecase
-            WHERE created >= %s AND created < %s""", [lo, hi])
+            WHERE created_at >= %s AND created_at < %s""", [lo, hi])
     for table, key in (("consultation", "channel"), ("consultation", "ip_type"), ("consultation", "topic"),
                        ("assistancecase", "kind"), ("assistancecase", "case_type"), ("assistancecase", "channel"),
                        ("assistancecase", "station_id")):
-        _sql(f"SELECT {key}, count(*) FROM rightsaid_{table} WHERE created >= %s AND created < %s GROUP BY 1",
+        _sql(f"SELECT {key}, count(*) FROM rightsaid_{table} WHERE created_at >= %s AND created_at < %s GROUP BY 1",
              [lo, hi])
     return n
 

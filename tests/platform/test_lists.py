@@ -107,7 +107,7 @@ def test_dates_show_as_dates_and_moments_in_local_time():
     assert local_dt(datetime.date(2026, 1, 5), "%Y年%m月%d日") == "2026年01月05日"
     moment = datetime.datetime(2026, 1, 5, 17, 30, tzinfo=datetime.timezone.utc)
     assert local_dt(moment) == "2026-01-06 01:30"  # Asia/Shanghai
-    assert Column("created", "登记时间", date_only=True).display(moment) == "2026-01-06"
+    assert Column("created_at", "登记时间", date_only=True).display(moment) == "2026-01-06"
     assert Column("due", "期限").display(datetime.date(2026, 2, 1)) == "2026-02-01"
 
 

@@ -111,8 +111,8 @@ def assistance(db, manager_user):
     for channel, station in (("12330", ws), ("12330", baotou), ("walk_in", hohhot), ("online", hohhot)):
         c = Consultation.objects.create(channel=channel, topic="专利侵权咨询", requester_name="张", question="?",
                                         station=station)
-        Consultation.objects.filter(pk=c.pk).update(created=at(2026, 10, 10))
-    Consultation.objects.filter(channel="online").update(created=at(2026, 8, 1))  # outside the period
+        Consultation.objects.filter(pk=c.pk).update(created_at=at(2026, 10, 10))
+    Consultation.objects.filter(channel="online").update(created_at=at(2026, 8, 1))  # outside the period
     made = []
     for kind, case_type, station, claimed in (("assistance", "patent_infringement", ws, "1000.50"),
                                               ("assistance", "trademark_infringement", baotou, "200"),
@@ -120,7 +120,7 @@ def assistance(db, manager_user):
         case = AssistanceCase.objects.create(number=f"RA-{len(made)}", kind=kind, case_type=case_type, title="案", description="d",
                                              station=station, country="蒙古国" if kind == "overseas" else "",
                                              amount_claimed=decimal.Decimal(claimed) if claimed else None)
-        AssistanceCase.objects.filter(pk=case.pk).update(created=at(2026, 10, 12))
+        AssistanceCase.objects.filter(pk=case.pk).update(created_at=at(2026, 10, 12))
         made.append(case)
     ct = ContentType.objects.get_for_model(AssistanceCase)
     for case, closed in ((made[0], at(2026, 10, 14)), (made[1], at(2026, 10, 30))):
@@ -134,7 +134,7 @@ def assistance(db, manager_user):
     ex = Exhibition.objects.create(name="农博会", venue="呼和浩特", start_date=dt.date(2026, 10, 1),
                                    end_date=dt.date(2026, 10, 3), station=hohhot)
     comp = ExhibitionComplaint.objects.create(exhibition=ex, complainant="甲", respondent="乙", description="x")
-    ExhibitionComplaint.objects.filter(pk=comp.pk).update(created=at(2026, 10, 1, 9), answered_at=at(2026, 10, 1, 20))
+    ExhibitionComplaint.objects.filter(pk=comp.pk).update(created_at=at(2026, 10, 1, 9), answered_at=at(2026, 10, 1, 20))
     return made
 
 
