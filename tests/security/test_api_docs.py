@@ -45,3 +45,33 @@ def test_swagger_ui_renders_under_the_policy(live_server, page):
     assert page.locator(".opblock").count() > 10  # the operations are listed
     page.screenshot(path="/tmp/api-docs.png")
     assert not violations, violations
+
+
+def test_redoc_page_names_no_external_url(client):
+    """ReDoc runs offline under the policy: no Google Fonts (or any other host), scripts are files."""
+    resp = client.get(reverse("api-redoc"))
+    assert resp.status_code == 200
+    html = resp.content.decode()
+    assert "<redoc" in html
+    assert not re.search(r"""(?:href|src)=["']?(?:https?:)?//""", html), html
+    assert "googleapis" not in html and "gstatic" not in html
+    scripts = _scripts(html)
+    assert scripts and all(re.search(r'src="/static/', attrs) and not body.strip() for attrs, body in scripts)
+
+
+@pytest.mark.e2e
+def test_redoc_renders_under_the_policy_without_network(live_server, page):
+    """ReDoc's bundle names one external image (its own logo); the policy blocks it, so nothing
+    leaves the browser, and no font or style is refused."""
+    external, blocked, violations = [], [], []
+    page.on("request", lambda req: external.append(req.url) if not req.url.startswith(live_server.url) else None)
+    page.on("requestfailed", lambda req: blocked.append(req.url) if req.failure == "csp" else None)
+    page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
+    page.goto(f"{live_server.url}/api/redoc/")
+    page.wait_for_selector("h1", timeout=30000)
+    assert "ipcenter API" in page.inner_text("h1")
+    page.wait_for_timeout(500)
+    page.screenshot(path="/tmp/api-redoc.png")
+    assert not [u for u in external if u not in blocked], (external, blocked)
+    assert not [u for u in external if "font" in u], external
+    assert not [v for v in violations if "font-src" in v or "style-src" in v], violations

@@ -49,3 +49,24 @@ def test_check_deploy_is_clean_with_the_documented_production_variables():
     # the only findings left, if any, are API-schema naming hints (not deployment settings)
     assert all("drf_spectacular" in line for line in output.splitlines()
                if line.startswith(("?:", "ipcenter", "prescreen", "rightsaid")) and "(" in line), output
+
+
+def test_docker_compose_has_no_default_secret_key():
+    """`docker compose up` refuses to start without a SECRET_KEY of the operator's own
+    (compose's ``${VAR:?message}``), so a deployment can never run on a key from the repository."""
+    import pathlib
+    import re
+
+    import yaml
+
+    text = (pathlib.Path(BASE) / "docker-compose.yml").read_text()
+    compose = yaml.safe_load(text)
+    app = compose["x-app"]["environment"]
+    assert re.fullmatch(r"\$\{SECRET_KEY:\?[^}]+\}", app["SECRET_KEY"]), app["SECRET_KEY"]
+    for name, service in compose["services"].items():
+        env = service.get("environment", {})
+        if "SECRET_KEY" in env:
+            assert env["SECRET_KEY"] == app["SECRET_KEY"], name
+    # no key-looking default anywhere in the file (``${SECRET_KEY:-...}`` or a literal value)
+    assert not re.search(r"SECRET_KEY:?-", text)
+    assert not re.search(r"SECRET_KEY\s*[:=]\s*[\"']?[A-Za-z0-9]", text)
