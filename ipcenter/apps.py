@@ -1,7 +1,9 @@
 """The project package as an app: the shell's own menu entry and the beat schedule merge."""
 from django.utils.translation import gettext_lazy as _
 
-from ipcenter.plugins import MenuItem, PortalAppConfig
+from celery.schedules import crontab
+
+from ipcenter.plugins import MenuItem, PortalAppConfig, UploadPurpose
 
 
 class IpcenterConfig(PortalAppConfig):
@@ -10,6 +12,9 @@ class IpcenterConfig(PortalAppConfig):
     menu = (MenuItem(_("工作台"), "home", None, order=0),)
     autoload = ()
     long_tasks = ("ipcenter.reports.tasks.run_report_job",)
+    # background jobs: expired results are deleted hourly; imports that name no purpose take CSV/XLSX
+    beat_schedule = {"jobs-expire": {"task": "ipcenter.reports.tasks.expire_jobs", "schedule": crontab(minute=17)}}
+    upload_purposes = (UploadPurpose("jobs.import", ("csv", "xlsx"), 200 * 1024 * 1024),)
 
     def ready(self):
         super().ready()

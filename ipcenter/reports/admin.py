@@ -1,10 +1,11 @@
 from django.contrib import admin
 
-from .models import ReportJob
+from .models import Job
 
 
-@admin.register(ReportJob)
-class ReportJobAdmin(admin.ModelAdmin):
-    list_display = ["title", "kind", "requested_by", "status", "progress", "created_at", "finished_at"]
-    list_filter = ["status", "kind"]
-    readonly_fields = [f.name for f in ReportJob._meta.fields]
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "direction", "requested_by", "status", "progress", "created_at", "finished_at",
+                    "expires_at"]
+    list_filter = ["status", "direction", "kind"]
+    readonly_fields = [f.name for f in Job._meta.fields]

@@ -38,8 +38,9 @@ def _cell_value(value):
     return str(value)
 
 
-def write_xlsx(sheets):
-    """``sheets``: iterable of (title, headers, rows) → XLSX bytes."""
+def write_xlsx(sheets, fh=None):
+    """``sheets``: iterable of (title, headers, rows) → XLSX bytes, or written into the binary
+    file ``fh`` (a job's ``ctx.output``) with rows streamed: memory stays flat however many."""
     wb = Workbook(write_only=True)
     for title, headers, rows in sheets:
         ws = wb.create_sheet(title=str(title)[:31])
@@ -55,6 +56,9 @@ def write_xlsx(sheets):
             values = [_cell_value(v) for v in row]
             ws.append([_text_cell(ws, v) if isinstance(v, str) and v.startswith(FORMULA_TRIGGERS) else v
                        for v in values])
+    if fh is not None:
+        wb.save(fh)
+        return None
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

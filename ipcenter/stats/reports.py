@@ -7,6 +7,7 @@ from ipcenter.reports.pdf import render_pdf
 from ipcenter.reports.registry import ReportOutput, report_kind
 from ipcenter.reports.xlsx import XLSX_TYPE, write_xlsx
 
+from .forms import StatsScopeForm
 from .services import platform_overview
 
 
@@ -67,7 +68,8 @@ def _filename(prefix, scope, ext):
     return f"{prefix}-{scope_label(scope)}-{scope.period.start:%Y%m%d}-{scope.period.end:%Y%m%d}.{ext}"
 
 
-@report_kind("stats.report.pdf", _("统计报告（PDF）"), permission="stats.view_dashboard")
+@report_kind("stats.report.pdf", _("统计报告（PDF）"), permission="stats.view_dashboard",
+             form=StatsScopeForm)
 def statistics_pdf(job, progress):
     scope = _scope_of(job)
     pdf = build_statistics_pdf(scope, job, progress)
@@ -114,7 +116,8 @@ def workbook_sheets(scope, data):
     return sheets
 
 
-@report_kind("stats.report.xlsx", _("统计报表（XLSX）"), permission="stats.view_dashboard")
+@report_kind("stats.report.xlsx", _("统计报表（XLSX）"), permission="stats.view_dashboard",
+             form=StatsScopeForm)
 def statistics_xlsx(job, progress):
     from .selection import sections
 
@@ -192,7 +195,8 @@ def narrative(scope, data):
     return out
 
 
-@report_kind("stats.work_report.pdf", _("工作报告（PDF）"), permission="stats.view_dashboard")
+@report_kind("stats.work_report.pdf", _("工作报告（PDF）"), permission="stats.view_dashboard",
+             form=StatsScopeForm)
 def work_report_pdf(job, progress):
     from .selection import definitions, scope_label, sections
 
