@@ -450,24 +450,234 @@ class ObjectListView(ScopedObjectMixin, ListView):
         return lambda obj: f"{prefix}{obj.pk}{suffix}"
 
 
+@dataclass(frozen=True)
+class ActionForm:
+    """A form on a record's page for one action (``ObjectDetailView.action_forms``).
+
+    It is shown when the workflow transition ``transition`` (manual or not) is available to the
+    viewer on the record — the page decides nothing the workflow already declares — or, for an
+    action that is no transition (adding evidence, a party), when ``allowed(user, obj)`` holds
+    (a rule of the app, written once beside its services).  ``kwargs(view, obj)`` gives the
+    form's extra arguments (``initial``, ``prefix``, ``user``...).  A form handed to the page
+    bound (``get_context_data(forms={name: form})``) is shown with its errors whatever the rule
+    says."""
+
+    name: str
+    form_class: Any
+    transition: str | None = None
+    allowed: Callable | None = None
+    kwargs: Callable | None = None
+
+    def build(self, view, obj):
+        return self.form_class(**(self.kwargs(view, obj) if self.kwargs else {}))
+
+
 class ObjectDetailView(ScopedObjectMixin, DetailView):
-    """Detail page with the record's timeline, deadlines and allowed transitions."""
+    """Detail page with the record's timeline, deadlines and allowed transitions.
+
+    ``transitions`` are the manual transitions of the record's workflow the viewer may run (the
+    buttons); ``action_forms`` declares the page's forms (``ActionForm``), shown as the
+    workflow or the app's rule allows.  ``get_context_data(forms={"transfer_form": bound})``
+    puts bound forms (a failed action's, with their field errors) in place of the empty ones
+    — ``ObjectActionView`` re-renders the page this way."""
 
     transition_url_name = None  # e.g. "accounts:organization-transition"
+    action_forms = ()
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, forms=None, **kwargs):
         from ipcenter.deadlines.services import pending_deadlines
 
         ctx = super().get_context_data(**kwargs)
-        obj = self.object
-        ctx["timeline"] = TimelineEvent.objects.for_object(obj).for_viewer(self.request.user)
+        obj, user = self.object, self.request.user
+        ctx["timeline"] = TimelineEvent.objects.for_object(obj).for_viewer(user)
         ctx["deadlines"] = pending_deadlines(obj)
         workflow = getattr(type(obj), "workflow", None)
-        ctx["transitions"] = workflow.available(obj, self.request.user) if workflow else []
+        ctx["transitions"] = workflow.available(obj, user) if workflow else []
         ctx["transition_url_name"] = self.transition_url_name
         if hasattr(obj, "attachments"):
             ctx["attachments"] = obj.attachments.all().select_related("uploaded_by")
+        ctx.update(self.action_form_context(obj, forms or {}))
         return ctx
+
+    def available_actions(self, obj):
+        """Names of the workflow transitions (manual or not) the viewer may run on ``obj``."""
+        workflow = getattr(type(obj), "workflow", None)
+        return {t.name for t in workflow.available(obj, self.request.user, manual_only=False)} if workflow else set()
+
+    def action_form_context(self, obj, bound):
+        """``{name: form}`` of the declared action forms the viewer may use now, with the bound
+        ones (``bound``) in place of empty forms."""
+        ctx = {}
+        if self.action_forms:
+            available = self.available_actions(obj)
+            user = self.request.user
+            for action in self.action_forms:
+                if action.name in bound:
+                    continue
+                shown = ((action.transition is None or action.transition in available)
+                         and (action.allowed is None or action.allowed(user, obj)))
+                if shown:
+                    ctx[action.name] = action.build(self, obj)
+        ctx.update(bound)
+        return ctx
+
+
+class ServiceFormMixin:
+    """What the create and action views share: a form whose cleaned data goes to a service; a
+    service's ``ValidationError`` (dict or list) lands on the form's fields (``apply_errors``),
+    a refusal (``PermissionDenied``) above the form; success is a message and a redirect.
+
+    Uploaded files are part of the cleaned data: the service stores them (``store_upload``)
+    inside its own transaction, so a refused record leaves no file behind."""
+
+    form_class = None
+    success_message = gettext_lazy("已保存。")
+    #: names of cleaned fields the service does not take
+    exclude_fields = ()
+
+    def get_form_kwargs(self):
+        return {}
+
+    def make_form(self, *args):
+        return self.form_class(*args, **self.get_form_kwargs())
+
+    def bound_form(self):
+        return self.make_form(self.request.POST, self.request.FILES)
+
+    def service_data(self, form):
+        return {k: v for k, v in form.cleaned_data.items() if k not in self.exclude_fields}
+
+    def run_service(self, form, call):
+        """``call()`` and the result; errors go onto ``form`` and the result is ``None``."""
+        from django.core.exceptions import PermissionDenied
+
+        from ipcenter.forms import apply_errors
+
+        try:
+            return call()
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc) or _("无权执行此操作。"))
+        return None
+
+    def get_success_message(self, result):
+        return str(self.success_message) if self.success_message else ""
+
+    def succeed(self, result, url):
+        message = self.get_success_message(result)
+        if message:
+            messages.success(self.request, message)
+        return HttpResponseRedirect(url)
+
+
+class ObjectCreateView(LoginRequiredMixin, ServiceFormMixin, View):
+    """Create one record through a service.
+
+    ``form_class``; ``service`` — a function ``(user, **cleaned_data)`` returning the new
+    record — or a method ``create(form)``; ``template_name``, ``title``, ``success_message``
+    (``%(number)s``/``%(object)s`` may name the new record).  GET renders the empty form
+    (``get_initial()``); a POST with errors (the form's or the service's, under their fields)
+    re-renders it with status 400 and creates nothing; success redirects to the new record
+    (``get_success_url(obj)``).  The form carries the double-submit token
+    (``generic/_form.html``): a replayed POST is sent to the record the first one created."""
+
+    service = None
+    template_name = "generic/object_form.html"
+    title = None
+
+    def get_initial(self):
+        return {}
+
+    def get_context_data(self, **kwargs):
+        return {"view": self, "title": self.title, **kwargs}
+
+    def render_form(self, form, status=200):
+        from django.shortcuts import render
+
+        return render(self.request, self.template_name, self.get_context_data(form=form), status=status)
+
+    def get(self, request, *args, **kwargs):
+        return self.render_form(self.make_form_initial())
+
+    def make_form_initial(self):
+        return self.form_class(initial=self.get_initial(), **self.get_form_kwargs())
+
+    def create(self, form):
+        return type(self).service(self.request.user, **self.service_data(form))  # (a plain function: unbound)
+
+    def post(self, request, *args, **kwargs):
+        form = self.bound_form()
+        if form.is_valid():
+            obj = self.run_service(form, lambda: self.create(form))
+            if not form.errors:
+                return self.succeed(obj, self.get_success_url(obj))
+        return self.render_form(form, status=400)
+
+    def get_success_message(self, obj):
+        if not self.success_message:
+            return ""
+        return str(self.success_message) % {"number": getattr(obj, "number", ""), "object": obj}
+
+    def get_success_url(self, obj):
+        return obj.get_absolute_url()
+
+
+class ObjectActionView(ScopedObjectMixin, ServiceFormMixin, View):
+    """POST a form about one record the user may act on (``visible_to(user, scope_action)``;
+    any other record is a 404).
+
+    ``model``, ``form_class``, ``service`` — a function ``(obj, user, **cleaned_data)`` — or a
+    method ``perform(obj, form)``; ``detail_view`` (the record's ``ObjectDetailView``) and
+    ``form_name`` (the context key its template shows the form under).  On errors the detail
+    page is rendered again with the bound form and its field errors (status 400) — the same
+    page, the same template, nothing copied by hand; on success a message and a redirect to
+    ``get_success_url(obj, result)`` (the record)."""
+
+    service = None
+    detail_view = None
+    form_name = "form"
+    scope_action = "view"
+
+    def get_base_queryset(self):
+        return self.model._default_manager.visible_to(self.request.user, self.scope_action)
+
+    def get_object(self):
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+
+    def get_form_kwargs(self):
+        return {"prefix": self.form_prefix()} if self.form_prefix() else {}
+
+    def form_prefix(self):
+        """The prefix of the form, when the detail page renders it with one."""
+        return None
+
+    def perform(self, obj, form):
+        return type(self).service(obj, self.request.user, **self.service_data(form))
+
+    def post(self, request, *args, **kwargs):
+        obj = self.object = self.get_object()
+        form = self.bound_form()
+        if form.is_valid():
+            result = self.run_service(form, lambda: self.perform(obj, form))
+            if not form.errors:
+                return self.succeed(result, self.get_success_url(obj, result))
+        return self.render_detail(form)
+
+    def get_success_url(self, obj, result):
+        return safe_next(self.request, obj.get_absolute_url())
+
+    def detail_object_pk(self):
+        return self.kwargs["pk"]
+
+    def render_detail(self, form, status=400):
+        """The record's detail page with ``form`` bound in place (re-read: a refused service
+        left nothing changed)."""
+        view = self.detail_view()
+        view.setup(self.request, *self.args, **{**self.kwargs, "pk": self.detail_object_pk()})
+        view.object = view.get_object()
+        ctx = view.get_context_data(object=view.object, forms={self.form_name: form})
+        return view.render_to_response(ctx, status=status)
 
 
 class ObjectEditView(ScopedObjectMixin, UpdateView):

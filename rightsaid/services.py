@@ -20,6 +20,7 @@ REVIEW = "rightsaid.review"
 COMPLAINT_CLOCK = "rightsaid.complaint"
 REFERRAL_FEEDBACK = "rightsaid.referral_feedback"
 EXHIBITION_ANSWER = "rightsaid.exhibition_answer"
+EVIDENCE_PURPOSE = "rightsaid.evidence"
 
 
 def _require_worker(user):
@@ -72,10 +73,18 @@ def _validate_case(case):
         raise ValidationError(errors)
 
 
+def _store_evidence(files, user, owner):
+    """The uploaded evidence files of a new record, stored in the caller's transaction."""
+    from ipcenter.files.services import store_upload
+
+    for f in files or ():
+        store_upload(f, EVIDENCE_PURPOSE, user, owner=owner, label=_("证据材料"))
+
+
 @transaction.atomic
-def open_case(user, *, station, **fields):
-    """Intake of a case by staff or online by a company user; starts the review clock
-    (and, for complaints, the complaint clock)."""
+def open_case(user, *, station, evidence_files=(), **fields):
+    """Intake of a case by staff or online by a company user, with its evidence files; starts
+    the review clock (and, for complaints, the complaint clock)."""
     if not is_case_worker(user):
         if user.organization_id is None:
             raise PermissionDenied(_("您没有权限提交维权援助申请。"))
@@ -93,6 +102,7 @@ def open_case(user, *, station, **fields):
     case.full_clean()
     case.save()
     record_event(case, "rightsaid.assistancecase.intake", user, to_state=case.state)
+    _store_evidence(evidence_files, user, case)
     cfg = RightsaidSettings.load()
     open_deadline(case, REVIEW, label=_("受理审查"), rule=Deadline.Rule.WORKING_DAYS,
                   amount=cfg.review_working_days, station=case.station)
@@ -167,12 +177,19 @@ def start_handling(case, user, comment=""):
     return run_transition(case, "start_handling", user, comment)
 
 
-def add_evidence(case, user, description, source=""):
+def add_evidence(case, user, description, source="", file=None):
+    """An item on the case's evidence list, with its file if one is given (stored with it)."""
+    from ipcenter.files.services import store_upload
+
     _require_worker(user) if case.requester_user_id != user.pk else None
     if not (description or "").strip():
         raise ValidationError({"description": _("请填写证据名称。")})
-    item = EvidenceItem.objects.create(case=case, description=description.strip(), source=source, added_by=user)
-    record_event(case, "rightsaid.assistancecase.evidence", user, comment=item.description)
+    with transaction.atomic():
+        item = EvidenceItem.objects.create(case=case, description=description.strip(), source=source,
+                                           added_by=user)
+        if file:
+            store_upload(file, EVIDENCE_PURPOSE, user, owner=case, label=item.description)
+        record_event(case, "rightsaid.assistancecase.evidence", user, comment=item.description)
     return item
 
 
@@ -292,9 +309,10 @@ def create_exhibition(user, *, station, **fields):
     return ex
 
 
-def file_exhibition_complaint(user, *, exhibition, **fields):
-    """Register an on-site complaint; the respondent's 24-hour answer clock starts and
-    a respondent seen at an earlier exhibition is flagged as a repeat infringer."""
+def file_exhibition_complaint(user, *, exhibition, evidence_files=(), **fields):
+    """Register an on-site complaint with its evidence files; the respondent's 24-hour answer
+    clock starts and a respondent seen at an earlier exhibition is flagged as a repeat
+    infringer."""
     _require_worker(user)
     c = ExhibitionComplaint(exhibition=exhibition, created_by=user, **fields)
     c.respondent_key = normalise_respondent(c.respondent)
@@ -307,6 +325,7 @@ def file_exhibition_complaint(user, *, exhibition, **fields):
         c.save()
         record_event(c, "rightsaid.exhibitioncomplaint.filed", user,
                      data={"repeat_infringer": c.repeat_infringer})
+        _store_evidence(evidence_files, user, c)
         open_deadline(c, EXHIBITION_ANSWER, label=_("被投诉人答辩"), rule=Deadline.Rule.HOURS,
                       amount=RightsaidSettings.load().exhibition_answer_hours, station=exhibition.station)
     return c

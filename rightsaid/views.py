@@ -1,10 +1,9 @@
 """Pages of rights assistance: dashboard, lists, details, intake and actions."""
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
-from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -12,19 +11,13 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from ipcenter.deadlines.models import Deadline
-from ipcenter.files.services import store_upload
-from ipcenter.forms import apply_errors
-from ipcenter.generic import Column, ObjectDetailView, ObjectListView, PredicateRequiredMixin, TransitionView
+from ipcenter.generic import (ActionForm, Column, ObjectActionView, ObjectCreateView, ObjectDetailView,
+                              ObjectListView, PredicateRequiredMixin, TransitionView)
 
-from . import forms, services
+from . import forms, rules, services
 from .filters import (AssistanceCaseFilterSet, ConsultationFilterSet, ExhibitionComplaintFilterSet,
                       ExhibitionFilterSet)
 from .models import AssistanceCase, Consultation, Exhibition, ExhibitionComplaint, Referral, is_case_worker
-
-
-def _store_files(files, purpose, user, owner, label):
-    for f in files:
-        store_upload(f, purpose, user, owner=owner, label=label)
 
 
 class WorkerRequiredMixin(PredicateRequiredMixin):
@@ -94,37 +87,33 @@ class ConsultationListView(WorkerRequiredMixin, ObjectListView):
         return reverse("rightsaid:consultation-create")
 
 
-class ConsultationCreateView(WorkerRequiredMixin, View):
-    def get(self, request):
-        return render(request, "rightsaid/form.html", {"form": forms.ConsultationForm(user=request.user),
-                                                        "title": _("登记咨询")})
+class StaffCreateView(WorkerRequiredMixin, ObjectCreateView):
+    """A station-staff form whose choices depend on the user (their stations)."""
 
-    def post(self, request):
-        form = forms.ConsultationForm(request.POST, user=request.user)
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            try:
-                c = services.log_consultation(request.user, **data)
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, _("已登记咨询。"))
-                return redirect(c)
-        return render(request, "rightsaid/form.html", {"form": form, "title": _("登记咨询")}, status=400)
+    template_name = "rightsaid/form.html"
+
+    def get_form_kwargs(self):
+        return {"user": self.request.user}
+
+
+class ConsultationCreateView(StaffCreateView):
+    form_class = forms.ConsultationForm
+    service = services.log_consultation
+    title = gettext_lazy("登记咨询")
+    success_message = gettext_lazy("已登记咨询。")
 
 
 class ConsultationDetailView(WorkerRequiredMixin, ObjectDetailView):
     model = Consultation
     template_name = "rightsaid/consultation_detail.html"
+    action_forms = (
+        ActionForm("convert_form", forms.ConvertForm, allowed=rules.consultation_not_converted,
+                   kwargs=lambda view, obj: {"initial": {"title": obj.topic}}),
+        ActionForm("transfer_form", forms.TransferForm),
+    )
 
     def refine_queryset(self, qs):
         return qs.select_related("station", "handled_by", "converted_case", "requester_org")
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["convert_form"] = forms.ConvertForm(initial={"title": self.object.topic})
-        ctx["transfer_form"] = forms.TransferForm()
-        return ctx
 
 
 # ---- cases ---------------------------------------------------------------------
@@ -157,47 +146,31 @@ class CaseListView(WorkerRequiredMixin, ObjectListView):
         return reverse("rightsaid:case-create")
 
 
-class CaseCreateView(WorkerRequiredMixin, View):
+class CaseCreateView(StaffCreateView):
+    """Staff intake of a case with its evidence files (the service stores them)."""
+
     form_class = forms.CaseIntakeForm
+    service = services.open_case
     title = gettext_lazy("登记维权援助案件")
-
-    def get(self, request):
-        return render(request, "rightsaid/form.html", {"form": self.form_class(user=request.user),
-                                                        "title": self.title})
-
-    def post(self, request):
-        form = self.form_class(request.POST, request.FILES, user=request.user)
-        if form.is_valid():
-            data = {k: v for k, v in form.cleaned_data.items() if k != "evidence_files"}
-            station = data.pop("station")
-            try:
-                from django.db import transaction
-                with transaction.atomic():
-                    case = services.open_case(request.user, station=station, **data)
-                    _store_files(form.cleaned_data["evidence_files"], "rightsaid.evidence", request.user, case,
-                                 _("证据材料"))
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            except PermissionDenied:
-                raise
-            else:
-                messages.success(request, _("已提交，案件编号 %(n)s。") % {"n": case.number})
-                return redirect(case)
-        return render(request, "rightsaid/form.html", {"form": form, "title": self.title}, status=400)
+    success_message = gettext_lazy("已提交，案件编号 %(number)s。")
 
 
-class OnlineRequestView(CaseCreateView):
+class OnlineRequestView(ObjectCreateView):
     """Company users ask for assistance online, with evidence files."""
 
     form_class = forms.OnlineRequestForm
+    service = services.open_case
+    template_name = "rightsaid/form.html"
     title = gettext_lazy("在线申请维权援助")
+    success_message = gettext_lazy("已提交，案件编号 %(number)s。")
 
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if request.user.organization_id is None:
+        if request.user.is_authenticated and request.user.organization_id is None:
             raise PermissionDenied
-        return View.dispatch(self, request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {"user": self.request.user}
 
 
 class MyRequestsView(ObjectListView):
@@ -220,30 +193,33 @@ class CaseDetailView(ObjectDetailView):
     model = AssistanceCase
     template_name = "rightsaid/case_detail.html"
     transition_url_name = "rightsaid:case-transition"
+    action_forms = (
+        ActionForm("referral_form", forms.ReferralForm, transition="refer"),
+        ActionForm("close_form", forms.CloseForm, transition="close"),
+        ActionForm("evidence_form", forms.EvidenceForm, allowed=rules.case_is_open),
+        ActionForm("opinion_form", forms.ExpertOpinionForm, allowed=rules.works_on_open_case),
+        ActionForm("transfer_form", forms.TransferForm, allowed=rules.works_on_open_case),
+    )
 
     def refine_queryset(self, qs):
         return qs.select_related("station", "handled_by", "requester_org", "overseas_station").prefetch_related(
             "evidence_items", Prefetch("referrals", queryset=Referral.objects.select_related("referred_by")))  # scoped: children of listed cases
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        obj = self.object
-        worker = is_case_worker(self.request.user)
-        ctx["worker"] = worker
-        S = AssistanceCase.State
-        if worker:
-            if obj.state in (S.ACCEPTED, S.HANDLING):
-                ctx["referral_form"] = forms.ReferralForm()
-            if obj.state in (S.ACCEPTED, S.HANDLING, S.REFERRED):
-                ctx["close_form"] = forms.CloseForm()
-            if obj.state not in (S.CLOSED, S.DECLINED):
-                ctx["evidence_form"] = forms.EvidenceForm()
-                ctx["opinion_form"] = forms.ExpertOpinionForm()
-                ctx["transfer_form"] = forms.TransferForm()
-            ctx["feedback_form"] = forms.FeedbackForm()
-        elif obj.state not in (S.CLOSED, S.DECLINED):
-            ctx["evidence_form"] = forms.EvidenceForm()
+    def get_context_data(self, forms=None, **kwargs):
+        ctx = super().get_context_data(forms=forms, **kwargs)
+        ctx["worker"] = worker = is_case_worker(self.request.user)
+        # each pending referral has its feedback form; a failed one comes back bound under its referral
+        failed = (forms or {}).get("feedback_form")
+        ctx["referral_rows"] = [
+            (r, None if r.feedback_at or not worker else
+             failed if failed is not None and getattr(failed, "referral_pk", None) == r.pk else
+             _feedback_form(r))
+            for r in self.object.referrals.all()]
         return ctx
+
+
+def _feedback_form(referral):
+    return forms.FeedbackForm(prefix=f"referral-{referral.pk}")
 
 
 class CaseTransitionView(TransitionView):
@@ -257,115 +233,105 @@ class CaseTransitionView(TransitionView):
         return super().perform(obj, name, comment)
 
 
-class ObjectActionView(LoginRequiredMixin, View):
-    """POST a small form about one visible record; re-render the detail on errors."""
-
-    model = None
-    form_class = None
-
-    def handle(self, obj, data):  # pragma: no cover - subclasses
-        raise NotImplementedError
-
-    def get_object(self, pk):
-        return get_object_or_404(self.model.objects.visible_to(self.request.user), pk=pk)
-
-    def post(self, request, pk):
-        obj = self.get_object(pk)
-        form = self.form_class(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                self.handle(obj, form.cleaned_data)
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, _("已保存。"))
-                return HttpResponseRedirect(self.success_url(obj))
-        errors = "；".join(f"{form.fields[f].label if f in form.fields else ''}：{' '.join(e)}"
-                          for f, e in form.errors.items())
-        messages.error(request, errors)
-        return HttpResponseRedirect(self.success_url(obj))
-
-    def success_url(self, obj):
-        return obj.get_absolute_url()
-
-
-class ConvertView(ObjectActionView):
+class ConsultationActionView(WorkerRequiredMixin, ObjectActionView):
     model = Consultation
+    detail_view = ConsultationDetailView
+
+
+class ConvertView(ConsultationActionView):
     form_class = forms.ConvertForm
+    form_name = "convert_form"
+    service = services.convert_consultation
+    success_message = gettext_lazy("已转为援助案件。")
 
-    def handle(self, obj, data):
-        self.case = services.convert_consultation(obj, self.request.user, **data)
-
-    def success_url(self, obj):
-        return self.case.get_absolute_url() if getattr(self, "case", None) else obj.get_absolute_url()
+    def get_success_url(self, obj, case):
+        return case.get_absolute_url()
 
 
-class ConsultationTransferView(ObjectActionView):
-    model = Consultation
+class TransferMixin:
     form_class = forms.TransferForm
+    form_name = "transfer_form"
+    service = services.transfer_case
+    success_message = gettext_lazy("已移送。")
 
-    def handle(self, obj, data):
-        services.transfer_case(obj, self.request.user, data["station"], data["reason"])
-
-    def success_url(self, obj):
-        return reverse("rightsaid:index") if not Consultation.objects.visible_to(
-            self.request.user).filter(pk=obj.pk).exists() else obj.get_absolute_url()
+    def get_success_url(self, obj, result):
+        """The record, or the area's start page when the move took it out of the user's sight."""
+        still_visible = self.model.objects.visible_to(self.request.user).filter(pk=obj.pk).exists()
+        return obj.get_absolute_url() if still_visible else reverse("rightsaid:index")
 
 
-class CaseTransferView(ConsultationTransferView):
+class ConsultationTransferView(TransferMixin, ConsultationActionView):
+    pass
+
+
+class CaseActionView(ObjectActionView):
     model = AssistanceCase
+    detail_view = CaseDetailView
 
 
-class ReferView(ObjectActionView):
-    model = AssistanceCase
+class CaseTransferView(TransferMixin, CaseActionView):
+    pass
+
+
+class ReferView(CaseActionView):
     form_class = forms.ReferralForm
+    form_name = "referral_form"
+    service = services.refer_case
+    success_message = gettext_lazy("已移交。")
 
-    def handle(self, obj, data):
-        services.refer_case(obj, self.request.user, **data)
+
+class CloseView(CaseActionView):
+    form_class = forms.CloseForm
+    form_name = "close_form"
+    service = services.close_case
+    success_message = gettext_lazy("已结案。")
+
+
+class EvidenceView(CaseActionView):
+    """Evidence with its file (the service stores both together)."""
+
+    form_class = forms.EvidenceForm
+    form_name = "evidence_form"
+    service = services.add_evidence
+    success_message = gettext_lazy("已添加证据。")
+
+
+class ExpertOpinionView(CaseActionView):
+    form_class = forms.ExpertOpinionForm
+    form_name = "opinion_form"
+    success_message = gettext_lazy("已保存专家意见。")
+
+    def perform(self, obj, form):
+        return services.set_expert_opinion(obj, self.request.user, form.cleaned_data["summary"],
+                                           form.cleaned_data.get("file"))
 
 
 class FeedbackView(ObjectActionView):
+    """Feedback on one referral, from the case page (a failed one is shown under its referral)."""
+
     model = Referral
+    detail_view = CaseDetailView
     form_class = forms.FeedbackForm
+    form_name = "feedback_form"
+    service = services.record_feedback
+    success_message = gettext_lazy("已记录反馈。")
 
-    def get_object(self, pk):
-        cases = AssistanceCase.objects.visible_to(self.request.user)
-        return get_object_or_404(Referral.objects.filter(case__in=cases).select_related("case"), pk=pk)  # scoped: through cases
+    def refine_queryset(self, qs):
+        return qs.select_related("case")
 
-    def handle(self, obj, data):
-        services.record_feedback(obj, self.request.user, data["feedback"])
+    def form_prefix(self):
+        return f"referral-{self.kwargs['pk']}"
 
-    def success_url(self, obj):
+    def bound_form(self):
+        form = super().bound_form()
+        form.referral_pk = self.kwargs["pk"]
+        return form
+
+    def detail_object_pk(self):
+        return self.object.case_id
+
+    def get_success_url(self, obj, result):
         return obj.case.get_absolute_url()
-
-
-class CloseView(ObjectActionView):
-    model = AssistanceCase
-    form_class = forms.CloseForm
-
-    def handle(self, obj, data):
-        services.close_case(obj, self.request.user, **data)
-
-
-class EvidenceView(ObjectActionView):
-    model = AssistanceCase
-    form_class = forms.EvidenceForm
-
-    def handle(self, obj, data):
-        from django.db import transaction
-        with transaction.atomic():
-            services.add_evidence(obj, self.request.user, data["description"], data["source"])
-            if data.get("file"):
-                store_upload(data["file"], "rightsaid.evidence", self.request.user, owner=obj,
-                             label=data["description"])
-
-
-class ExpertOpinionView(ObjectActionView):
-    model = AssistanceCase
-    form_class = forms.ExpertOpinionForm
-
-    def handle(self, obj, data):
-        services.set_expert_opinion(obj, self.request.user, data["summary"], data.get("file"))
 
 
 # ---- exhibitions ---------------------------------------------------------------
@@ -392,21 +358,11 @@ class ExhibitionListView(WorkerRequiredMixin, ObjectListView):
         return reverse("rightsaid:exhibition-create")
 
 
-class ExhibitionCreateView(WorkerRequiredMixin, View):
-    def get(self, request):
-        return render(request, "rightsaid/form.html", {"form": forms.ExhibitionForm(user=request.user),
-                                                        "title": _("新增展会")})
-
-    def post(self, request):
-        form = forms.ExhibitionForm(request.POST, user=request.user)
-        if form.is_valid():
-            try:
-                ex = services.create_exhibition(request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                return redirect(ex)
-        return render(request, "rightsaid/form.html", {"form": form, "title": _("新增展会")}, status=400)
+class ExhibitionCreateView(StaffCreateView):
+    form_class = forms.ExhibitionForm
+    service = services.create_exhibition
+    title = gettext_lazy("新增展会")
+    success_message = gettext_lazy("已新增展会。")
 
 
 class ExhibitionDetailView(WorkerRequiredMixin, ObjectDetailView):
@@ -416,37 +372,35 @@ class ExhibitionDetailView(WorkerRequiredMixin, ObjectDetailView):
     def refine_queryset(self, qs):
         return qs.select_related("station")
 
+    action_forms = (ActionForm("complaint_form", forms.ExhibitionComplaintForm),)
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["complaints"] = self.object.complaints.all()
-        ctx["complaint_form"] = kwargs.get("complaint_form") or forms.ExhibitionComplaintForm()
         return ctx
 
 
-class ComplaintCreateView(WorkerRequiredMixin, View):
-    def post(self, request, pk):
-        ex = get_object_or_404(Exhibition.objects.visible_to(request.user), pk=pk)
-        form = forms.ExhibitionComplaintForm(request.POST, request.FILES)
-        if form.is_valid():
-            data = {k: v for k, v in form.cleaned_data.items() if k != "evidence_files"}
-            try:
-                from django.db import transaction
-                with transaction.atomic():
-                    c = services.file_exhibition_complaint(request.user, exhibition=ex, **data)
-                    _store_files(form.cleaned_data["evidence_files"], "rightsaid.evidence", request.user, c,
-                                 _("证据材料"))
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                if c.repeat_infringer:
-                    messages.warning(request, _("被投诉人曾在以往展会被投诉，已标记为重复侵权。"))
-                messages.success(request, _("已受理投诉，被投诉人须在 24 小时内答辩。"))
-                return redirect(c)
-        view = ExhibitionDetailView()
-        view.setup(request, pk=pk)
-        view.object = ex
-        ctx = view.get_context_data(object=ex, complaint_form=form)
-        return render(request, "rightsaid/exhibition_detail.html", ctx, status=400)
+class ComplaintCreateView(WorkerRequiredMixin, ObjectActionView):
+    """A complaint filed on the exhibition's page, with its evidence files (the service stores
+    them); errors re-render the exhibition page with the form."""
+
+    model = Exhibition
+    detail_view = ExhibitionDetailView
+    form_class = forms.ExhibitionComplaintForm
+    form_name = "complaint_form"
+    success_message = gettext_lazy("已受理投诉，被投诉人须在 24 小时内答辩。")
+
+    def perform(self, exhibition, form):
+        return services.file_exhibition_complaint(self.request.user, exhibition=exhibition,
+                                                  **form.cleaned_data)
+
+    def get_success_message(self, complaint):
+        if complaint.repeat_infringer:
+            messages.warning(self.request, _("被投诉人曾在以往展会被投诉，已标记为重复侵权。"))
+        return super().get_success_message(complaint)
+
+    def get_success_url(self, exhibition, complaint):
+        return complaint.get_absolute_url()
 
 
 class ComplaintListView(WorkerRequiredMixin, ObjectListView):
@@ -477,26 +431,32 @@ class ComplaintDetailView(WorkerRequiredMixin, ObjectDetailView):
     def refine_queryset(self, qs):
         return qs.select_related("exhibition", "exhibition__station")
 
+    action_forms = (
+        ActionForm("answer_form", forms.AnswerForm, transition="record_answer"),
+        ActionForm("decide_form", forms.DecideForm, transition="decide"),
+    )
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["answer_form"] = forms.AnswerForm()
-        ctx["decide_form"] = forms.DecideForm()
         ctx["earlier"] = ExhibitionComplaint.objects.visible_to(self.request.user).filter(
             respondent_key=self.object.respondent_key).exclude(pk=self.object.pk).select_related("exhibition")
         return ctx
 
 
-class AnswerView(ObjectActionView):
+class ComplaintActionView(WorkerRequiredMixin, ObjectActionView):
     model = ExhibitionComplaint
+    detail_view = ComplaintDetailView
+
+
+class AnswerView(ComplaintActionView):
     form_class = forms.AnswerForm
+    form_name = "answer_form"
+    service = services.record_answer
+    success_message = gettext_lazy("已记录答辩。")
 
-    def handle(self, obj, data):
-        services.record_answer(obj, self.request.user, data["answer"])
 
-
-class DecideView(ObjectActionView):
-    model = ExhibitionComplaint
+class DecideView(ComplaintActionView):
     form_class = forms.DecideForm
-
-    def handle(self, obj, data):
-        services.decide_complaint(obj, self.request.user, data["outcome"], data["comment"])
+    form_name = "decide_form"
+    service = services.decide_complaint
+    success_message = gettext_lazy("已作出处理。")

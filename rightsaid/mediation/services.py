@@ -190,6 +190,28 @@ def missing_consents(dispute):
     return [p for p in dispute.parties.all() if not p.consent_given_at]
 
 
+# --- which steps a dispute takes beside its workflow's transitions (the dispute page's forms) ---
+
+def takes_parties(user, dispute):
+    """Parties are added until the consents are complete."""
+    return dispute.state in (Dispute.State.REGISTERED, Dispute.State.AWAITING_CONSENT)
+
+
+def takes_consents(user, dispute):
+    """A consent is recorded for a party without one, until mediation starts."""
+    return dispute.state in (Dispute.State.REGISTERED, Dispute.State.AWAITING_CONSENT, Dispute.State.CONSENTED,
+                             Dispute.State.MEDIATOR_ASSIGNED) and bool(missing_consents(dispute))
+
+
+def takes_sessions(user, dispute):
+    return dispute.state in (Dispute.State.MEDIATOR_ASSIGNED, Dispute.State.IN_MEDIATION)
+
+
+def may_extend(user, dispute):
+    """The term is extended once, during mediation."""
+    return dispute.state == Dispute.State.IN_MEDIATION and not dispute.extensions.exists()
+
+
 # --- mediator -------------------------------------------------------------------------------
 
 def conflict_of_interest(mediator, dispute):

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from ipcenter.forms import apply_errors
-from ipcenter.generic import Column, ObjectDetailView, ObjectListView, PredicateRequiredMixin
+from ipcenter.generic import (ActionForm, Column, ObjectActionView, ObjectCreateView, ObjectDetailView,
+                              ObjectListView, PredicateRequiredMixin)
 from ipcenter.workflow.engine import TransitionNotAllowed
 
 from . import forms, services
@@ -49,45 +49,53 @@ class DisputeListView(WorkerRequiredMixin, ObjectListView):
         return reverse("mediation:create")
 
 
-class DisputeCreateView(WorkerRequiredMixin, View):
-    def _render(self, request, form, status=200):
-        return render(request, "rightsaid/form.html", {"form": form, "title": _("登记调解纠纷")}, status=status)
+class DisputeCreateView(WorkerRequiredMixin, ObjectCreateView):
+    form_class = forms.DisputeForm
+    template_name = "rightsaid/form.html"
+    title = gettext_lazy("登记调解纠纷")
+    success_message = gettext_lazy("已登记纠纷 %(number)s。")
 
-    def get(self, request):
-        return self._render(request, forms.DisputeForm(user=request.user))
+    def get_form_kwargs(self):
+        return {"user": self.request.user}
 
-    def post(self, request):
-        form = forms.DisputeForm(request.POST, user=request.user)
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                dispute = services.create_dispute(request.user, subject=d["subject"], ip_type=d["ip_type"],
-                                                  parties=form.parties(), amount=d["amount"],
-                                                  description=d["description"], station=d["station"])
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, _("已登记纠纷 %(n)s。") % {"n": dispute.number})
-                return redirect(dispute)
-        return self._render(request, form, status=400)
+    def create(self, form):
+        d = form.cleaned_data
+        return services.create_dispute(self.request.user, subject=d["subject"], ip_type=d["ip_type"],
+                                       parties=form.parties(), amount=d["amount"],
+                                       description=d["description"], station=d["station"])
 
 
-FORMS = {
-    "party": forms.PartyForm, "consent": forms.ConsentForm, "assign": forms.AssignForm,
-    "session": forms.SessionForm, "extend": forms.ExtendForm, "agreement": forms.AgreementForm,
-    "fail": forms.FailForm, "confirmation": forms.ConfirmationForm, "withdraw": forms.WithdrawForm,
+def _consent(dispute, user, *, party, document):
+    return services.record_consent(party, user, document=document)
+
+
+#: one form per step on the dispute page: (form, the service it calls, the workflow transition the
+#: step runs — the page offers it when the workflow does — or the rule that offers a step that is
+#: no transition)
+STEPS = {
+    "party": (forms.PartyForm, services.add_party, None, services.takes_parties),
+    "consent": (forms.ConsentForm, _consent, None, services.takes_consents),
+    "assign": (forms.AssignForm, services.assign_mediator, "assign_mediator", None),
+    "session": (forms.SessionForm, services.log_session, None, services.takes_sessions),
+    "extend": (forms.ExtendForm, services.extend_term, None, services.may_extend),
+    "agreement": (forms.AgreementForm, services.reach_agreement, "reach_agreement", None),
+    "fail": (forms.FailForm, services.fail_mediation, "fail", None),
+    "confirmation": (forms.ConfirmationForm, services.record_confirmation, "record_confirmation", None),
+    "withdraw": (forms.WithdrawForm, services.withdraw, "withdraw", None),
 }
 
 
-def _make_form(name, dispute, data=None, files=None):
-    cls = FORMS[name]
-    kwargs = {"dispute": dispute} if name == "consent" else {}
-    return cls(data, files, prefix=name, **kwargs) if data is not None else cls(prefix=name, **kwargs)
+def _form_kwargs(name, dispute):
+    return {"prefix": name, **({"dispute": dispute} if name == "consent" else {})}
 
 
 class DisputeDetailView(WorkerRequiredMixin, ObjectDetailView):
     model = Dispute
     template_name = "mediation/detail.html"
+    action_forms = tuple(
+        ActionForm(f"{name}_form", form_class, transition=transition, allowed=allowed,
+                   kwargs=lambda view, obj, name=name: _form_kwargs(name, obj))
+        for name, (form_class, _service, transition, allowed) in STEPS.items())
 
     def refine_queryset(self, qs):
         return qs.select_related("station", "mediator", "created_by")
@@ -104,80 +112,43 @@ class DisputeDetailView(WorkerRequiredMixin, ObjectDetailView):
         ctx["confirmation"] = getattr(d, "confirmation", None) if d.state == S.CONFIRMED else None
         ctx["confirmation_deadlines"] = services.confirmation_deadlines(d) if d.state == S.AGREEMENT else []
         ctx["confirmation_window_days"] = MediationSettings.load().confirmation_window_days
-        wanted = []
-        if d.state in (S.REGISTERED, S.AWAITING_CONSENT):
-            wanted.append("party")
-        if d.state in (S.REGISTERED, S.AWAITING_CONSENT, S.CONSENTED, S.MEDIATOR_ASSIGNED) \
-                and any(not p.consent_given_at for p in ctx["parties"]):
-            wanted.append("consent")
-        if d.state in (S.AWAITING_CONSENT, S.CONSENTED, S.MEDIATOR_ASSIGNED):
-            wanted.append("assign")
-        if d.state in (S.MEDIATOR_ASSIGNED, S.IN_MEDIATION):
-            wanted.append("session")
-        if d.state == S.IN_MEDIATION:
-            wanted += ["agreement", "fail"] + ([] if ctx["extension"] else ["extend"])
-        if d.state == S.AGREEMENT:
-            wanted.append("confirmation")
-        if d.is_open:
-            wanted.append("withdraw")
-        bound = kwargs.get("bound_forms", {})
-        ctx["step_forms"] = {name: bound.get(name) or _make_form(name, d) for name in wanted}
+        ctx["step_forms"] = {name: ctx[f"{name}_form"] for name in STEPS if f"{name}_form" in ctx}
         ctx["missing_consents"] = services.missing_consents(d)
         return ctx
 
 
-class DisputeActionView(WorkerRequiredMixin, View):
-    """POST one step's form; errors re-render the dispute page with the form (400)."""
+class DisputeActionView(WorkerRequiredMixin, ObjectActionView):
+    """POST one step's form; errors re-render the dispute page with the form (400).  The
+    buttons without a form (征求同意, 开始调解) run their transition."""
 
-    def post(self, request, pk, step):
-        dispute = get_object_or_404(Dispute.objects.visible_to(request.user), pk=pk)
-        user = request.user
+    model = Dispute
+    detail_view = DisputeDetailView
+
+    def post(self, request, *args, **kwargs):
+        step = kwargs["step"]
         if step in ("request_consent", "start"):
+            dispute = self.get_object()
             try:
-                services.run_named_transition(dispute, step, user, request.POST.get("comment", ""))
+                services.run_named_transition(dispute, step, request.user, request.POST.get("comment", ""))
             except (ValidationError, TransitionNotAllowed) as exc:
                 messages.error(request, " ".join(exc.messages))
             except PermissionDenied as exc:
                 messages.error(request, str(exc) or _("无权执行此操作。"))
             return redirect(dispute)
-        if step not in FORMS:
+        if step not in STEPS:
             raise Http404
-        form = _make_form(step, dispute, request.POST, request.FILES)
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                if step == "party":
-                    services.add_party(dispute, user, **d)
-                elif step == "consent":
-                    services.record_consent(d["party"], user, document=d["document"])
-                elif step == "assign":
-                    services.assign_mediator(dispute, user, d["mediator"], declaration=d["declaration"],
-                                             confirmed=d["confirmed"])
-                elif step == "session":
-                    services.log_session(dispute, user, **d)
-                elif step == "extend":
-                    services.extend_term(dispute, user, reason=d["reason"], new_due_date=d["new_due_date"])
-                elif step == "agreement":
-                    services.reach_agreement(dispute, user, terms=d["terms"], signed_on=d["signed_on"])
-                elif step == "fail":
-                    services.fail_mediation(dispute, user, referral=d["referral"], note=d["note"])
-                elif step == "confirmation":
-                    services.record_confirmation(dispute, user, **d)
-                elif step == "withdraw":
-                    services.withdraw(dispute, user, d["comment"])
-            except (ValidationError, TransitionNotAllowed) as exc:
-                apply_errors(form, exc)
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc) or _("无权执行此操作。"))
-            else:
-                messages.success(request, _("已保存。"))
-                return redirect(dispute)
-        view = DisputeDetailView()
-        view.setup(request, pk=pk)
-        view.object = get_object_or_404(view.get_queryset(), pk=pk)
-        ctx = view.get_context_data(object=view.object, bound_forms={step: form})
-        ctx["step_forms"][step] = form
-        return render(request, "mediation/detail.html", ctx, status=400)
+        self.form_class, self.step_service = STEPS[step][:2]
+        self.form_name = f"{step}_form"
+        return super().post(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return _form_kwargs(self.kwargs["step"], self.object)
+
+    def perform(self, dispute, form):
+        return self.step_service(dispute, self.request.user, **form.cleaned_data)
+
+    def get_success_url(self, obj, result):
+        return obj.get_absolute_url()
 
 
 class AgreementPdfView(WorkerRequiredMixin, View):
