@@ -342,7 +342,7 @@ def expire_jobs(now=None, batch=200):
     expired = 0
     while True:
         with transaction.atomic():
-            jobs = list(Job.objects.select_for_update(skip_locked=True)
+            jobs = list(Job.objects.select_for_update(skip_locked=True, of=("self",))
                         .filter(status__in=(Job.Status.DONE, Job.Status.FAILED), expires_at__lte=now)
                         .select_related("input_file")[:batch])
             if not jobs:
