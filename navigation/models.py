@@ -210,7 +210,8 @@ class ApplicantKind(models.TextChoices):
 class Patent(models.Model):
     """One invention of a project's data set (simple-family members merged into it)."""
 
-    project = models.ForeignKey(NavigationProject, on_delete=models.CASCADE, related_name="patents")
+    # the composite indexes below all start with the project: no index of its own
+    project = models.ForeignKey(NavigationProject, on_delete=models.CASCADE, related_name="patents", db_index=False)
     first_import = models.ForeignKey(PatentImport, on_delete=models.SET_NULL, null=True, related_name="+")
     publication_number = models.CharField(_("公开（公告）号"), max_length=40, blank=True)
     application_number = models.CharField(_("申请号"), max_length=40, blank=True)
@@ -223,7 +224,7 @@ class Patent(models.Model):
     application_date = models.DateField(_("申请日"), null=True, blank=True)
     publication_date = models.DateField(_("公开日"), null=True, blank=True)
     grant_date = models.DateField(_("授权日"), null=True, blank=True)
-    application_year = models.PositiveSmallIntegerField(_("申请年"), null=True, db_index=True)
+    application_year = models.PositiveSmallIntegerField(_("申请年"), null=True)
     publication_year = models.PositiveSmallIntegerField(_("公开年"), null=True)
     applicants_text = models.TextField(_("申请人"), blank=True)
     inventors_text = models.TextField(_("发明人"), blank=True)
@@ -272,10 +273,10 @@ class ChainPartQuerySet(ScopedQuerySet):
 
 class PatentApplicant(models.Model):
     patent = models.ForeignKey(Patent, on_delete=models.CASCADE, related_name="applicants")
-    project = models.ForeignKey(NavigationProject, on_delete=models.CASCADE, related_name="+")
+    project = models.ForeignKey(NavigationProject, on_delete=models.CASCADE, related_name="+", db_index=False)
     position = models.PositiveSmallIntegerField(default=0)
     name = models.CharField(max_length=300)
-    normalized = models.CharField(max_length=300, db_index=True)
+    normalized = models.CharField(max_length=300)  # indexed with the project (nav_appl_norm)
     kind = models.CharField(max_length=12, choices=ApplicantKind.choices, default=ApplicantKind.OTHER)
 
     objects = ProjectRowQuerySet.as_manager()
@@ -294,7 +295,8 @@ class PatentInventor(models.Model):
 
 class PatentClassification(models.Model):
     patent = models.ForeignKey(Patent, on_delete=models.CASCADE, related_name="classifications")
-    project = models.ForeignKey(NavigationProject, on_delete=models.CASCADE, related_name="+")
+    project = models.ForeignKey(NavigationProject, on_delete=models.CASCADE, related_name="+",
+                                db_index=False)  # nav_ipc_sub starts with it
     code = models.CharField(max_length=40)   # "C10J 3/00"
     section = models.CharField(max_length=1)   # "C"
     klass = models.CharField(max_length=3)     # "C10"

@@ -8,6 +8,7 @@ import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 # The fields of a patent record, in the order the mapping form shows them.
 FIELDS = [
@@ -224,7 +225,13 @@ def parse_date(value):
         if 1 <= value < 2958466:  # an Excel serial (1900 date system)
             return EXCEL_EPOCH + datetime.timedelta(days=int(value))
         raise CellError(f"不是有效的日期：{value}")
-    text = unicodedata.normalize("NFKC", str(value)).strip()
+    return _parse_date_text(str(value))
+
+
+@lru_cache(maxsize=65536)
+def _parse_date_text(value):
+    """A date cell's text (exports repeat dates, so each distinct text is parsed once)."""
+    text = unicodedata.normalize("NFKC", value).strip()
     if not text or text in {"-", "--", "—"}:
         return None
     for pattern in _DATE_PATTERNS:
@@ -268,9 +275,14 @@ def split_values(value, source):
     ``,`` in Google Patents — where "Co., Ltd." stays one name)."""
     if value is None:
         return []
-    text = str(value).strip()
+    return list(_split_text(str(value), source))
+
+
+@lru_cache(maxsize=65536)
+def _split_text(value, source):
+    text = value.strip()
     if not text:
-        return []
+        return ()
     parts = [p.strip() for p in _SPLIT.get(source, _SPLIT["unknown"]).split(text) if p.strip()]
     if source == "google":
         merged = []
@@ -280,13 +292,18 @@ def split_values(value, source):
             else:
                 merged.append(p)
         parts = merged
-    return list(dict.fromkeys(parts))
+    return tuple(dict.fromkeys(parts))
 
 
 def clean_number(value):
     """A publication/application number as compared: width-folded, no spaces or dots, upper case."""
-    text = unicodedata.normalize("NFKC", str(value or "")).upper()
-    return re.sub(r"[\s.\-]", "", text)
+    text = str(value or "")
+    if text.isascii():  # width folding changes nothing in ASCII: the common case, made cheap
+        return text.upper().translate(_NUMBER_DROP)
+    return re.sub(r"[\s.\-]", "", unicodedata.normalize("NFKC", text).upper())
+
+
+_NUMBER_DROP = str.maketrans("", "", " \t\n\r\f\v\x1c\x1d\x1e\x1f\x85.-")
 
 
 # --- applicants ---------------------------------------------------------------------------
@@ -296,6 +313,7 @@ _EN_TAIL = re.compile(r"[\s,]*(co\.?,?\s*ltd\.?|company\s+limited|co\.?\s*limite
                       r"corporation|corp\.?|llc|gmbh|co\.?)\s*$", re.I)
 
 
+@lru_cache(maxsize=65536)
 def normalize_applicant(name):
     """The comparable form of an applicant name: full/half width folded, company-suffix
     variants (有限责任公司/股份有限公司 → 有限公司; Co., Ltd. / Inc. dropped), spacing and case."""
@@ -313,6 +331,7 @@ def normalize_applicant(name):
     return text
 
 
+@lru_cache(maxsize=65536)
 def applicant_kind(name):
     text = unicodedata.normalize("NFKC", str(name or "")).lower()
     if re.search(r"大学|university|college", text) or (re.search(r"学院|学校", text) and "科学院" not in text):
@@ -328,6 +347,7 @@ def applicant_kind(name):
 
 # --- legal status -----------------------------------------------------------------------
 
+@lru_cache(maxsize=65536)
 def legal_status(raw):
     text = unicodedata.normalize("NFKC", str(raw or "")).strip().lower()
     if not text:
@@ -371,6 +391,14 @@ REGION_CODES = {"11": "北京", "12": "天津", "13": "河北", "14": "山西", 
 def region_of(address="", region="", number="", jurisdiction=""):
     """(country, province, city) of a patent from the applicant address or region field,
     else the country from the jurisdiction or publication-number prefix."""
+    return _region(address or "", region or "", clean_number(number)[:2], jurisdiction or "")
+
+
+@lru_cache(maxsize=65536)
+def _region(address, region, prefix, jurisdiction):
+    """``region_of`` for a number prefix (only its first two letters matter): addresses and
+    regions repeat across a data set, so each combination is worked out once."""
+    number = prefix
     text = unicodedata.normalize("NFKC", f"{region or ''} {address or ''}").strip()
     province = city = ""
     code = re.match(r"^\s*(\d{2})\d{0,4}\b", str(region or ""))
@@ -414,6 +442,7 @@ def region_of(address="", region="", number="", jurisdiction=""):
 _IPC = re.compile(r"^([A-H])(\d{2})([A-Z])\s*(\d{1,4})\s*/\s*(\d{1,6})")
 
 
+@lru_cache(maxsize=65536)
 def ipc_parts(code):
     """(code, section, class, subclass, main group) of an IPC symbol, or ``None``."""
     text = unicodedata.normalize("NFKC", str(code or "")).strip().upper()

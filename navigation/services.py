@@ -1,13 +1,16 @@
 """Navigation projects, phases, patent-data imports and reports: every state change
 of the app is one of these functions (views, API, tasks and seed call them)."""
+import csv
 import datetime
 import hashlib
 import io
+import json
 import logging
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -189,61 +192,73 @@ def _shown(value):
 
 def convert_row(cells, mapping, source, headers):
     """(record dict, [problems]) of one data row under ``mapping``."""
-    raw = {}
-    for index, target in mapping.items():
-        raw[target] = cells[index] if index < len(cells) else None
-    problems = []
+    return RowConverter(mapping, source, headers)(cells)
 
-    def header(target):
-        for i, t in mapping.items():
-            if t == target:
-                return headers[i] if i < len(headers) else target
-        return target
 
-    rec = {}
-    for f in parsing.DATE_FIELDS:
-        try:
-            rec[f] = parsing.parse_date(raw.get(f))
-        except parsing.CellError as exc:
-            problems.append({"column": header(f), "problem": str(exc)})
-            rec[f] = None
-    for f in parsing.NUMBER_FIELDS:
-        try:
-            rec[f] = parsing.parse_number(raw.get(f))
-        except parsing.CellError as exc:
-            problems.append({"column": header(f), "problem": str(exc)})
-            rec[f] = 0
+class RowConverter:
+    """Reads data rows under one mapping: the column of every field is looked up once, and
+    the cell rules (``parsing``) remember the values that repeat in an export (dates,
+    applicants, addresses, IPC codes), so a row costs little more than its unique numbers."""
 
-    def text(f, limit=None):
-        v = raw.get(f)
-        v = "" if v is None else str(v).strip()
-        return v[:limit] if limit else v
+    def __init__(self, mapping, source, headers):
+        self.source, self.headers = source, headers
+        self.columns = {target: index for index, target in mapping.items()}
+        self.mapping = mapping
 
-    rec["publication_number"] = parsing.clean_number(text("publication_number"))[:40]
-    rec["application_number"] = parsing.clean_number(text("application_number"))[:40]
-    if not rec["publication_number"] and not rec["application_number"]:
-        problems.append({"column": header("publication_number"), "problem": _("缺少公开（公告）号和申请号")})
-    rec["title"] = text("title")
-    rec["abstract"] = text("abstract")
-    rec["applicants"] = [a[:300] for a in parsing.split_values(raw.get("applicants"), source)]
-    rec["inventors"] = [a[:200] for a in parsing.split_values(raw.get("inventors"), source)]
-    ipcs = [c for c in (parsing.ipc_parts(x) for x in parsing.split_values(raw.get("ipc"), source)) if c]
-    main = parsing.ipc_parts(text("ipc_main")) or (ipcs[0] if ipcs else None)
-    if main and main not in ipcs:
-        ipcs.insert(0, main)
-    rec["ipcs"], rec["ipc_main"] = ipcs, main[0] if main else ""
-    rec["legal_status_raw"] = text("legal_status", 100)
-    family = [parsing.clean_number(m) for m in parsing.split_values(raw.get("family"), source)]
-    family = [m for m in family if m]
-    own = rec["publication_number"] or rec["application_number"]
-    rec["family_members"] = sorted(set(family + ([own] if own else [])))
-    rec["family_key"] = min(rec["family_members"])[:60] if family else ""
-    if family and not rec["family_size"]:
-        rec["family_size"] = len(rec["family_members"])
-    rec["address"] = text("address", 300)
-    rec["country"], rec["province"], rec["city"] = parsing.region_of(
-        rec["address"], text("region"), rec["publication_number"] or rec["application_number"], text("jurisdiction"))
-    return rec, problems
+    def header(self, target):
+        index = self.columns.get(target)
+        if index is None:
+            return target
+        return self.headers[index] if index < len(self.headers) else target
+
+    def __call__(self, cells):
+        n = len(cells)
+        raw = {target: (cells[index] if index < n else None) for target, index in self.columns.items()}
+        get, source = raw.get, self.source
+        problems = []
+        rec = {}
+        for f in parsing.DATE_FIELDS:
+            try:
+                rec[f] = parsing.parse_date(get(f))
+            except parsing.CellError as exc:
+                problems.append({"column": self.header(f), "problem": str(exc)})
+                rec[f] = None
+        for f in parsing.NUMBER_FIELDS:
+            try:
+                rec[f] = parsing.parse_number(get(f))
+            except parsing.CellError as exc:
+                problems.append({"column": self.header(f), "problem": str(exc)})
+                rec[f] = 0
+
+        def text(f, limit=None):
+            v = get(f)
+            v = "" if v is None else str(v).strip()
+            return v[:limit] if limit else v
+
+        rec["publication_number"] = parsing.clean_number(text("publication_number"))[:40]
+        rec["application_number"] = parsing.clean_number(text("application_number"))[:40]
+        if not rec["publication_number"] and not rec["application_number"]:
+            problems.append({"column": self.header("publication_number"), "problem": _("缺少公开（公告）号和申请号")})
+        rec["title"] = text("title")
+        rec["abstract"] = text("abstract")
+        rec["applicants"] = [a[:300] for a in parsing.split_values(get("applicants"), source)]
+        rec["inventors"] = [a[:200] for a in parsing.split_values(get("inventors"), source)]
+        ipcs = [c for c in (parsing.ipc_parts(x) for x in parsing.split_values(get("ipc"), source)) if c]
+        main = parsing.ipc_parts(text("ipc_main")) or (ipcs[0] if ipcs else None)
+        if main and main not in ipcs:
+            ipcs.insert(0, main)
+        rec["ipcs"], rec["ipc_main"] = ipcs, main[0] if main else ""
+        rec["legal_status_raw"] = text("legal_status", 100)
+        family = [m for m in (parsing.clean_number(m) for m in parsing.split_values(get("family"), source)) if m]
+        own = rec["publication_number"] or rec["application_number"]
+        rec["family_members"] = sorted(set(family + ([own] if own else [])))
+        rec["family_key"] = min(rec["family_members"])[:60] if family else ""
+        if family and not rec["family_size"]:
+            rec["family_size"] = len(rec["family_members"])
+        rec["address"] = text("address", 300)
+        rec["country"], rec["province"], rec["city"] = parsing.region_of(
+            rec["address"], text("region"), own, text("jurisdiction"))
+        return rec, problems
 
 
 # --- import: the background run -----------------------------------------------------------
@@ -350,20 +365,15 @@ def run_import(import_id):
 def _import_rows(imp, mapping, state):
     project_id = imp.project_id
     size = imp.attachment.size or 1
+    convert = RowConverter(mapping, imp.source, imp.headers)
     with transaction.atomic():
         # lock the project: two imports of one project merge one after the other
         NavigationProject.objects.select_for_update().filter(pk=project_id).first()
-        known = {}
-        for pk, pub, app, fam in Patent.objects.filter(project_id=project_id).values_list(
-                "pk", "publication_number", "application_number", "family_key").iterator(chunk_size=5000):
-            for key in (("p", pub), ("a", app), ("f", fam)):
-                if key[1]:
-                    known[key] = pk
         created = merged = 0
         batch = []
         for number, cells, done in iter_raw_rows(imp, with_position=True):
             state["total"] += 1
-            rec, problems = convert_row(cells, mapping, imp.source, imp.headers)
+            rec, problems = convert(cells)
             if problems:
                 for p in problems:
                     state["error_count"] += 1
@@ -373,52 +383,84 @@ def _import_rows(imp, mapping, state):
                 continue
             if state["error_count"]:
                 continue  # keep checking the rest, write nothing more
-            keys = [k for k in (("p", rec["publication_number"]), ("a", rec["application_number"]),
-                                ("f", rec["family_key"])) if k[1]]
-            if any(k in known for k in keys):
-                merged += 1
-                continue
-            for k in keys:
-                known[k] = 0  # in the pending batch
             batch.append(rec)
             if len(batch) >= BATCH:
-                created += _write_batch(imp, batch, known)
+                new, same = _merge_batch(project_id, batch)
+                created += _write_batch(imp, new)
+                merged += same
                 batch = []
                 _set_progress(imp, min(99, 100 * done // size))
         if state["error_count"]:
             raise _Rejected()
         if batch:
-            created += _write_batch(imp, batch, known)
+            new, same = _merge_batch(project_id, batch)
+            created += _write_batch(imp, new)
+            merged += same
     return created, merged
 
 
-def _copy_rows(model, fields, rows):
-    """Insert ``rows`` (tuples in ``fields`` order) with PostgreSQL COPY, else bulk_create."""
-    import json
+def _record_keys(rec):
+    return [k for k in (("p", rec["publication_number"]), ("a", rec["application_number"]),
+                        ("f", rec["family_key"])) if k[1]]
 
+
+def _merge_batch(project_id, records):
+    """(records to insert, number merged) of one batch: a record whose publication number,
+    application number or simple family is already in the project (written by an earlier
+    import or an earlier batch of this one) or earlier in the batch is merged into it.  One
+    query per batch, so memory and cost do not grow with the project."""
+    pubs = {r["publication_number"] for r in records if r["publication_number"]}
+    apps = {r["application_number"] for r in records if r["application_number"]}
+    fams = {r["family_key"] for r in records if r["family_key"]}
+    seen = set()
+    for pub, app, fam in _existing_keys(project_id, list(pubs), list(apps), list(fams)):
+        seen.update(k for k in (("p", pub), ("a", app), ("f", fam)) if k[1])
+    new = []
+    for rec in records:
+        keys = _record_keys(rec)
+        if any(k in seen for k in keys):
+            continue
+        seen.update(keys)
+        new.append(rec)
+    return new, len(records) - len(new)
+
+
+def _existing_keys(project_id, pubs, apps, fams):
+    """(publication, application, family) of the project's patents sharing any of the numbers."""
     from django.db import connection
 
     if connection.vendor != "postgresql":
+        match = Q(publication_number__in=pubs) | Q(application_number__in=apps) | Q(family_key__in=fams)
+        return Patent.objects.filter(project_id=project_id).filter(match).values_list(  # scoped: import service
+            "publication_number", "application_number", "family_key")
+    with connection.cursor() as cur:  # arrays as three parameters: no per-value SQL to build
+        cur.execute(f"""SELECT publication_number, application_number, family_key FROM {Patent._meta.db_table}
+                        WHERE project_id = %s AND (publication_number = ANY(%s) OR application_number = ANY(%s)
+                                                   OR family_key = ANY(%s))""", [project_id, pubs, apps, fams])
+        return cur.fetchall()
+
+
+def _copy_rows(model, fields, rows):
+    """Insert ``rows`` (tuples in ``fields`` order) with PostgreSQL COPY (CSV written by the
+    C ``csv`` writer), else bulk_create."""
+    from django.db import connection
+
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
         model.objects.bulk_create([model(**dict(zip(fields, r))) for r in rows], batch_size=2000)
         return
-    columns = [connection.ops.quote_name(model._meta.get_field(f).column) for f in fields]
-
-    def cell(v):
-        if v is None:
-            return "\\N"
-        if v is True or v is False:
-            return "t" if v else "f"
-        if isinstance(v, (list, dict)):
-            v = json.dumps(v, ensure_ascii=False)
-        return str(v).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-
+    quote = connection.ops.quote_name
+    model_fields = [model._meta.get_field(f) for f in fields]
+    columns = ", ".join(quote(f.column) for f in model_fields)
+    # an empty unquoted cell is NULL only in nullable columns; elsewhere it is an empty string
+    not_null = ", ".join(quote(f.column) for f in model_fields if not f.null and not f.primary_key)
     buf = io.StringIO()
-    for r in rows:
-        buf.write("\t".join(cell(v) for v in r))
-        buf.write("\n")
+    csv.writer(buf, lineterminator="\n").writerows(rows)
     buf.seek(0)
+    options = f"FORMAT csv, FORCE_NOT_NULL ({not_null})" if not_null else "FORMAT csv"
     with connection.cursor() as cur:
-        cur.cursor.copy_expert(f'COPY {model._meta.db_table} ({", ".join(columns)}) FROM STDIN', buf)
+        cur.cursor.copy_expert(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN WITH ({options})", buf)
 
 
 def _next_ids(model, n):
@@ -439,7 +481,9 @@ PATENT_FIELDS = ["id", "project_id", "first_import_id", "publication_number", "a
                  "province", "city", "applicant_kind"]
 
 
-def _write_batch(imp, records, known):
+def _write_batch(imp, records):
+    if not records:
+        return 0
     project_id = imp.project_id
     ids = _next_ids(Patent, len(records))
     rows = []
@@ -449,7 +493,7 @@ def _write_batch(imp, records, known):
         first_date = app_date or rec["priority_date"] or pub_date
         rows.append((
             ids[i] if ids else None, project_id, imp.pk, rec["publication_number"], rec["application_number"],
-            rec["family_key"], rec["family_members"], rec["family_size"] or 1, rec["cited_count"], rec["title"],
+            rec["family_key"], json.dumps(rec["family_members"]), rec["family_size"] or 1, rec["cited_count"], rec["title"],
             rec["abstract"], app_date, pub_date, rec["grant_date"], first_date.year if first_date else None,
             pub_date.year if pub_date else None, "; ".join(applicants), "; ".join(rec["inventors"]), rec["ipc_main"],
             "; ".join(c[0] for c in rec["ipcs"]), rec["legal_status_raw"],
@@ -458,15 +502,13 @@ def _write_batch(imp, records, known):
             rec["address"], rec["country"], rec["province"], rec["city"],
             parsing.applicant_kind(applicants[0]) if applicants else "other"))
     if ids is None:  # not PostgreSQL: bulk_create returns the keys
-        patents = Patent.objects.bulk_create([Patent(**dict(zip(PATENT_FIELDS[1:], r[1:]))) for r in rows])
+        patents = Patent.objects.bulk_create([Patent(**dict(zip(PATENT_FIELDS[1:], r[1:]), family_members=rec[
+            "family_members"])) for r, rec in zip(rows, records)])
         ids = [p.pk for p in patents]
     else:
         _copy_rows(Patent, PATENT_FIELDS, rows)
     applicants, inventors, classes = [], [], []
     for pk, rec in zip(ids, records):
-        for key in (("p", rec["publication_number"]), ("a", rec["application_number"]), ("f", rec["family_key"])):
-            if key[1]:
-                known[key] = pk
         for pos, name in enumerate(rec["applicants"]):
             applicants.append((pk, project_id, pos, name, parsing.normalize_applicant(name)[:300],
                                parsing.applicant_kind(name)))
