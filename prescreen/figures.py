@@ -7,12 +7,13 @@ filing date; grant rate and acceptance→grant days over outcomes recorded in th
 Scope: the applicant's league/city (``organization__league``)."""
 import math
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
+from django.db.models import Avg, Case, Count, DurationField, ExpressionWrapper, F, Q, When
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ipcenter.stats.aggregate import grouping_sets
 from ipcenter.stats.figures import Figure, Section, Series, Table, figure_provider
 from ipcenter.stats.workdays import rate, turnaround
 
@@ -59,10 +60,9 @@ def _labels(choices):
     return {code: str(label) for code, label in choices}
 
 
-def _quota(scope, year):
+def _quota(scope, year, cfg):
     """Sum of the annual quotas of the entities registered now, and the cases they used —
     the quota rule of ``prescreen.services.annual_quota`` in two grouped aggregates."""
-    cfg = PrescreenSettings.load()
     registered = Registration.objects.filter(scope.station_q(SCOPE_FIELD), state=R.REGISTERED)
     orgs = registered.values("organization_id")
     n_orgs = orgs.count()
@@ -99,27 +99,32 @@ def prescreen_figures(scope):
     )
     cases = PreExamCase.objects.filter(in_scope).exclude(state=S.DRAFT)
     received_q = Q(**p.lookup("submitted_at"))
-    concluded = cases.filter(state__in=[S.QUALIFIED, S.UNQUALIFIED], **p.lookup("concluded_at"))
-    counts = cases.aggregate(
+    concluded_q = Q(state__in=[S.QUALIFIED, S.UNQUALIFIED], **p.lookup("concluded_at"))
+    outcome_q = Q(**p.date_lookup("cnipa_outcome_date"))
+    granted_q = outcome_q & Q(cnipa_outcome=PreExamCase.CnipaOutcome.GRANT)
+    # one pass over the cases touching the period (each date column has an index)
+    touching = (received_q | Q(**p.lookup("accepted_at")) | concluded_q | Q(**p.date_lookup("cnipa_filed_on"))
+                | outcome_q)
+    counts = cases.filter(touching).aggregate(
         received=Count("pk", filter=received_q),
         accepted=Count("pk", filter=Q(**p.lookup("accepted_at"))),
         refused=Count("pk", filter=received_q & Q(state=S.REFUSED)),
         filings=Count("pk", filter=Q(**p.date_lookup("cnipa_filed_on"))),
-        granted=Count("pk", filter=Q(cnipa_outcome=PreExamCase.CnipaOutcome.GRANT,
-                                     **p.date_lookup("cnipa_outcome_date"))),
-        rejected=Count("pk", filter=Q(cnipa_outcome=PreExamCase.CnipaOutcome.REJECTION,
-                                      **p.date_lookup("cnipa_outcome_date"))),
+        granted=Count("pk", filter=granted_q),
+        rejected=Count("pk", filter=outcome_q & Q(cnipa_outcome=PreExamCase.CnipaOutcome.REJECTION)),
+        concluded=Count("pk", filter=concluded_q),
+        qualified=Count("pk", filter=concluded_q & Q(state=S.QUALIFIED)),
+        rounds=Avg("correction_rounds", filter=concluded_q),
+        grant_days=Avg(ExpressionWrapper(F("cnipa_outcome_date") - TruncDate("accepted_at"),
+                                         output_field=DurationField()),
+                       filter=granted_q & Q(accepted_at__isnull=False)),
     )
-    done = concluded.aggregate(n=Count("pk"), qualified=Count("pk", filter=Q(state=S.QUALIFIED)),
-                               rounds=Avg("correction_rounds"))
-    ta = turnaround(concluded, "accepted_at", "concluded_at", cfg.turnaround_working_days)
-    grant_days = (cases.filter(cnipa_outcome=PreExamCase.CnipaOutcome.GRANT, accepted_at__isnull=False,
-                               **p.date_lookup("cnipa_outcome_date"))
-                  .aggregate(d=Avg(ExpressionWrapper(F("cnipa_outcome_date") - TruncDate("accepted_at"),
-                                                     output_field=DurationField())))["d"])
+    done = {"n": counts["concluded"], "qualified": counts["qualified"], "rounds": counts["rounds"]}
+    ta = turnaround(cases.filter(concluded_q), "accepted_at", "concluded_at", cfg.turnaround_working_days)
+    grant_days = counts["grant_days"]
     grant_days = round(grant_days.total_seconds() / 86400, 1) if grant_days is not None else None
     reference = StatsSettings.load().invention_cycle_months
-    used, quota = _quota(scope, p.end.year)
+    used, quota = _quota(scope, p.end.year, cfg)
     start, end = p.start.isoformat(), p.end.isoformat()
     list_name = "prescreen:case-list"
     reg_list = "prescreen:registration-list"
@@ -154,20 +159,22 @@ def prescreen_figures(scope):
         Figure("quota_use", _("%(y)s 年度配额使用率") % {"y": p.end.year}, rate(used, quota), "%",
                note=_("已用 %(u)s / 配额 %(q)s") % {"u": used, "q": quota}),
     ]
-    received = cases.filter(received_q)
+    if not scope.detail:
+        return Section(figures=figures, definitions=dict(DEFINITIONS))
     states = _labels(S.choices)
-    by_state = [(states.get(r["state"], r["state"]), r["n"]) for r in
-                received.values("state").annotate(n=Count("pk")).order_by("state")]
+    parts = grouping_sets(
+        cases.filter(received_q),
+        {"state": ["state"], "field": ["technical_field__name"], "league": ["organization__league__name"],
+         "applicant": ["organization__name"]},
+        sums={"q": Case(When(state=S.QUALIFIED, then=1), default=0),
+              "g": Case(When(cnipa_outcome=PreExamCase.CnipaOutcome.GRANT, then=1), default=0)})
+    by_state = [(states.get(r["state"], r["state"]), r["n"]) for r in sorted(parts["state"], key=lambda r: r["state"])]
     by_field = [(r["technical_field__name"] or _("（未指定）"), r["n"]) for r in
-                received.values("technical_field__name").annotate(n=Count("pk")).order_by("-n", "technical_field__name")]
+                sorted(parts["field"], key=lambda r: (-r["n"], r["technical_field__name"] or ""))]
     by_league = [(r["organization__league__name"] or _("（未指定）"), r["n"]) for r in
-                 received.values("organization__league__name").annotate(n=Count("pk"))
-                 .order_by("-n", "organization__league__name")]
+                 sorted(parts["league"], key=lambda r: (-r["n"], r["organization__league__name"] or ""))]
     by_applicant = [[r["organization__name"], r["n"], r["q"], r["g"]] for r in
-                    received.values("organization__name").annotate(
-                        n=Count("pk"), q=Count("pk", filter=Q(state=S.QUALIFIED)),
-                        g=Count("pk", filter=Q(cnipa_outcome=PreExamCase.CnipaOutcome.GRANT)))
-                    .order_by("-n", "organization__name")[:15]]
+                    sorted(parts["applicant"], key=lambda r: (-r["n"], r["organization__name"]))[:15]]
     return Section(
         figures=figures,
         tables=[

@@ -306,6 +306,14 @@ class PreExamCase(models.Model):
             # the examiner queue and "claim next": accepted, unclaimed cases of a field, oldest first
             models.Index(fields=["technical_field", "accepted_at", "id"], name="prescreen_case_queue",
                          condition=models.Q(state="accepted", examiner__isnull=True)),
+            # the statistics: a period of each date the figures count by (covering the columns the
+            # quota, turnaround and breakdown queries read, so they scan the index only)
+            models.Index(fields=["submitted_at"], include=["state", "organization", "technical_field",
+                                                           "cnipa_outcome"], name="prescreen_case_submitted"),
+            models.Index(fields=["concluded_at"], include=["state", "organization", "accepted_at", "cnipa_outcome"],
+                         name="prescreen_case_concluded"),
+            models.Index(fields=["cnipa_filed_on"], name="prescreen_case_filed"),
+            models.Index(fields=["cnipa_outcome_date"], name="prescreen_case_outcome"),
         ]
 
     def __str__(self):

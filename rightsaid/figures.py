@@ -5,13 +5,14 @@ and amounts recovered by closing time; referrals by referral time; exhibitions b
 first day.  Scope: the handling station's subtree."""
 import datetime as dt
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ipcenter.deadlines.models import Deadline
 from ipcenter.deadlines.services import deadlines_of
+from ipcenter.stats.aggregate import grouping_sets
 from ipcenter.stats.figures import Figure, Section, Series, Table, figure_provider
 from ipcenter.stats.workdays import rate
 
@@ -43,6 +44,12 @@ def _labels(choices):
 def _rows(qs, key, labels=None, limit=None):
     rows = qs.values(key).annotate(n=Count("pk")).order_by("-n", key)
     rows = rows[:limit] if limit else rows
+    return _table(rows, key, labels)
+
+
+def _table(rows, key, labels=None):
+    """[label, n] rows of grouped counts, most first (ties by key)."""
+    rows = sorted(rows, key=lambda r: (-r["n"], "" if r[key] is None else str(r[key])))
     return [[(labels or {}).get(r[key], r[key]) or _("（未填写）"), r["n"]] for r in rows]
 
 
@@ -60,21 +67,23 @@ def rightsaid_figures(scope):
         return reverse(name) + scope.list_params("station", scope.station, **span, **extra)
 
     consultations = Consultation.objects.filter(scope.station_q("station"), **p.lookup("created_at"))
-    cons = consultations.aggregate(
-        n=Count("pk"), hotline=Count("pk", filter=Q(channel=Channel.HOTLINE)),
-        walk_in=Count("pk", filter=Q(channel=Channel.WALK_IN)), online=Count("pk", filter=Q(channel=Channel.ONLINE)))
+    # one scan per table: the figures and the breakdowns are grouping sets of the same rows
+    cons = grouping_sets(consultations, {"total": [], "channel": ["channel"], "ip_type": ["ip_type"]})
+    cons_total = cons["total"][0]["n"]
+    by_cons_channel = {r["channel"]: r["n"] for r in cons["channel"]}
     all_cases = AssistanceCase.objects.filter(scope.station_q("station"))
     cases = all_cases.filter(**p.lookup("created_at"))
-    agg = cases.aggregate(
-        n=Count("pk"), assistance=Count("pk", filter=Q(kind=K.ASSISTANCE)),
-        complaints=Count("pk", filter=Q(kind=K.COMPLAINT)), enforcement=Count("pk", filter=Q(kind=K.ENFORCEMENT)),
-        overseas=Count("pk", filter=Q(kind=K.OVERSEAS)),
-        patent=Count("pk", filter=Q(case_type=AssistanceCase.CaseType.PATENT_INFRINGEMENT)),
-        counterfeit=Count("pk", filter=Q(case_type=AssistanceCase.CaseType.COUNTERFEIT_PATENT)),
-        trademark=Count("pk", filter=Q(case_type=AssistanceCase.CaseType.TRADEMARK_INFRINGEMENT)),
-        claimed=Sum("amount_claimed"))
+    case_sets = {"total": [], "kind": ["kind"], "case_type": ["case_type"]}
+    if scope.detail:
+        case_sets.update(channel=["channel"], station=["station__name"], country=["kind", "country"])
+    parts = grouping_sets(cases, case_sets, sums={"claimed": F("amount_claimed")})
+    by_kind = {r["kind"]: r["n"] for r in parts["kind"]}
+    by_case_type = {r["case_type"]: r["n"] for r in parts["case_type"]}
+    agg = {"n": parts["total"][0]["n"], "claimed": parts["total"][0]["claimed"]}
     closed = all_cases.filter(state=AssistanceCase.State.CLOSED, **p.lookup("closed_at"))
-    recovered = closed.aggregate(s=Sum("amount_recovered"), n=Count("pk"))
+    closed_parts = grouping_sets(closed, {"total": [], **({"outcome": ["outcome"]} if scope.detail else {})},
+                                 sums={"recovered": F("amount_recovered")})
+    recovered = {"n": closed_parts["total"][0]["n"], "s": closed_parts["total"][0]["recovered"]}
     review = (deadlines_of(cases, REVIEW).filter(state=Deadline.State.MET)
               .aggregate(n=Count("pk"), on_time=Count("pk", filter=Q(closed_at__lte=F("due_at")))))
     referrals = Referral.objects.filter(scope.station_q("case__station"), **p.lookup("referred_at"))
@@ -89,26 +98,25 @@ def rightsaid_figures(scope):
         n=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False)),
         on_time=Count("pk", filter=Q(answered_at__lte=F("created_at") + answer_limit)),
         repeat=Count("pk", filter=Q(repeat_infringer=True)))
-    overseas = cases.filter(kind=K.OVERSEAS)
     figures = [
-        Figure("consultations", _("咨询"), cons["n"], _("次"), link("rightsaid:consultation-list")),
-        Figure("consultations_12330", _("其中 12330 热线"), cons["hotline"], _("次"),
+        Figure("consultations", _("咨询"), cons_total, _("次"), link("rightsaid:consultation-list")),
+        Figure("consultations_12330", _("其中 12330 热线"), by_cons_channel.get(Channel.HOTLINE, 0), _("次"),
                link("rightsaid:consultation-list", channel=Channel.HOTLINE)),
-        Figure("consultations_walk_in", _("其中来访"), cons["walk_in"], _("次"),
+        Figure("consultations_walk_in", _("其中来访"), by_cons_channel.get(Channel.WALK_IN, 0), _("次"),
                link("rightsaid:consultation-list", channel=Channel.WALK_IN)),
-        Figure("consultations_online", _("其中网上"), cons["online"], _("次"),
+        Figure("consultations_online", _("其中网上"), by_cons_channel.get(Channel.ONLINE, 0), _("次"),
                link("rightsaid:consultation-list", channel=Channel.ONLINE)),
         Figure("cases", _("登记案件"), agg["n"], _("件"), link("rightsaid:case-list")),
-        Figure("assistance_cases", _("维权援助案件"), agg["assistance"], _("件"),
+        Figure("assistance_cases", _("维权援助案件"), by_kind.get(K.ASSISTANCE, 0), _("件"),
                link("rightsaid:case-list", kind=K.ASSISTANCE)),
-        Figure("complaint_cases", _("举报投诉"), agg["complaints"], _("件"), link("rightsaid:case-list", kind=K.COMPLAINT)),
-        Figure("enforcement_cases", _("执法协助"), agg["enforcement"], _("件"),
+        Figure("complaint_cases", _("举报投诉"), by_kind.get(K.COMPLAINT, 0), _("件"), link("rightsaid:case-list", kind=K.COMPLAINT)),
+        Figure("enforcement_cases", _("执法协助"), by_kind.get(K.ENFORCEMENT, 0), _("件"),
                link("rightsaid:case-list", kind=K.ENFORCEMENT)),
-        Figure("patent_infringement", _("专利侵权案件"), agg["patent"], _("件"),
+        Figure("patent_infringement", _("专利侵权案件"), by_case_type.get(AssistanceCase.CaseType.PATENT_INFRINGEMENT, 0), _("件"),
                link("rightsaid:case-list", case_type=AssistanceCase.CaseType.PATENT_INFRINGEMENT)),
-        Figure("counterfeit_patent", _("假冒专利案件"), agg["counterfeit"], _("件"),
+        Figure("counterfeit_patent", _("假冒专利案件"), by_case_type.get(AssistanceCase.CaseType.COUNTERFEIT_PATENT, 0), _("件"),
                link("rightsaid:case-list", case_type=AssistanceCase.CaseType.COUNTERFEIT_PATENT)),
-        Figure("trademark_infringement", _("商标侵权案件"), agg["trademark"], _("件"),
+        Figure("trademark_infringement", _("商标侵权案件"), by_case_type.get(AssistanceCase.CaseType.TRADEMARK_INFRINGEMENT, 0), _("件"),
                link("rightsaid:case-list", case_type=AssistanceCase.CaseType.TRADEMARK_INFRINGEMENT)),
         Figure("cases_closed", _("结案"), recovered["n"], _("件")),
         Figure("review_on_time", _("%(n)s 个工作日内完成受理审查") % {"n": cfg.review_working_days},
@@ -120,10 +128,12 @@ def rightsaid_figures(scope):
         Figure("exhibition_complaints", _("展会现场投诉"), comp["n"], _("件"), reverse("rightsaid:complaint-list")),
         Figure("exhibition_answer_on_time", _("被投诉方按时答辩"), rate(comp["on_time"], comp["n"]), "%"),
         Figure("exhibition_repeat", _("重复侵权标记"), comp["repeat"], _("件")),
-        Figure("overseas", _("海外维权指导"), agg["overseas"], _("件"), link("rightsaid:case-list", kind=K.OVERSEAS)),
+        Figure("overseas", _("海外维权指导"), by_kind.get(K.OVERSEAS, 0), _("件"), link("rightsaid:case-list", kind=K.OVERSEAS)),
         Figure("amount_claimed", _("涉案请求金额"), _money(agg["claimed"]), _("元")),
         Figure("amount_recovered", _("挽回损失"), _money(recovered["s"]), _("元")),
     ]
+    if not scope.detail:
+        return Section(figures=figures, definitions=dict(DEFINITIONS))
     authorities = _labels(Referral.Authority.choices)
     ref_rows = [[authorities.get(r["authority"], r["authority"]), r["n"], r["answered"], r["on_time"]] for r in
                 referrals.values("authority").annotate(
@@ -132,25 +142,27 @@ def rightsaid_figures(scope):
                 .order_by("-n", "authority")]
     channels, kinds = _labels(Channel.choices), _labels(K.choices)
     types, outcomes = _labels(AssistanceCase.CaseType.choices), _labels(AssistanceCase.Outcome.choices)
-    by_channel = _rows(consultations, "channel", channels)
-    by_type = _rows(cases, "case_type", types)
-    by_station = _rows(cases, "station__name")
+    by_channel = _table(cons["channel"], "channel", channels)
+    by_type = _table(parts["case_type"], "case_type", types)
     return Section(
         figures=figures,
         tables=[
             Table("consultations_by_channel", _("咨询按渠道"), [_("渠道"), _("次数")], by_channel),
             Table("consultations_by_topic", _("咨询按知识产权类型"), [_("类型"), _("次数")],
-                  _rows(consultations, "ip_type", _labels(IPType.choices))),
+                  _table(cons["ip_type"], "ip_type", _labels(IPType.choices))),
             Table("consultations_top_topics", _("咨询主题（前 10）"), [_("主题"), _("次数")],
                   _rows(consultations, "topic", limit=10)),
-            Table("cases_by_kind", _("案件按类别"), [_("类别"), _("件数")], _rows(cases, "kind", kinds)),
+            Table("cases_by_kind", _("案件按类别"), [_("类别"), _("件数")], _table(parts["kind"], "kind", kinds)),
             Table("cases_by_type", _("案件按类型"), [_("类型"), _("件数")], by_type),
-            Table("cases_by_channel", _("案件按渠道"), [_("渠道"), _("件数")], _rows(cases, "channel", channels)),
-            Table("cases_by_station", _("案件按工作站"), [_("工作站"), _("件数")], by_station),
-            Table("cases_by_outcome", _("结案按结果"), [_("结果"), _("件数")], _rows(closed, "outcome", outcomes)),
+            Table("cases_by_channel", _("案件按渠道"), [_("渠道"), _("件数")],
+                  _table(parts["channel"], "channel", channels)),
+            Table("cases_by_station", _("案件按工作站"), [_("工作站"), _("件数")],
+                  _table(parts["station"], "station__name")),
+            Table("cases_by_outcome", _("结案按结果"), [_("结果"), _("件数")],
+                  _table(closed_parts["outcome"], "outcome", outcomes)),
             Table("referrals_by_authority", _("移交机关"), [_("机关"), _("移交"), _("已反馈"), _("按期反馈")], ref_rows),
             Table("overseas_by_country", _("海外维权指导按国家/地区"), [_("国家/地区"), _("件数")],
-                  _rows(overseas, "country")),
+                  _table([r for r in parts["country"] if r["kind"] == K.OVERSEAS], "country")),
         ],
         series=[
             Series("consultations_by_channel", _("咨询渠道"), "pie", by_channel),

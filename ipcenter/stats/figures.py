@@ -134,6 +134,9 @@ class StatsScope:
     stations: StationScope
     #: the chosen station (a league/city or a workstation); None for the whole centre
     station: object = None
+    #: False when only the figures are wanted (the comparison periods): providers may then
+    #: leave out their tables and series, never change a figure
+    detail: bool = True
 
     def station_q(self, station_field="station"):
         return self.stations.q(station_field)
@@ -142,8 +145,9 @@ class StatsScope:
     def is_whole_centre(self):
         return self.stations.is_all
 
-    def with_period(self, period):
-        return StatsScope(self.user, period, self.stations, self.station)
+    def with_period(self, period, detail=None):
+        return StatsScope(self.user, period, self.stations, self.station,
+                          self.detail if detail is None else detail)
 
     def list_params(self, station_param="station", station=None, **extra):
         """Query-string of a list filtered to this scope: the scope's station (its pk) plus

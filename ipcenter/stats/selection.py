@@ -141,9 +141,10 @@ def sections(scope, compare=False, codes=None):
     result = [compute(p.code, scope) for p in chosen]
     if compare:
         previous, last_year = scope.period.previous(), scope.period.last_year()
-        before = {s.code: s for s in (compute(p.code, scope.with_period(previous)) for p in chosen)}
+        # the comparison periods need the figures only (providers skip their breakdowns)
+        before = {s.code: s for s in (compute(p.code, scope.with_period(previous, detail=False)) for p in chosen)}
         last = before if last_year == previous else {  # a year's previous period is last year
-            s.code: s for s in (compute(p.code, scope.with_period(last_year)) for p in chosen)}
+            s.code: s for s in (compute(p.code, scope.with_period(last_year, detail=False)) for p in chosen)}
         for section in result:
             for f in section.figures:
                 f.previous = before[section.code].value(f.code)

@@ -228,7 +228,8 @@ def generate(n_cases=100_000, n_orgs=2_000, n_examiners=40, seed=20220928, metho
     with connection.cursor() as cursor:
         # the steady state autovacuum keeps a production table in: statistics and an up-to-date
         # visibility map (VACUUM cannot run in a transaction block; fall back to ANALYZE there)
-        for table in ("prescreen_preexamcase", "accounts_organization", "accounts_user", "deadlines_deadline"):
+        for table in ("prescreen_preexamcase", "prescreen_registration", "accounts_organization", "accounts_user",
+                      "deadlines_deadline"):
             if connection.in_atomic_block:
                 cursor.execute(f"ANALYZE {table}")
             else:
@@ -241,3 +242,64 @@ def generate(n_cases=100_000, n_orgs=2_000, n_examiners=40, seed=20220928, metho
         f"{cases_done - setup_done - timings['build'] - timings['insert']:.1f} s; ANALYZE {began + elapsed - cases_done:.1f} s)")
     return {"cases": inserted, "orgs": len(orgs), "examiner": examiners[0], "manager": managers[0],
             "applicant": filers[0], "seconds": elapsed}
+
+
+def _copy_plain(model, columns, rows):
+    """``COPY`` of plain tuples into ``model``'s table (values already COPY-safe or None)."""
+    buf = io.StringIO()
+    for row in rows:
+        buf.write("\t".join("\\N" if v is None else str(v) for v in row) + "\n")
+    buf.seek(0)
+    with connection.cursor() as cursor:
+        cursor.copy_expert(f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN", buf)
+
+
+def generate_services(n_consultations=300_000, n_assistance=300_000, seed=15, out=print):
+    """Rights-assistance volume by ``COPY``: consultations and assistance cases spread over four
+    years since opening and over every station; a fifth of the cases closed with an outcome and
+    an amount recovered.  Returns the row counts."""
+    from rightsaid.models import AssistanceCase, Consultation
+
+    rnd = random.Random(seed)
+    began = time.monotonic()
+    stations = list(Station.objects.exclude(kind="centre").values_list("pk", flat=True))
+    start = datetime.datetime(2022, 9, 28, tzinfo=datetime.timezone.utc)
+    span = 4 * 365 * 86400
+    channels = ["12330", "walk_in", "phone", "online", "referral"]
+    topics = ["专利侵权咨询", "商标注册咨询", "维权途径", "海外展会", "假冒专利"]
+
+    def when():
+        return start + datetime.timedelta(seconds=rnd.uniform(0, span))
+
+    with transaction.atomic():
+        _copy_plain(Consultation, ["channel", "topic", "ip_type", "requester_name", "requester_contact",
+                                   "requester_org_name", "question", "answer", "duration_minutes", "station_id",
+                                   "created_at"],
+                    ((rnd.choice(channels), rnd.choice(topics), rnd.choice(("patent", "patent", "trademark")), "张",
+                      "", "", "?", "", 10, rnd.choice(stations), when().isoformat()) for _ in range(n_consultations)))
+        kinds = ["assistance"] * 6 + ["complaint", "enforcement", "overseas"]
+        types = ["patent_infringement", "counterfeit_patent", "trademark_infringement", "copyright", "other"]
+        outcomes = ["resolved", "settled", "penalised", "judgment", "withdrawn", "unresolved"]
+
+        def case_row(i):
+            created = when()
+            closed = rnd.random() < 0.2
+            kind = rnd.choice(kinds)
+            return (f"B{i:08d}", kind, rnd.choice(types), rnd.choice(channels), "案", "d", "", "",
+                    rnd.choice(stations), "closed" if closed else "intake", "",
+                    rnd.choice(outcomes) if closed else "", "", "", "蒙古国" if kind == "overseas" else "", "",
+                    created.isoformat(),
+                    (created + datetime.timedelta(days=rnd.uniform(5, 90))).isoformat() if closed else None,
+                    rnd.choice([None, 1000, 25000]), rnd.choice([None, 500, 8000]) if closed else None)
+
+        _copy_plain(AssistanceCase, ["number", "kind", "case_type", "channel", "title", "description", "respondent",
+                                     "requester_name", "station_id", "state", "decline_reason", "outcome",
+                                     "outcome_note", "expert_opinion", "country", "requesting_authority", "created_at",
+                                     "closed_at", "amount_claimed", "amount_recovered"],
+                    (case_row(i) for i in range(n_assistance)))
+    with connection.cursor() as cursor:
+        for table in ("rightsaid_consultation", "rightsaid_assistancecase"):
+            cursor.execute(f"ANALYZE {table}" if connection.in_atomic_block else f"VACUUM (ANALYZE) {table}")
+    out(f"generated {n_consultations} consultations + {n_assistance} assistance cases in "
+        f"{time.monotonic() - began:.1f} s")
+    return {"consultations": n_consultations, "assistance_cases": n_assistance}
