@@ -21,6 +21,44 @@ def _private_media(settings, tmp_path):
     private_storage._wrapped = empty
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _own_cache_namespace(worker_id):
+    """Each pytest process gets its own key prefix in the shared Redis, so one worker's
+    ``clear_cache()`` never wipes the one-time tokens or rate limits another worker's test holds."""
+    import copy
+
+    from django.conf import settings
+    from django.test import override_settings
+
+    caches = copy.deepcopy(settings.CACHES)
+    caches["default"]["KEY_PREFIX"] = f"test-{worker_id}-{os.getpid()}"
+    with override_settings(CACHES=caches):
+        yield
+
+
+def clear_cache():
+    """Empty this process's part of the cache (``cache.clear()`` would FLUSHDB the shared Redis)."""
+    from django.core.cache import cache
+
+    client = getattr(getattr(cache, "_cache", None), "get_client", None)
+    if client is None:
+        cache.clear()
+        return
+    redis = client(None, write=True)
+    keys = list(redis.scan_iter(match=f"{cache.key_prefix}:*", count=1000))
+    if keys:
+        redis.delete(*keys)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """One-time tokens, rate limits and throttles live in the cache, which outlives a test's
+    database rollback: every test starts and ends with an empty cache."""
+    clear_cache()
+    yield
+    clear_cache()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_picklists():
     """Each test's rows are rolled back, which no signal reports: forget cached pick lists."""
@@ -38,6 +76,13 @@ def _eager_celery(settings):
     app.conf.task_always_eager = True
     app.conf.task_eager_propagates = True
     settings.CELERY_TASK_ALWAYS_EAGER = True
+
+
+@pytest.fixture(autouse=True)
+def _small_demo_volume(settings):
+    """``seed_demo`` in a test builds the small volume (every state, a few rows each) unless
+    the test asks for ``volume="full"``."""
+    settings.DEMO_VOLUME = "small"
 
 
 @pytest.fixture

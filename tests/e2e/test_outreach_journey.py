@@ -6,7 +6,6 @@ import subprocess
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.utils import timezone
 
 from ipcenter.accounts import roles
@@ -20,7 +19,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def test_visitor_registers_is_checked_in_and_certificate_verifies(live_server, page, browser, settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.SITE_URL = live_server.url
-    cache.clear()
     staff = factories.staff(roles.OUTREACH_STAFF, "centre")
     start = timezone.now() + datetime.timedelta(hours=1)
     event = Event.objects.create(title="专利撰写实务公开课", kind="training", station=factories.station("baotou"),

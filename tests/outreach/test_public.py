@@ -6,7 +6,6 @@ import subprocess
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.utils import timezone
 
 from outreach import services
@@ -17,11 +16,6 @@ from tests.outreach.conftest import person
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _answer(html):

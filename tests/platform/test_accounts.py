@@ -3,7 +3,6 @@ import re
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.urls import reverse
 
 from ipcenter.accounts.models import Organization, Station, User
@@ -17,7 +16,6 @@ pytestmark = pytest.mark.django_db
 def _reset_axes():
     from axes.models import AccessAttempt
     AccessAttempt.objects.all().delete()
-    cache.clear()
     yield
 
 

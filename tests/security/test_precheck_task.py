@@ -3,7 +3,6 @@ and polls; once the task is done the findings appear; a check that overruns reco
 finding instead of holding the worker; with eager Celery the page shows findings at once."""
 import pytest
 from celery.exceptions import SoftTimeLimitExceeded
-from django.core.cache import cache
 from django.urls import reverse
 
 from prescreen import services, tasks
@@ -14,11 +13,6 @@ from tests.prescreen.test_filing import draft, register
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _review(client, case, **params):
