@@ -361,6 +361,39 @@ def render_agreement_pdf(agreement):
     })
 
 
+AGREEMENT_JOB = "mediation.agreement_pdf"
+
+
+def store_agreement_pdf(agreement, user):
+    """Render the agreement PDF and attach it to the dispute, once: the rendering holds no lock;
+    the agreement row is locked only to check that no other run attached one first."""
+    from ipcenter.files.models import Attachment
+
+    agreement = Agreement.objects.select_related("dispute__station", "dispute__mediator").get(pk=agreement.pk)  # scoped: the job's own target
+    if agreement.pdf_id:
+        return agreement.pdf
+    pdf = render_agreement_pdf(agreement)
+    with transaction.atomic():
+        locked = Agreement.objects.select_for_update().get(pk=agreement.pk)  # scoped: as above
+        if locked.pdf_id:
+            return Attachment.objects.get(pk=locked.pdf_id)  # scoped: the agreement's own PDF
+        att = store_upload(ContentFile(pdf, name=f"{agreement.number}.pdf"), AGREEMENT_PURPOSE, user,
+                           owner=agreement.dispute, label=_("调解协议书"), name=f"调解协议书-{agreement.number}.pdf")
+        locked.pdf = att
+        locked.save(update_fields=["pdf"])
+    return att
+
+
+def request_agreement_pdf(agreement, user):
+    """The job that makes the agreement PDF: the one queued or running, else a new one."""
+    from ipcenter.reports.models import Job
+    from ipcenter.reports.services import request_job
+
+    pending = Job.objects.for_target(agreement).filter(  # scoped: the jobs of an agreement the caller holds
+        kind=AGREEMENT_JOB, status__in=(Job.Status.QUEUED, Job.Status.RUNNING)).first()
+    return pending or request_job(AGREEMENT_JOB, user, target=agreement)
+
+
 def _open_confirmation_reminders(dispute, agreement, window_days):
     """The judicial-confirmation window: the mediator is reminded (to remind the parties), and
     so are the users of each party that is a registered organisation (their link is the public
@@ -401,8 +434,9 @@ def _save_numbered(agreement):
 
 
 def reach_agreement(dispute, user, *, terms, signed_on):
-    """Record the agreement: number, content hash, verification token and PDF, all or nothing;
-    the term clock closes and the judicial-confirmation window opens."""
+    """Record the agreement: number, content hash and verification token, all or nothing; the
+    term clock closes and the judicial-confirmation window opens.  The PDF is made by a job
+    after commit (``store_agreement_pdf``) — never while the dispute row is locked."""
     errors = {}
     if not (terms or "").strip():
         errors["terms"] = _("请填写协议内容。")
@@ -428,11 +462,8 @@ def reach_agreement(dispute, user, *, terms, signed_on):
         locked = run_transition(dispute, "reach_agreement", user, on_change=change)
         agreement = holder["agreement"]
         agreement.dispute = locked
-        pdf = render_agreement_pdf(agreement)
-        att = store_upload(ContentFile(pdf, name=f"{agreement.number}.pdf"), AGREEMENT_PURPOSE, user,
-                           owner=locked, label=_("调解协议书"), name=f"调解协议书-{agreement.number}.pdf")
-        agreement.pdf = att
-        agreement.save(update_fields=["pdf"])
+        request_agreement_pdf(agreement, user)
+    agreement.refresh_from_db(fields=["pdf"])  # made already when jobs run at commit (eager Celery)
     return agreement
 
 

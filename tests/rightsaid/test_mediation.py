@@ -58,8 +58,13 @@ def with_agreement(mediator, **kw):
     dispute = in_mediation(mediator, **kw)
     services.log_session(dispute, mediator, held_on=timezone.localdate(), mode="onsite", place="调解室",
                          attendees=f"{APPLICANT}、{RESPONDENT}", notes="双方就赔偿金额达成一致。")
-    return services.reach_agreement(dispute, mediator, signed_on=timezone.localdate(),
-                                    terms="一、被申请人停止销售涉案商品。\n二、被申请人赔偿申请人人民币三万元。")
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the PDF job runs after commit
+        agreement = services.reach_agreement(dispute, mediator, signed_on=timezone.localdate(),
+                                             terms="一、被申请人停止销售涉案商品。\n二、被申请人赔偿申请人人民币三万元。")
+    agreement.refresh_from_db()
+    return agreement
 
 
 def pdf_text(data):
@@ -210,19 +215,54 @@ def test_the_qr_code_encodes_the_public_verification_url(client, mediator, monke
     assert "核验通过" in client.get(path).content.decode()  # anonymous
 
 
-def test_a_failing_pdf_render_rolls_the_agreement_back(mediator, monkeypatch):
+def test_the_pdf_is_made_after_the_agreement_is_recorded_and_a_failed_render_can_be_retried(
+        client, mediator, monkeypatch, django_capture_on_commit_callbacks):
+    from ipcenter.reports.models import Job
+
     dispute = in_mediation(mediator)
+    from django.db import connection
+
+    depth_at_render, test_depth = [], len(connection.atomic_blocks)
+    real_render = services.render_agreement_pdf
 
     def broken(agreement):
+        depth_at_render.append(len(connection.atomic_blocks))
         raise RuntimeError("WeasyPrint crashed")
 
     monkeypatch.setattr(services, "render_agreement_pdf", broken)
-    with pytest.raises(RuntimeError):
-        services.reach_agreement(dispute, mediator, terms="一、停止侵权。", signed_on=timezone.localdate())
+    with django_capture_on_commit_callbacks(execute=True):
+        agreement = services.reach_agreement(dispute, mediator, terms="一、停止侵权。", signed_on=timezone.localdate())
+    assert depth_at_render == [test_depth]  # rendered after the signing transaction, outside any lock
     dispute.refresh_from_db()
-    assert dispute.state == Dispute.State.IN_MEDIATION and not Agreement.objects.exists()
-    assert Deadline.objects.filter(kind=services.TERM_KIND, state=Deadline.State.OPEN).count() == 1
-    assert not Deadline.objects.filter(kind=services.CONFIRMATION_KIND).exists()
+    assert dispute.state == Dispute.State.AGREEMENT and agreement.pdf is None  # the agreement stands
+    assert Deadline.objects.filter(kind=services.CONFIRMATION_KIND).exists()
+    job = Job.objects.for_target(agreement).get()
+    assert job.status == Job.Status.FAILED and "WeasyPrint crashed" in job.error
+    login(client, mediator)
+    url = reverse("mediation:agreement-pdf", args=[dispute.pk])
+    waiting = client.get(url)
+    assert waiting.status_code == 202 and 'data-testid="agreement-retry"' in waiting.content.decode()
+    monkeypatch.setattr(services, "render_agreement_pdf", real_render)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url).status_code == 302
+    agreement.refresh_from_db()
+    assert agreement.pdf is not None and client.get(url).url == reverse("files:download", args=[agreement.pdf_id])
+    services.store_agreement_pdf(agreement, mediator)  # a second run attaches nothing new
+    from ipcenter.files.models import Attachment
+
+    assert Attachment.objects.filter(purpose=services.AGREEMENT_PURPOSE).count() == 1
+
+
+def test_the_download_waits_while_the_pdf_job_is_queued(client, mediator):
+    dispute = in_mediation(mediator)
+    services.log_session(dispute, mediator, held_on=timezone.localdate(), mode="onsite", place="调解室",
+                         attendees="双方", notes="达成一致。")
+    agreement = services.reach_agreement(dispute, mediator, terms="一、停止侵权。", signed_on=timezone.localdate())
+    assert agreement.pdf is None  # nothing committed yet: the job has not run
+    login(client, mediator)
+    page = client.get(reverse("mediation:agreement-pdf", args=[dispute.pk]))
+    assert page.status_code == 202 and "生成中" in page.content.decode() and 'http-equiv="refresh"' in \
+        page.content.decode()
 
 
 def test_verification_page_confirms_genuine_and_rejects_tampered(client, mediator):
@@ -554,7 +594,10 @@ def test_seed_creates_disputes_in_several_states_once(mediator):
     dairy = factories.OrganizationFactory(name="内蒙古蒙乳乳业股份有限公司")
     ctx = {"users": {"mediator": mediator, "station": factories.staff(roles.STATION_STAFF, "baotou")},
            "orgs": {"dairy": dairy}, "stations": {}, "fields": {}, "stdout": io.StringIO()}
-    seed(ctx)
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the agreement PDF job runs after commit
+        seed(ctx)
     states = set(Dispute.objects.values_list("state", flat=True))
     assert {"registered", "awaiting_consent", "in_mediation", "agreement", "confirmed", "failed"} <= states
     agreement = Agreement.objects.get(dispute__state="agreement")
