@@ -6,6 +6,7 @@ which stays available: ``BENCH_INSERT=bulk_create``).
 The spread follows a centre a few years into operation: most cases concluded, an
 examiner backlog in the queue, a few hundred under examination or awaiting correction,
 drafts that were never submitted; two fields, twelve leagues, ~40 examiners."""
+import contextlib
 import datetime
 import io
 import json
@@ -23,7 +24,6 @@ from ipcenter.accounts.models import Organization, Station, TechnicalField, User
 from ipcenter.deadlines.models import Deadline
 from prescreen import services
 from prescreen.models import PreExamCase, Registration
-from prescreen.seed import keep_timestamps
 from prescreen.validators import make_application_number
 
 S = PreExamCase.State
@@ -40,6 +40,20 @@ STATE_SHARES = [
 SUBJECTS = ["益生菌发酵乳", "乳清蛋白肽粉", "肉苁蓉多糖提取物", "沙棘黄酮", "玉米秸秆青贮饲料", "L-乳酸发酵菌株",
             "钕铁硼永磁材料", "稀土抛光粉", "石墨烯导热膜", "铝合金板材", "碳纤维复合材料", "稀土镁合金", "煤基针状焦"]
 FORMS = ["及其制备方法", "的生产工艺", "的检测方法", "的热处理工艺", "的提取工艺"]
+
+
+@contextlib.contextmanager
+def keep_timestamps(*pairs):
+    """Let bulk-created rows keep their backdated ``auto_now_add`` values."""
+    fields = [model._meta.get_field(name) for model, name in pairs]
+    saved = [f.auto_now_add for f in fields]
+    for f in fields:
+        f.auto_now_add = False
+    try:
+        yield
+    finally:
+        for f, value in zip(fields, saved):
+            f.auto_now_add = value
 
 
 def _uscc(n):
