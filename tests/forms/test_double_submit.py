@@ -120,13 +120,16 @@ def test_two_simultaneous_posts_with_one_token_make_one_consultation():
     url = reverse("rightsaid:consultation-create")
     c0 = login(Client(), worker)
     data = dict(CONSULTATION, station=worker.station_id, _once=token_of(c0.get(url)))
-    barrier, results = threading.Barrier(2), []
+    barrier, results, failures = threading.Barrier(2, timeout=60), [], []
 
     def send():
         try:
             c = login(Client(), worker)
             barrier.wait()
             results.append(c.post(url, data))
+        except BaseException as exc:  # a thread that dies must fail the test, not hang it
+            failures.append(exc)
+            barrier.abort()
         finally:
             connection.close()
 
@@ -135,6 +138,7 @@ def test_two_simultaneous_posts_with_one_token_make_one_consultation():
         t.start()
     for t in threads:
         t.join()
+    assert not failures, failures
     assert Consultation.objects.count() == 1
     assert sorted(r.status_code for r in results) == [302, 302]
     assert len({r.url for r in results}) == 1
