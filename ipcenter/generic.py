@@ -275,12 +275,26 @@ class ObjectListView(ScopedObjectMixin, ListView):
                       {"count": paginator.count, "num_pages": paginator.num_pages, "number": number})
 
     def export_xlsx(self):
+        """The filtered list as XLSX; above ``LIST_EXPORT_SYNC_LIMIT`` rows (default 5,000) a
+        background job instead (same path and query, scoped again for the user in the worker)."""
+        from django.conf import settings
+        from django.shortcuts import redirect
+
+        limit = getattr(settings, "LIST_EXPORT_SYNC_LIMIT", 5000)
+        if self.get_queryset()[:limit + 1].count() > limit:
+            from ipcenter.reports.list_export import request_list_export
+
+            return redirect(request_list_export(self.request, str(self.get_title())).get_absolute_url())
+        filename, title, headers, rows = self.export_rows()
+        return xlsx_response(filename, headers, rows, title=title)
+
+    def export_rows(self):
+        """(file name, sheet title, headers, rows) of the export; rows are read in chunks."""
         qs = self.get_queryset()
         cols = [c for c in self.columns if c.export]
         rows = ([c.resolve(obj) for c in cols] for obj in qs.iterator(chunk_size=2000))
         name = self.export_filename or str(self.get_title())
-        return xlsx_response(f"{name}-{timezone.localdate():%Y%m%d}.xlsx", [c.label for c in cols], rows,
-                             title=str(self.get_title()))
+        return f"{name}-{timezone.localdate():%Y%m%d}.xlsx", str(self.get_title()), [c.label for c in cols], rows
 
     def get_title(self):
         return self.title or self.model._meta.verbose_name_plural

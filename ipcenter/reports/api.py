@@ -38,8 +38,8 @@ class ReportJobSerializer(serializers.ModelSerializer):
 
     def validate_kind(self, value):
         spec = REPORT_KINDS.get(value)
-        if spec is None or spec.get_target_model() is not None:
-            requestable = sorted(k for k, s in REPORT_KINDS.items() if s.get_target_model() is None)
+        if spec is None or not spec.requestable:
+            requestable = sorted(k for k, s in REPORT_KINDS.items() if s.requestable)
             raise serializers.ValidationError("未知的任务类型。可选：" + "、".join(requestable))
         return value
 

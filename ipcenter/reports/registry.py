@@ -47,10 +47,17 @@ class JobKind:
     takes_context: bool = True
     #: tell the requester when the job ends (off for jobs a service starts on its own)
     notify: bool = True
+    #: offered on the reports page and the API (False: only a service or a view starts it)
+    listed: bool = True
 
     @property
     def is_import(self):
         return self.direction == "import"
+
+    @property
+    def requestable(self):
+        """Started by a user from the reports page or the API (not by a service, not on a record)."""
+        return self.listed and self.target_model is None
 
     @property
     def soft_limit(self):
@@ -84,7 +91,7 @@ def _takes_context(func):
 
 def job_kind(code, title, direction="export", permission="reports.run_report", form=None, queue=LONG,
              time_limit=None, retention=datetime.timedelta(days=7), target_model=None, input_purpose=None,
-             notify=True):
+             notify=True, listed=True):
     """Register the decorated builder as the job kind ``code``."""
     if direction not in ("export", "import"):
         raise ValueError(f"job kind {code!r}: direction must be 'export' or 'import'")
@@ -95,7 +102,7 @@ def job_kind(code, title, direction="export", permission="reports.run_report", f
         if code in REPORT_KINDS and REPORT_KINDS[code].build is not func:
             raise ValueError(f"job kind {code!r} registered twice")
         REPORT_KINDS[code] = JobKind(code, title, func, direction, permission, form, queue, time_limit, retention,
-                                     target_model, input_purpose or IMPORT_PURPOSE, _takes_context(func), notify)
+                                     target_model, input_purpose or IMPORT_PURPOSE, _takes_context(func), notify, listed)
         return func
 
     return decorator

@@ -18,7 +18,7 @@ from .xlsx import content_disposition
 
 def _requestable(kind, user):
     spec = REPORT_KINDS.get(kind)
-    if spec is None or spec.get_target_model() is not None or not services.may_request(spec, user):
+    if spec is None or not spec.requestable or not services.may_request(spec, user):
         return None
     return spec
 
@@ -40,7 +40,7 @@ def request_job(request, kind):
     """GET: the kind's parameter form.  POST: validate and queue; bad input re-renders the form
     with its field errors (400) and creates nothing."""
     spec = REPORT_KINDS.get(kind)
-    if spec is None or spec.get_target_model() is not None:
+    if spec is None or not spec.requestable:
         raise Http404
     if not services.may_request(spec, request.user):
         if request.method == "POST":

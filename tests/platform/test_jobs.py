@@ -359,3 +359,114 @@ def test_two_expiry_sweeps_at_once_handle_each_job_once(manager_user):
     assert Job.objects.filter(status=Job.Status.EXPIRED).count() == 30
     assert not any(os.path.exists(p) for p in paths)
     assert services.expire_jobs() == 0  # and again: nothing left to do
+
+
+# --- target records ----------------------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_a_jobs_target_decides_who_else_sees_it(client, django_capture_on_commit_callbacks):
+    from tests.rightsaid.test_mediation import in_mediation
+
+    from rightsaid.mediation import services as mediation
+
+    signer = factories.staff(roles.MEDIATOR, "mediation", display_name="甲调解员")
+    dispute = in_mediation(signer)
+    mediation.log_session(dispute, signer, held_on=timezone.localdate(), mode="onsite", place="调解室",
+                          attendees="双方", notes="达成一致。")
+    with django_capture_on_commit_callbacks(execute=True):
+        agreement = mediation.reach_agreement(dispute, signer, terms="一、停止侵权。", signed_on=timezone.localdate())
+    job = Job.objects.for_target(agreement).get()
+    assert job.status == Job.Status.DONE and job.requested_by == signer
+    colleague = factories.staff(roles.MEDIATOR, "mediation")  # sees the dispute, did not request the job
+    page = login(client, colleague).get(job.get_absolute_url())
+    assert page.status_code == 200 and 'data-testid="job-target"' in page.content.decode()
+    assert agreement.number in page.content.decode()
+    outsiders = [factories.staff(roles.STATION_STAFF, "baotou"), factories.applicant(),
+                 factories.staff(roles.OUTREACH_STAFF, "centre")]
+    for outsider in outsiders:
+        login(client, outsider)
+        for name in ("reports:job", "reports:download", "reports:errors"):
+            assert client.get(reverse(name, args=[job.pk])).status_code == 404, (outsider, name)
+        assert client.post(reverse("reports:rerun", args=[job.pk])).status_code == 404
+        assert client.get(f"/api/v1/report-jobs/{job.pk}/").status_code == 404
+        assert str(job.pk) not in client.get(reverse("reports:list")).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_kind_with_a_target_cannot_be_started_from_the_reports_page(client, manager_user):
+    login(client, manager_user)
+    assert client.post(reverse("reports:request", args=["mediation.agreement_pdf"])).status_code == 404
+    assert client.post(reverse("reports:request", args=["core.list_export"]), {"path": "/"}).status_code == 404
+    api = client.post("/api/v1/report-jobs/", {"kind": "core.list_export", "params": {"path": "/"}},
+                      content_type="application/json")
+    assert api.status_code == 400 and not Job.objects.exists()
+
+
+# --- list exports above the threshold ----------------------------------------------------------
+
+def _disputes(manager, station_codes):
+    from ipcenter.accounts.models import Station
+    from rightsaid.mediation import services as mediation
+    from rightsaid.mediation.models import Party
+
+    out = []
+    for i, code in enumerate(station_codes):
+        out.append(mediation.create_dispute(
+            manager, subject=f"纠纷{code}{i}", ip_type="trademark", station=Station.objects.get(code=code),
+            parties=[{"role": Party.Role.APPLICANT, "name": f"申请人{i}"},
+                     {"role": Party.Role.RESPONDENT, "name": f"被申请人{i}"}]))
+    return out
+
+
+def _sheet_subjects(content):
+    rows = list(openpyxl.load_workbook(io.BytesIO(content)).active.values)
+    col = rows[0].index("纠纷事由")
+    return sorted(r[col] for r in rows[1:])
+
+
+@pytest.mark.django_db
+def test_a_small_list_export_stays_synchronous(client, manager_user, settings):
+    settings.LIST_EXPORT_SYNC_LIMIT = 5
+    _disputes(manager_user, ["baotou", "hohhot"])
+    resp = login(client, manager_user).get(reverse("mediation:index"), {"export": "xlsx"})
+    assert resp.status_code == 200 and resp["Content-Type"] == XLSX_TYPE
+    assert _sheet_subjects(resp.content) == ["纠纷baotou0", "纠纷hohhot1"]
+    assert not Job.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_big_list_export_becomes_a_job_scoped_again_in_the_worker(client, manager_user, settings,
+                                                                    django_capture_on_commit_callbacks):
+    settings.LIST_EXPORT_SYNC_LIMIT = 2
+    _disputes(manager_user, ["baotou", "baotou", "baotou", "hohhot", "hohhot"])
+    staff = factories.staff(roles.STATION_STAFF, "baotou")
+    login(client, staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        resp = client.get(reverse("mediation:index"), {"export": "xlsx", "sort": "number", "q": "纠纷"})
+    job = Job.objects.get()
+    assert resp.status_code == 302 and resp.url == job.get_absolute_url()
+    assert job.params["path"] == reverse("mediation:index") and "export" not in job.params["query"]
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE, job.error
+    content = b"".join(client.get(reverse("reports:download", args=[job.pk])).streaming_content)
+    assert _sheet_subjects(content) == ["纠纷baotou0", "纠纷baotou1", "纠纷baotou2"]  # no hohhot rows
+    # a stored query naming another station still yields only the user's rows
+    forged = Job.objects.create(kind="core.list_export", title="x", requested_by=staff,
+                                params={"path": reverse("mediation:index"), "query": "station=hohhot"})
+    services.run_job(forged.pk)
+    forged.refresh_from_db()
+    assert forged.status == Job.Status.DONE, forged.error
+    with forged.result.open("rb") as fh:
+        assert not any("hohhot" in s for s in _sheet_subjects(fh.read()))
+    # a user who lost the list's access rule gets a failed job, not the rows
+    applicant = factories.applicant()
+    denied = Job.objects.create(kind="core.list_export", title="x", requested_by=applicant,
+                                params={"path": reverse("mediation:index"), "query": ""})
+    services.run_job(denied.pk)
+    denied.refresh_from_db()
+    assert denied.status == Job.Status.FAILED and not denied.result and "无权" in denied.error
+    not_a_list = Job.objects.create(kind="core.list_export", title="x", requested_by=staff,
+                                    params={"path": "/admin/", "query": ""})
+    services.run_job(not_a_list.pk)
+    not_a_list.refresh_from_db()
+    assert not_a_list.status == Job.Status.FAILED
