@@ -243,7 +243,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
-        "QualityCheckOutcomeEnum": "prescreen.quality.models.CheckOutcome",
+        "QualityCheckOutcomeEnum": "prescreen.quality.models.QualityCheckOutcome",
         # choice sets sharing a field name across apps get explicit component names
         "NavigationPhaseKindEnum": "navigation.models.ProjectPhase.Kind",
         "PublicationKindEnum": "outreach.models.Publication.Kind",

@@ -875,14 +875,14 @@ class Seeder:
             if op.state != Opinion.State.SUBMITTED:
                 return
             from prescreen.quality import services as quality
-            from prescreen.quality.models import Check
+            from prescreen.quality.models import QualityCheck
 
-            check = Check.objects.filter(opinion=op, level="peer", state=Check.State.OPEN).first()
+            check = QualityCheck.objects.filter(opinion=op, level="peer", state=QualityCheck.State.OPEN).first()
             if check is None:
                 return
             if check.reviewer_id is None:
                 check = quality.take_peer_check(check, quality.peer_candidates(op).first())
-            quality.complete_check(check, check.reviewer, outcome=Check.Outcome.PASS)
+            quality.complete_check(check, check.reviewer, outcome=QualityCheck.Outcome.PASS)
 
         dairy = "dairy"
         # 草稿: documents uploaded, not yet submitted (the demo applicant can submit it)

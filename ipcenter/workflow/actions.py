@@ -46,10 +46,16 @@ def get_action(code):
         raise LookupError(f"timeline action {code!r} is not registered (ipcenter.workflow.actions)") from None
 
 
+def action_prefix(model):
+    """``app.model`` of ``model``'s action codes: its workflow's ``namespace`` or its label."""
+    namespace = getattr(getattr(model, "workflow", None), "namespace", None)
+    return namespace or f"{model._meta.app_label}.{model._meta.model_name}"
+
+
 def register_workflow(model):
     """Register the action of every transition of ``model.workflow`` (``Transition.audience``)."""
     workflow = model.workflow
-    prefix = f"{model._meta.app_label}.{model._meta.model_name}"
+    prefix = action_prefix(model)
     for t in workflow.transitions:
         register_action(f"{prefix}.{t.name}", t.label, t.audience)
 

@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from .actions import action_prefix
 from .context import current_request_id
 from .models import Audience, TimelineEvent
 
@@ -52,12 +53,15 @@ class Workflow:
     transitions: list = field(default_factory=list)
     state_field: str = "state"
 
-    def __init__(self, *transitions, state_field="state", audience=Audience.INTERNAL):
+    def __init__(self, *transitions, state_field="state", audience=Audience.INTERNAL, namespace=None):
         """``audience``: who reads the events of these transitions unless a transition says
-        otherwise — internal by default, so internal work can only be made public on purpose."""
+        otherwise — internal by default, so internal work can only be made public on purpose.
+        ``namespace``: the ``app.model`` prefix of the action codes when it is not the model's
+        label (a renamed model keeps the codes already stored)."""
         self.transitions = [t if t.audience else replace(t, audience=audience) for t in transitions]
         self.state_field = state_field
         self.audience = audience
+        self.namespace = namespace
         names = [t.name for t in self.transitions]
         if len(names) != len(set(names)):
             raise ValueError("transition names must be unique")
@@ -121,7 +125,7 @@ def run_transition(obj, name, user, comment="", *, data=None, on_change=None, ch
             on_change(locked)
         locked.save()
         record_event(
-            locked, f"{model._meta.app_label}.{model._meta.model_name}.{transition.name}", user,
+            locked, f"{action_prefix(model)}.{transition.name}", user,
             from_state=current, to_state=transition.target, comment=comment, data=data,
         )
     # Keep the caller's instance in step with the database.
@@ -194,7 +198,7 @@ def edit_action(model):
 
     from .actions import ACTIONS, register_action
 
-    code = f"{model._meta.app_label}.{model._meta.model_name}.edit"
+    code = f"{action_prefix(model)}.edit"
     if code not in ACTIONS:
         workflow = getattr(model, "workflow", None)
         register_action(code, gettext_lazy("修改了 %(fields)s"), workflow.audience if workflow else Audience.INTERNAL)

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from ipcenter.singleton import singleton_admin
 
-from .models import Check, CheckError, ErrorType, FeedbackItem, FixTask, QualitySettings, Sample
+from .models import QualityCheck, CheckError, ErrorType, FeedbackItem, FixTask, QualitySettings, Sample
 
 admin.site.register(QualitySettings, singleton_admin())
 
@@ -20,8 +20,8 @@ class CheckErrorInline(admin.TabularInline):
     raw_id_fields = ["defect_item"]
 
 
-@admin.register(Check)
-class CheckAdmin(admin.ModelAdmin):
+@admin.register(QualityCheck)
+class QualityCheckAdmin(admin.ModelAdmin):
     list_display = ["case", "level", "examiner", "reviewer", "state", "outcome", "score", "completed_at"]
     list_filter = ["level", "state", "outcome"]
     list_select_related = ["case", "examiner", "reviewer"]

@@ -6,21 +6,21 @@ from ipcenter.accounts import roles
 from ipcenter.accounts.models import User
 from prescreen.models import PreExamCase
 
-from .models import Check, FeedbackItem, Level
+from .models import QualityCheck, FeedbackItem, Level
 from ipcenter.filters import LocalDateFilter
 
 
-class CheckFilterSet(django_filters.FilterSet):
+class QualityCheckFilterSet(django_filters.FilterSet):
     level = django_filters.ChoiceFilter(label=_("质检层级"), choices=Level.choices, empty_label=_("全部"))
-    state = django_filters.ChoiceFilter(label=_("状态"), choices=Check.State.choices, empty_label=_("全部"))
-    outcome = django_filters.ChoiceFilter(label=_("结论"), choices=Check.Outcome.choices, empty_label=_("全部"))
+    state = django_filters.ChoiceFilter(label=_("状态"), choices=QualityCheck.State.choices, empty_label=_("全部"))
+    outcome = django_filters.ChoiceFilter(label=_("结论"), choices=QualityCheck.Outcome.choices, empty_label=_("全部"))
     mine = django_filters.ChoiceFilter(label=_("范围"), method="filter_mine", empty_label=_("全部"), choices=(
         ("review", _("我检查的")), ("received", _("我的工作被检"))))
     completed_after = LocalDateFilter(label=_("完成日期自"), field_name="completed_at", side="from")
     completed_before = LocalDateFilter(label=_("完成日期至"), field_name="completed_at", side="to")
 
     class Meta:
-        model = Check
+        model = QualityCheck
         fields = ["level", "state", "outcome", "mine", "completed_after", "completed_before"]
 
     def filter_mine(self, queryset, name, value):

@@ -10,7 +10,7 @@ from ipcenter.validators import Span, event_date, past_date
 from prescreen.forms import DateInput
 from prescreen.models import DefectItem
 
-from .models import Check, ErrorType, Level
+from .models import QualityCheck, ErrorType, Level
 
 
 class ErrorForm(forms.Form):
@@ -26,7 +26,7 @@ class ErrorForm(forms.Form):
 
 
 class CompleteForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("质检结论"), choices=[("", "---------")] + Check.Outcome.choices)
+    outcome = forms.ChoiceField(label=_("质检结论"), choices=[("", "---------")] + QualityCheck.Outcome.choices)
     score = forms.IntegerField(label=_("评分（0–100）"), min_value=0, max_value=100, required=False)
     comment = forms.CharField(label=_("检查意见"), max_length=5000, required=False,
                               widget=forms.Textarea(attrs={"rows": 3}),

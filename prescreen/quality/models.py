@@ -125,7 +125,7 @@ class Sample(models.Model):
         return reverse("quality:sample-detail", args=[self.pk])
 
 
-class CheckQuerySet(ScopedQuerySet):
+class QualityCheckQuerySet(ScopedQuerySet):
     def scope(self, user):
         if user.is_centre_wide or user.has_role(roles.QC_REVIEWER):
             return self
@@ -133,12 +133,12 @@ class CheckQuerySet(ScopedQuerySet):
             # checks of their own work, checks they perform, and unassigned peer checks of
             # colleagues in their fields (so they can take one)
             return self.filter(Q(examiner=user) | Q(reviewer=user) | (
-                Q(level=Level.PEER, reviewer__isnull=True, state=Check.State.OPEN,
+                Q(level=Level.PEER, reviewer__isnull=True, state=QualityCheck.State.OPEN,
                   case__technical_field__in=user.technical_fields.all()) & ~Q(examiner=user)))
         return self.none()
 
 
-class Check(models.Model):
+class QualityCheck(models.Model):
     class State(models.TextChoices):
         OPEN = "open", _("待检查")
         DONE = "done", _("已完成")
@@ -172,11 +172,12 @@ class Check(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
-    objects = CheckQuerySet.as_manager()
+    objects = QualityCheckQuerySet.as_manager()
 
     workflow = Workflow(
         Transition("complete", _("完成质检"), source=["open"], target="done", manual=False),
         Transition("cancel", _("取消质检"), source=["open"], target="cancelled", manual=False),
+        namespace="quality.check",  # the codes stored before the model was named QualityCheck
     )
 
     class Meta:
@@ -207,11 +208,11 @@ class Check(models.Model):
     def can_appeal(self):
         return (self.state == self.State.DONE and self.level in NEXT_LEVEL and not self.overturned
                 and (self.outcome == self.Outcome.RETURN or self.errors.exists())
-                and not Check.objects.filter(appeal_of=self).exists())
+                and not QualityCheck.objects.filter(appeal_of=self).exists())
 
 
 class CheckError(models.Model):
-    check_record = models.ForeignKey(Check, verbose_name=_("质检"), on_delete=models.CASCADE, related_name="errors")
+    check_record = models.ForeignKey(QualityCheck, verbose_name=_("质检"), on_delete=models.CASCADE, related_name="errors")
     error_type = models.ForeignKey(ErrorType, verbose_name=_("差错类型"), on_delete=models.PROTECT)
     defect_item = models.ForeignKey("prescreen.DefectItem", verbose_name=_("对应缺陷条目"), null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
@@ -242,7 +243,7 @@ class FixTask(models.Model):
         OPEN = "open", _("待整改")
         DONE = "done", _("已整改")
 
-    check_record = models.OneToOneField(Check, verbose_name=_("质检"), on_delete=models.PROTECT,
+    check_record = models.OneToOneField(QualityCheck, verbose_name=_("质检"), on_delete=models.PROTECT,
                                         related_name="fix_task")
     case = models.ForeignKey("prescreen.PreExamCase", verbose_name=_("案件"), on_delete=models.PROTECT,
                              related_name="quality_fix_tasks")
@@ -311,4 +312,4 @@ class FeedbackItem(models.Model):
         return self.case.get_absolute_url()
 
 
-CheckOutcome = Check.Outcome  # importable name for the API schema's enum naming
+QualityCheckOutcome = QualityCheck.Outcome  # importable name for the API schema's enum naming

@@ -26,7 +26,7 @@ from ipcenter.deadlines.services import close_deadlines, open_deadline
 from ipcenter.notify.services import notify
 from ipcenter.workflow.engine import record_event, run_transition
 
-from .models import NEXT_LEVEL, Check, CheckError, ErrorType, FeedbackItem, FixTask, Level, QualitySettings, Sample
+from .models import NEXT_LEVEL, QualityCheck, CheckError, ErrorType, FeedbackItem, FixTask, Level, QualitySettings, Sample
 
 CHECK_KIND = "quality.check"
 FIX_KIND = "quality.fix"
@@ -74,22 +74,22 @@ def open_peer_check(opinion, actor=None):
     cfg = QualitySettings.load()
     if not needs_peer_check(opinion, cfg):
         return None
-    existing = Check.objects.filter(opinion=opinion, level=Level.PEER, state=Check.State.OPEN).first()
+    existing = QualityCheck.objects.filter(opinion=opinion, level=Level.PEER, state=QualityCheck.State.OPEN).first()
     if existing:
         return existing
-    previous = (Check.objects.filter(opinion=opinion, level=Level.PEER, state=Check.State.DONE)
+    previous = (QualityCheck.objects.filter(opinion=opinion, level=Level.PEER, state=QualityCheck.State.DONE)
                 .exclude(reviewer__isnull=True).order_by("-completed_at").first())
     reviewer = previous.reviewer if previous and previous.reviewer.is_active else None
     if reviewer is None:
         reviewer = (peer_candidates(opinion).annotate(open_checks=Count(
-            "quality_checks_done", filter=Q(quality_checks_done__state=Check.State.OPEN)))
+            "quality_checks_done", filter=Q(quality_checks_done__state=QualityCheck.State.OPEN)))
             .order_by("open_checks", "pk").first())
     try:
         with transaction.atomic():
-            check = Check.objects.create(level=Level.PEER, opinion=opinion, case=opinion.case,
+            check = QualityCheck.objects.create(level=Level.PEER, opinion=opinion, case=opinion.case,
                                          examiner=opinion.author, reviewer=reviewer)
     except IntegrityError:  # opened concurrently
-        return Check.objects.get(opinion=opinion, level=Level.PEER, state=Check.State.OPEN)
+        return QualityCheck.objects.get(opinion=opinion, level=Level.PEER, state=QualityCheck.State.OPEN)
     if reviewer is not None:
         open_deadline(check, CHECK_KIND, label=_("完成互检"), rule=Deadline.Rule.WORKING_DAYS,
                       amount=cfg.peer_check_working_days, assignee=reviewer)
@@ -105,7 +105,7 @@ def open_peer_check(opinion, actor=None):
 
 
 def peer_release_blocker(opinion):
-    if Check.objects.filter(opinion=opinion, level=Level.PEER, state=Check.State.OPEN).exists():
+    if QualityCheck.objects.filter(opinion=opinion, level=Level.PEER, state=QualityCheck.State.OPEN).exists():
         return _("互检尚未完成，意见暂不能签发。")
     return None
 
@@ -113,8 +113,8 @@ def peer_release_blocker(opinion):
 def take_peer_check(check, user):
     """An examiner of the field takes an unassigned peer check."""
     with transaction.atomic():
-        locked = Check.objects.select_for_update().get(pk=check.pk)
-        if locked.level != Level.PEER or locked.state != Check.State.OPEN:
+        locked = QualityCheck.objects.select_for_update().get(pk=check.pk)
+        if locked.level != Level.PEER or locked.state != QualityCheck.State.OPEN:
             raise ValidationError(_("该互检已不可领取。"))
         if locked.reviewer_id:
             raise ValidationError(_("该互检已由%(name)s领取。") % {"name": _name(locked.reviewer)})
@@ -132,7 +132,7 @@ def take_peer_check(check, user):
 # --- recording a check ----------------------------------------------------------------------
 
 def _editable(check, user):
-    if check.state != Check.State.OPEN:
+    if check.state != QualityCheck.State.OPEN:
         raise ValidationError(_("该质检已完成。"))
     if check.reviewer_id != user.pk:
         raise PermissionDenied(_("只有本次质检的检查人可以填写。"))
@@ -163,23 +163,23 @@ def complete_check(check, user, *, outcome, score=None, comment=""):
     from prescreen import services as prescreen_services
 
     errors = {}
-    if outcome not in Check.Outcome.values:
+    if outcome not in QualityCheck.Outcome.values:
         errors["outcome"] = _("请选择质检结论。")
     if check.level != Level.PEER and score is None:
         errors["score"] = _("抽检须评分（0–100）。")
     if score is not None and not 0 <= score <= 100:
         errors["score"] = _("评分应在 0 到 100 之间。")
-    if outcome == Check.Outcome.RETURN and not (comment or "").strip():
+    if outcome == QualityCheck.Outcome.RETURN and not (comment or "").strip():
         errors["comment"] = _("退回整改时请写明要求。")
-    if outcome in (Check.Outcome.REMARKS,) and not (comment or "").strip():
+    if outcome in (QualityCheck.Outcome.REMARKS,) and not (comment or "").strip():
         errors["comment"] = _("请填写检查意见。")
     if errors:
         raise ValidationError(errors)
     cfg = QualitySettings.load()
     with transaction.atomic():
-        locked = Check.objects.select_for_update().select_related("opinion", "case").get(pk=check.pk)
+        locked = QualityCheck.objects.select_for_update().select_related("opinion", "case").get(pk=check.pk)
         _editable(locked, user)
-        if outcome == Check.Outcome.PASS and locked.errors.filter(error_type__severity="critical").exists():
+        if outcome == QualityCheck.Outcome.PASS and locked.errors.filter(error_type__severity="critical").exists():
             raise ValidationError({"outcome": _("存在严重差错时不能直接通过。")})
         def on_complete(row):
             row.outcome, row.score = outcome, score
@@ -190,11 +190,11 @@ def complete_check(check, user, *, outcome, score=None, comment=""):
         record_event(locked.case, f"quality.check.{locked.level}_{outcome}", user, comment=locked.comment,
                      data={"errors": locked.errors.count(), "score": score})
         if locked.level == Level.PEER:
-            if outcome == Check.Outcome.RETURN:
+            if outcome == QualityCheck.Outcome.RETURN:
                 prescreen_services.return_opinion(locked.opinion, user, locked.comment)
             else:
                 prescreen_services.try_release(locked.opinion, user)
-        elif outcome == Check.Outcome.RETURN:
+        elif outcome == QualityCheck.Outcome.RETURN:
             task = FixTask.objects.create(check_record=locked, case=locked.case, examiner=locked.examiner,
                                           reason=locked.comment)
             open_deadline(task, FIX_KIND, label=_("质检整改"), rule=Deadline.Rule.WORKING_DAYS,
@@ -236,19 +236,19 @@ def appeal(check, user, reason):
     if not (reason or "").strip():
         raise ValidationError({"reason": _("请填写申诉理由。")})
     with transaction.atomic():
-        locked = Check.objects.select_for_update().get(pk=check.pk)
+        locked = QualityCheck.objects.select_for_update().get(pk=check.pk)
         if locked.examiner_id != user.pk:
             raise PermissionDenied(_("只有被检预审员可以申诉。"))
-        if locked.state != Check.State.DONE or not (locked.outcome == Check.Outcome.RETURN
+        if locked.state != QualityCheck.State.DONE or not (locked.outcome == QualityCheck.Outcome.RETURN
                                                     or locked.errors.exists()):
             raise ValidationError(_("只有已完成且有差错或退回的质检可以申诉。"))
         if locked.level not in NEXT_LEVEL:
             raise ValidationError(_("保护中心质检为最高层级，不能再申诉。"))
-        if Check.objects.filter(appeal_of=locked).exists():
+        if QualityCheck.objects.filter(appeal_of=locked).exists():
             raise ValidationError(_("每项质检结论只能申诉一次。"))
         try:
             with transaction.atomic():
-                appeal_check = Check.objects.create(
+                appeal_check = QualityCheck.objects.create(
                     level=NEXT_LEVEL[locked.level], opinion_id=locked.opinion_id, case_id=locked.case_id,
                     examiner_id=locked.examiner_id, appeal_of=locked, appeal_reason=reason.strip())
         except IntegrityError:
@@ -268,8 +268,8 @@ def take_check(check, user):
     if not is_reviewer_for(user, check.level):
         raise PermissionDenied(_("只有质检人员可以领取。"))
     with transaction.atomic():
-        locked = Check.objects.select_for_update().get(pk=check.pk)
-        if locked.state != Check.State.OPEN or locked.reviewer_id:
+        locked = QualityCheck.objects.select_for_update().get(pk=check.pk)
+        if locked.state != QualityCheck.State.OPEN or locked.reviewer_id:
             raise ValidationError(_("该质检已不可领取。"))
         if user.pk == locked.examiner_id:
             raise ValidationError(_("不能检查自己的工作。"))
@@ -286,8 +286,8 @@ def _settle_appeal(appeal_check):
     """The appeal check passing overturns the original finding (its errors leave the statistics
     and an open fix task is closed)."""
     original = appeal_check.appeal_of
-    if appeal_check.outcome in (Check.Outcome.PASS, Check.Outcome.REMARKS):
-        Check.objects.filter(pk=original.pk).update(overturned=True)
+    if appeal_check.outcome in (QualityCheck.Outcome.PASS, QualityCheck.Outcome.REMARKS):
+        QualityCheck.objects.filter(pk=original.pk).update(overturned=True)
         task = FixTask.objects.filter(check_record=original, state=FixTask.State.OPEN).first()
         if task:
             def on_done(row):
@@ -329,7 +329,7 @@ def sample_population(level, period_start, period_end):
     """Issued opinions (every round) of the period not yet sampled at this level."""
     from prescreen.models import Opinion
 
-    already = Check.objects.filter(level=level, sample__isnull=False).values("opinion_id")
+    already = QualityCheck.objects.filter(level=level, sample__isnull=False).values("opinion_id")
     return (Opinion.objects.filter(state=Opinion.State.ISSUED, issued_at__date__gte=period_start,
                                    issued_at__date__lte=period_end)
             .exclude(pk__in=already).select_related("author", "case").order_by("pk"))
@@ -368,7 +368,7 @@ def draw_sample(level, user, *, period_start, period_end, share=None, seed=None,
         assignee = reviewer or user
         for pk in chosen:
             o = by_pk[pk]
-            check = Check.objects.create(level=level, opinion=o, case=o.case, examiner=o.author,
+            check = QualityCheck.objects.create(level=level, opinion=o, case=o.case, examiner=o.author,
                                          reviewer=assignee if assignee and assignee.pk != o.author_id else None,
                                          sample=sample)
             if check.reviewer_id:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from ipcenter.accounts import roles
 
-from .models import Check, CheckError, ErrorType, FeedbackItem, Level
+from .models import QualityCheck, CheckError, ErrorType, FeedbackItem, Level
 
 
 def sees_all(user):
@@ -24,7 +24,7 @@ def _avg(value):
 
 
 def completed_checks(user, date_from=None, date_to=None):
-    qs = Check.objects.filter(state=Check.State.DONE, overturned=False)
+    qs = QualityCheck.objects.filter(state=QualityCheck.State.DONE, overturned=False)
     if not sees_all(user):
         qs = qs.filter(examiner=user)
     if date_from:

@@ -16,8 +16,8 @@ from ipcenter.generic import Column, ObjectListView, PredicateRequiredMixin
 from prescreen.models import Opinion, PreExamCase
 
 from . import forms, services
-from .filters import CheckFilterSet, FeedbackFilterSet
-from .models import Check, FeedbackItem, FixTask, Sample
+from .filters import QualityCheckFilterSet, FeedbackFilterSet
+from .models import QualityCheck, FeedbackItem, FixTask, Sample
 from .stats import quality_stats
 
 
@@ -39,14 +39,14 @@ class IndexView(QualityUserMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
-        visible = services.with_due(Check.objects.visible_to(user).select_related("case", "examiner", "reviewer"),
+        visible = services.with_due(QualityCheck.objects.visible_to(user).select_related("case", "examiner", "reviewer"),
                                     services.CHECK_KIND)
-        ctx["to_do"] = visible.filter(reviewer=user, state=Check.State.OPEN).order_by("created_at")
-        ctx["pool"] = visible.filter(reviewer__isnull=True, state=Check.State.OPEN).exclude(
+        ctx["to_do"] = visible.filter(reviewer=user, state=QualityCheck.State.OPEN).order_by("created_at")
+        ctx["pool"] = visible.filter(reviewer__isnull=True, state=QualityCheck.State.OPEN).exclude(
             examiner=user).order_by("created_at")[:30]
         ctx["fix_tasks"] = services.with_due(FixTask.objects.visible_to(user).filter(
             examiner=user, state=FixTask.State.OPEN).select_related("case", "check_record"), services.FIX_KIND)
-        ctx["received"] = visible.filter(examiner=user, state=Check.State.DONE).order_by("-completed_at")[:10]
+        ctx["received"] = visible.filter(examiner=user, state=QualityCheck.State.DONE).order_by("-completed_at")[:10]
         ctx["is_qc"] = _is_qc(user)
         ctx["now"] = timezone.now()
         if not ctx["is_qc"]:
@@ -57,9 +57,9 @@ class IndexView(QualityUserMixin, TemplateView):
         return ctx
 
 
-class CheckListView(QualityUserMixin, ObjectListView):
-    model = Check
-    filterset_class = CheckFilterSet
+class QualityCheckListView(QualityUserMixin, ObjectListView):
+    model = QualityCheck
+    filterset_class = QualityCheckFilterSet
     default_sort = "-created_at"
     title = gettext_lazy("质检记录")
     template_name = "quality/list.html"
@@ -109,27 +109,27 @@ class FeedbackListView(QualityUserMixin, ObjectListView):
         return qs.select_related("case", "examiner")
 
 
-class CheckDetailView(QualityUserMixin, View):
+class QualityCheckDetailView(QualityUserMixin, View):
     def _get(self, request, pk):
-        return get_object_or_404(Check.objects.visible_to(request.user).select_related(
+        return get_object_or_404(QualityCheck.objects.visible_to(request.user).select_related(
             "case__technical_field", "opinion__author", "examiner", "reviewer", "sample", "appeal_of"), pk=pk)
 
     def _render(self, request, check, status=200, **forms_):
         user = request.user
-        editable = check.state == Check.State.OPEN and check.reviewer_id == user.pk
+        editable = check.state == QualityCheck.State.OPEN and check.reviewer_id == user.pk
         items = check.opinion.items.select_related("defect_type")
         ctx = {
             "check": check, "case": check.case, "opinion": check.opinion, "items": items,
             "errors": check.errors.select_related("error_type", "defect_item"), "editable": editable,
-            "can_take": check.state == Check.State.OPEN and not check.reviewer_id and check.examiner_id != user.pk,
+            "can_take": check.state == QualityCheck.State.OPEN and not check.reviewer_id and check.examiner_id != user.pk,
             "error_form": forms_.get("error_form") or (forms.ErrorForm(check=check) if editable else None),
             "complete_form": forms_.get("complete_form") or (forms.CompleteForm(check=check) if editable else None),
             "appeal_form": forms_.get("appeal_form") or (
                 forms.AppealForm() if check.examiner_id == user.pk and check.can_appeal else None),
-            "appeal_check": Check.objects.filter(appeal_of=check).first(),  # scoped: of a check read with visible_to
+            "appeal_check": QualityCheck.objects.filter(appeal_of=check).first(),  # scoped: of a check read with visible_to
             "fix_task": services.with_due(FixTask.objects.filter(check_record=check), services.FIX_KIND).first(),  # scoped: ditto
             "now": timezone.now(),
-            "history": Check.objects.visible_to(user).filter(opinion__case=check.case).exclude(pk=check.pk)
+            "history": QualityCheck.objects.visible_to(user).filter(opinion__case=check.case).exclude(pk=check.pk)
             .select_related("reviewer").order_by("created_at"),
         }
         task = ctx["fix_task"]

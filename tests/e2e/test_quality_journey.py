@@ -9,7 +9,7 @@ from django.utils import timezone
 from ipcenter.accounts import roles
 from prescreen import services as ps
 from prescreen.models import DefectType, Opinion
-from prescreen.quality.models import Check, ErrorType
+from prescreen.quality.models import QualityCheck, ErrorType
 from tests import factories
 from tests.e2e.conftest import login_as
 from tests.prescreen.test_filing import draft, register
@@ -108,7 +108,7 @@ def test_peer_check_return_fix_release_and_centre_sample(live_server, page):
     page.fill("input[name=score]", "92")
     page.select_option("select[name=outcome]", "pass")
     _click(page, "[data-testid=complete-check]")
-    check = Check.objects.get(level="centre")
+    check = QualityCheck.objects.get(level="centre")
     assert check.state == "done" and check.outcome == "pass" and check.score == 92
     assert "通过" in page.inner_text("[data-testid=check-outcome]")
     _go(page, f"{live_server.url}/quality/stats/")

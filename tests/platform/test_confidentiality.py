@@ -21,7 +21,7 @@ from ipcenter.workflow.numbering import next_number
 from prescreen import services as ps
 from prescreen.models import PreExamCase
 from prescreen.quality import services as qs
-from prescreen.quality.models import Check, Level
+from prescreen.quality.models import QualityCheck, Level
 from rightsaid import services as rs
 from rightsaid.models import AssistanceCase, Consultation
 from tests import factories
@@ -43,12 +43,12 @@ def peer_returned_then_passed(org, applicant_user):
     manager = factories.manager()
     case = examining_case(org, applicant_user, author, manager)
     opinion = submitted_opinion(case, author)
-    check = Check.objects.get(opinion=opinion, level=Level.PEER)
-    qs.complete_check(check, peer, outcome=Check.Outcome.RETURN, comment="权利要求2的引用基础写错了（内部意见）")
+    check = QualityCheck.objects.get(opinion=opinion, level=Level.PEER)
+    qs.complete_check(check, peer, outcome=QualityCheck.Outcome.RETURN, comment="权利要求2的引用基础写错了（内部意见）")
     opinion.refresh_from_db()
     opinion = ps.submit_opinion(opinion, author, conclusion="needs_correction")
-    check = Check.objects.filter(opinion=opinion, level=Level.PEER).order_by("-pk").first()
-    qs.complete_check(check, peer, outcome=Check.Outcome.PASS)
+    check = QualityCheck.objects.filter(opinion=opinion, level=Level.PEER).order_by("-pk").first()
+    qs.complete_check(check, peer, outcome=QualityCheck.Outcome.PASS)
     case.refresh_from_db()
     return case, author
 

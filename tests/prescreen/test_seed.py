@@ -16,7 +16,7 @@ S = PreExamCase.State
 
 
 def test_seed_demo_gives_the_article_dairy_company_every_state_and_work_for_the_demo_users():
-    from prescreen.quality.models import Check, QualitySettings
+    from prescreen.quality.models import QualityCheck, QualitySettings
 
     cfg = QualitySettings.load()  # as on a fresh database: every opinion is peer-checked
     cfg.peer_mode = QualitySettings.PeerMode.ALL
@@ -51,7 +51,7 @@ def test_seed_demo_gives_the_article_dairy_company_every_state_and_work_for_the_
                                         conclusion=Opinion.Conclusion.NEEDS_CORRECTION)
     assert correction.exists() and all(op.items.exists() for op in correction)
     # the opinions issued through the services passed their 互检 first
-    assert Check.objects.filter(level="peer", state=Check.State.DONE, outcome=Check.Outcome.PASS).count() >= 4
+    assert QualityCheck.objects.filter(level="peer", state=QualityCheck.State.DONE, outcome=QualityCheck.Outcome.PASS).count() >= 4
     assert not Opinion.objects.filter(state=Opinion.State.SUBMITTED).exists()
     assert not PreExamCase.objects.filter(state=S.ACCEPTED, number=None).exists()
 

@@ -16,7 +16,7 @@ from ipcenter.workflow.models import TimelineEvent
 from prescreen import services as ps
 from prescreen.models import DefectType, Opinion, PreExamCase
 from prescreen.quality import services as qs
-from prescreen.quality.models import Check, ErrorType, FeedbackItem, FixTask, Level, QualitySettings, Sample
+from prescreen.quality.models import QualityCheck, ErrorType, FeedbackItem, FixTask, Level, QualitySettings, Sample
 from prescreen.quality.stats import quality_stats
 from prescreen.validators import make_application_number
 from tests import factories
@@ -64,13 +64,13 @@ def test_opinion_is_held_until_a_colleague_passes_the_peer_check(org, applicant_
     case = examining_case(org, applicant_user, people["author"], people["manager"])
     opinion = submitted_opinion(case, people["author"])
     assert opinion.state == Opinion.State.SUBMITTED  # blocked
-    check = Check.objects.get(opinion=opinion, level=Level.PEER)
+    check = QualityCheck.objects.get(opinion=opinion, level=Level.PEER)
     assert check.reviewer == people["peer"] and check.examiner == people["author"]
     assert deadline(check, qs.CHECK_KIND).state == Deadline.State.OPEN
     assert not Opinion.objects.visible_to(applicant_user).filter(pk=opinion.pk).exists()
     assert ps.try_release(opinion, people["author"]) is False
 
-    qs.complete_check(check, people["peer"], outcome=Check.Outcome.PASS)
+    qs.complete_check(check, people["peer"], outcome=QualityCheck.Outcome.PASS)
     opinion.refresh_from_db()
     case.refresh_from_db()
     assert opinion.state == Opinion.State.ISSUED and case.state == PreExamCase.State.NEEDS_CORRECTION
@@ -80,34 +80,34 @@ def test_opinion_is_held_until_a_colleague_passes_the_peer_check(org, applicant_
 def test_author_can_never_peer_check_own_work(org, applicant_user, people):
     case = examining_case(org, applicant_user, people["author"], people["manager"])
     opinion = submitted_opinion(case, people["author"])
-    check = Check.objects.get(opinion=opinion)
+    check = QualityCheck.objects.get(opinion=opinion)
     with pytest.raises(PermissionDenied):
-        qs.complete_check(check, people["author"], outcome=Check.Outcome.PASS)
-    Check.objects.filter(pk=check.pk).update(reviewer=None)
+        qs.complete_check(check, people["author"], outcome=QualityCheck.Outcome.PASS)
+    QualityCheck.objects.filter(pk=check.pk).update(reviewer=None)
     check.refresh_from_db()
     with pytest.raises(ValidationError):
         qs.take_peer_check(check, people["author"])
     with pytest.raises(PermissionDenied):
         qs.take_peer_check(check, people["outsider"])  # not of the field
     with pytest.raises(IntegrityError):  # and the database refuses it too
-        Check.objects.filter(pk=check.pk).update(reviewer=people["author"])
+        QualityCheck.objects.filter(pk=check.pk).update(reviewer=people["author"])
 
 
 def test_peer_return_sends_the_opinion_back_and_resubmission_opens_a_new_round(org, applicant_user, people):
     case = examining_case(org, applicant_user, people["author"], people["manager"])
     opinion = submitted_opinion(case, people["author"])
-    check = Check.objects.get(opinion=opinion)
+    check = QualityCheck.objects.get(opinion=opinion)
     qs.add_error(check, people["peer"], error_type=ErrorType.objects.get(code="wrong-legal-basis"),
                  comment="应引用专利法第26条第4款", defect_item=opinion.items.first())
     with pytest.raises(ValidationError):
-        qs.complete_check(check, people["peer"], outcome=Check.Outcome.RETURN, comment="")  # needs a reason
-    qs.complete_check(check, people["peer"], outcome=Check.Outcome.RETURN, comment="法律依据有误")
+        qs.complete_check(check, people["peer"], outcome=QualityCheck.Outcome.RETURN, comment="")  # needs a reason
+    qs.complete_check(check, people["peer"], outcome=QualityCheck.Outcome.RETURN, comment="法律依据有误")
     opinion.refresh_from_db()
     assert opinion.state == Opinion.State.RETURNED
     ps.submit_opinion(opinion, people["author"], conclusion="needs_correction")
-    second = Check.objects.get(opinion=opinion, state=Check.State.OPEN)
+    second = QualityCheck.objects.get(opinion=opinion, state=QualityCheck.State.OPEN)
     assert second.pk != check.pk and second.reviewer == people["peer"]  # same colleague again
-    qs.complete_check(second, people["peer"], outcome=Check.Outcome.PASS)
+    qs.complete_check(second, people["peer"], outcome=QualityCheck.Outcome.PASS)
     opinion.refresh_from_db()
     assert opinion.state == Opinion.State.ISSUED
 
@@ -119,9 +119,9 @@ def test_sole_examiner_of_a_field_gets_a_peer_from_another_field(org, applicant_
     ps.assign_case(case, people["outsider"], people["manager"])  # the only biology examiner
     case.refresh_from_db()
     opinion = submitted_opinion(case, people["outsider"])
-    check = Check.objects.get(opinion=opinion)
+    check = QualityCheck.objects.get(opinion=opinion)
     assert check.reviewer in (people["author"], people["peer"]) and opinion.state == Opinion.State.SUBMITTED
-    qs.complete_check(check, check.reviewer, outcome=Check.Outcome.PASS)
+    qs.complete_check(check, check.reviewer, outcome=QualityCheck.Outcome.PASS)
     opinion.refresh_from_db()
     assert opinion.state == Opinion.State.ISSUED
 
@@ -132,12 +132,12 @@ def test_without_any_colleague_the_opinion_waits_and_managers_are_told(org, appl
         user.save()
     case = examining_case(org, applicant_user, people["author"], people["manager"])
     opinion = submitted_opinion(case, people["author"])
-    check = Check.objects.get(opinion=opinion)
+    check = QualityCheck.objects.get(opinion=opinion)
     assert check.reviewer is None and opinion.state == Opinion.State.SUBMITTED
     assert people["manager"].notifications.filter(title__contains="没有可互检").exists()
     newcomer = factories.examiner(("new-materials",))
     qs.take_peer_check(check, newcomer)
-    qs.complete_check(check, newcomer, outcome=Check.Outcome.PASS)
+    qs.complete_check(check, newcomer, outcome=QualityCheck.Outcome.PASS)
     opinion.refresh_from_db()
     assert opinion.state == Opinion.State.ISSUED
 
@@ -146,7 +146,7 @@ def test_peer_check_share_is_configurable(org, applicant_user, people):
     QualitySettings.objects.update(peer_mode="share", peer_share=0)
     case = examining_case(org, applicant_user, people["author"], people["manager"])
     opinion = submitted_opinion(case, people["author"])
-    assert opinion.state == Opinion.State.ISSUED and not Check.objects.exists()
+    assert opinion.state == Opinion.State.ISSUED and not QualityCheck.objects.exists()
 
 
 # ---- sampling ------------------------------------------------------------------------------
@@ -190,7 +190,7 @@ def test_draw_sample_records_seed_and_population_and_creates_checks(org, applica
     sample = qs.draw_sample(Level.DEPARTMENT, people["qc"], period_start=today, period_end=today, share=0.3, seed=42)
     assert len(sample.population) == 10 and len(sample.selected) == 3
     assert qs.redraw(sample) == sample.selected
-    checks = Check.objects.filter(sample=sample)
+    checks = QualityCheck.objects.filter(sample=sample)
     assert sorted(checks.values_list("opinion_id", flat=True)) == sample.selected
     assert all(c.reviewer == people["qc"] for c in checks)
     assert all(deadline(c, qs.CHECK_KIND).state == Deadline.State.OPEN for c in checks)
@@ -223,17 +223,17 @@ def _sampled_check(org, applicant, people):
     _issued_opinions(org, applicant, people, 1)
     today = timezone.localdate()
     sample = qs.draw_sample(Level.DEPARTMENT, people["qc"], period_start=today, period_end=today, share=1, seed=3)
-    return Check.objects.get(sample=sample)
+    return QualityCheck.objects.get(sample=sample)
 
 
 def test_return_for_fix_opens_a_task_with_deadline_and_closes_on_resubmission(client, org, applicant_user, people):
     check = _sampled_check(org, applicant_user, people)
     with pytest.raises(ValidationError) as err:
-        qs.complete_check(check, people["qc"], outcome=Check.Outcome.RETURN, comment="补充理由")
+        qs.complete_check(check, people["qc"], outcome=QualityCheck.Outcome.RETURN, comment="补充理由")
     assert "score" in err.value.message_dict  # sampled checks are scored
     qs.add_error(check, people["qc"], error_type=ErrorType.objects.get(code="claim-defect-missed"),
                  comment="未指出权利要求3的问题")
-    qs.complete_check(check, people["qc"], outcome=Check.Outcome.RETURN, score=72, comment="补充权利要求3的意见")
+    qs.complete_check(check, people["qc"], outcome=QualityCheck.Outcome.RETURN, score=72, comment="补充权利要求3的意见")
     task = FixTask.objects.get(check_record=check)
     assert task.examiner == people["author"] and deadline(task, qs.FIX_KIND).state == Deadline.State.OPEN
     assert TimelineEvent.objects.for_object(check.case).filter(action="quality.fixtask.opened").exists()
@@ -255,7 +255,7 @@ def test_return_for_fix_opens_a_task_with_deadline_and_closes_on_resubmission(cl
 def test_appeal_once_to_the_next_level_and_upheld_appeal_overturns(org, applicant_user, people):
     check = _sampled_check(org, applicant_user, people)
     qs.add_error(check, people["qc"], error_type=ErrorType.objects.get(code="typo"), comment="错别字")
-    qs.complete_check(check, people["qc"], outcome=Check.Outcome.RETURN, score=90, comment="修改错别字")
+    qs.complete_check(check, people["qc"], outcome=QualityCheck.Outcome.RETURN, score=90, comment="修改错别字")
     with pytest.raises(PermissionDenied):
         qs.appeal(check, people["peer"], "不是我的")
     appeal_check = qs.appeal(check, people["author"], "该处为标准术语，并非错别字")
@@ -266,7 +266,7 @@ def test_appeal_once_to_the_next_level_and_upheld_appeal_overturns(org, applican
         qs.take_check(appeal_check, people["qc"])  # the original reviewer may not decide the appeal
     other_qc = factories.staff(roles.QC_REVIEWER)
     qs.take_check(appeal_check, other_qc)
-    qs.complete_check(appeal_check, other_qc, outcome=Check.Outcome.PASS, score=95)
+    qs.complete_check(appeal_check, other_qc, outcome=QualityCheck.Outcome.PASS, score=95)
     check.refresh_from_db()
     assert check.overturned
     assert FixTask.objects.get(check_record=check).state == FixTask.State.DONE
@@ -337,7 +337,7 @@ def test_feedback_list_shows_the_examiners_own_record(client, org, applicant_use
 # ---- statistics ----------------------------------------------------------------------------
 
 def _done(level, opinion, examiner, reviewer, score, errors=(), outcome="pass", when=None):
-    check = Check.objects.create(level=level, opinion=opinion, case=opinion.case, examiner=examiner,
+    check = QualityCheck.objects.create(level=level, opinion=opinion, case=opinion.case, examiner=examiner,
                                  reviewer=reviewer, state="done", outcome=outcome, score=score,
                                  completed_at=when or timezone.now())
     for code in errors:
@@ -485,7 +485,7 @@ def test_check_form_rejects_bad_input_with_field_errors(client, org, applicant_u
     resp = client.post(url, {"action": "appeal", "reason": "x"}, follow=True)  # not the examiner
     assert resp.status_code == 200 and "只有被检预审员可以申诉" in resp.content.decode()
     check.refresh_from_db()
-    assert check.state == Check.State.OPEN and not check.errors.exists()
+    assert check.state == QualityCheck.State.OPEN and not check.errors.exists()
 
 
 def test_api_rejects_bad_input_with_field_errors_and_refuses_others(client, org, applicant_user, people):
@@ -523,7 +523,7 @@ def test_api_rejects_bad_input_with_field_errors_and_refuses_others(client, org,
     resp = client.post(f"{base}/appeal/", {"reason": ""}, content_type="application/json")
     assert resp.status_code == 400 and "reason" in resp.json()
     check.refresh_from_db()
-    assert check.state == Check.State.OPEN and not check.errors.exists() and Sample.objects.count() == 1
+    assert check.state == QualityCheck.State.OPEN and not check.errors.exists() and Sample.objects.count() == 1
 
 
 def test_pages_and_exports_open_for_quality_users(client, org, applicant_user, people):
@@ -545,10 +545,10 @@ def test_demo_seed_has_quality_data():
 
     call_command("seed_demo", verbosity=0)
     assert Sample.objects.filter(level=Level.DEPARTMENT).exists()
-    assert Check.objects.filter(state="done", outcome="return").exists()
-    assert Check.objects.filter(appeal_of__isnull=False).exists()
+    assert QualityCheck.objects.filter(state="done", outcome="return").exists()
+    assert QualityCheck.objects.filter(appeal_of__isnull=False).exists()
     assert FeedbackItem.objects.filter(consistent=True).exists()
-    assert Check.objects.filter(reviewer__username="qc", state="open").exists()
+    assert QualityCheck.objects.filter(reviewer__username="qc", state="open").exists()
 
 
 def test_monthly_samples_are_drawn_once_per_level_and_month(org, applicant_user, people):
@@ -559,6 +559,6 @@ def test_monthly_samples_are_drawn_once_per_level_and_month(org, applicant_user,
     drawn = qs.draw_monthly_samples()
     assert {s.level for s in drawn} == {Level.DEPARTMENT, Level.CENTRE}
     assert all(s.drawn_by is None and len(s.selected) >= 1 for s in drawn)
-    assert Check.objects.filter(sample__in=drawn, reviewer__isnull=True).count() == sum(len(s.selected) for s in drawn)
+    assert QualityCheck.objects.filter(sample__in=drawn, reviewer__isnull=True).count() == sum(len(s.selected) for s in drawn)
     assert qs.draw_monthly_samples() == []  # a re-run draws nothing
     assert people["qc"].notifications.filter(title__contains="质检抽样").exists()

@@ -6,7 +6,7 @@ from rest_framework import serializers
 from ipcenter.api import BoundedSerializerMixin
 from ipcenter.validators import Span, event_date, past_date
 
-from ..models import Check, CheckError, ErrorType, FeedbackItem, FixTask, Level, Sample
+from ..models import QualityCheck, CheckError, ErrorType, FeedbackItem, FixTask, Level, Sample
 
 
 class ErrorTypeSerializer(serializers.ModelSerializer):
@@ -27,12 +27,12 @@ class FixTaskSerializer(serializers.ModelSerializer):
         fields = ["id", "reason", "state", "fix_note", "created_at", "done_at"]
 
 
-class CheckSerializer(serializers.ModelSerializer):
+class QualityCheckSerializer(serializers.ModelSerializer):
     errors = CheckErrorSerializer(many=True, read_only=True)
     fix_task = FixTaskSerializer(read_only=True)
 
     class Meta:
-        model = Check
+        model = QualityCheck
         fields = ["id", "level", "opinion", "case", "examiner", "reviewer", "sample", "appeal_of", "appeal_reason",
                   "state", "outcome", "score", "comment", "overturned", "created_at", "completed_at", "errors",
                   "fix_task"]
@@ -73,7 +73,7 @@ class AddErrorSerializer(serializers.Serializer):
 
 
 class CompleteSerializer(serializers.Serializer):
-    outcome = serializers.ChoiceField(choices=Check.Outcome.choices)
+    outcome = serializers.ChoiceField(choices=QualityCheck.Outcome.choices)
     score = serializers.IntegerField(min_value=0, max_value=100, required=False, allow_null=True, default=None)
     comment = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
 

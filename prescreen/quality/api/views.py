@@ -14,29 +14,29 @@ from ipcenter.api import ScopedReadOnlyViewSet, ScopedViewSetMixin, call_service
 from prescreen.models import DefectItem
 
 from .. import services
-from ..filters import CheckFilterSet, FeedbackFilterSet
+from ..filters import QualityCheckFilterSet, FeedbackFilterSet
 from ..models import ErrorType, FeedbackItem, Sample
 from ..forms import StatsFilterForm
 from ..stats import quality_stats
 from . import serializers as s
 
 
-class CheckViewSet(ScopedReadOnlyViewSet):
-    serializer_class = s.CheckSerializer
-    filterset_class = CheckFilterSet
+class QualityCheckViewSet(ScopedReadOnlyViewSet):
+    serializer_class = s.QualityCheckSerializer
+    filterset_class = QualityCheckFilterSet
 
     def refine_queryset(self, qs):
         return qs.select_related("fix_task").prefetch_related("errors")
 
     def _detail(self, check, code=status.HTTP_200_OK):
-        return Response(s.CheckSerializer(self.get_queryset().get(pk=check.pk)).data, status=code)
+        return Response(s.QualityCheckSerializer(self.get_queryset().get(pk=check.pk)).data, status=code)
 
-    @extend_schema(request=None, responses=s.CheckSerializer, summary="领取质检")
+    @extend_schema(request=None, responses=s.QualityCheckSerializer, summary="领取质检")
     @action(detail=True, methods=["post"])
     def take(self, request, pk=None):
         return self._detail(call_service(services.take_check, self.get_object(), request.user))
 
-    @extend_schema(request=s.AddErrorSerializer, responses=s.CheckSerializer, summary="记录差错")
+    @extend_schema(request=s.AddErrorSerializer, responses=s.QualityCheckSerializer, summary="记录差错")
     @action(detail=True, methods=["post"])
     def errors(self, request, pk=None):
         check = self.get_object()
@@ -50,20 +50,20 @@ class CheckViewSet(ScopedReadOnlyViewSet):
              defect_item=item)
         return self._detail(check, status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.CompleteSerializer, responses=s.CheckSerializer, summary="提交质检结论")
+    @extend_schema(request=s.CompleteSerializer, responses=s.QualityCheckSerializer, summary="提交质检结论")
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
         data = validated(s.CompleteSerializer, request)
         return self._detail(call_service(services.complete_check, self.get_object(), request.user, **data))
 
-    @extend_schema(request=s.AppealReasonSerializer, responses={201: s.CheckSerializer}, summary="申诉（仅一次）")
+    @extend_schema(request=s.AppealReasonSerializer, responses={201: s.QualityCheckSerializer}, summary="申诉（仅一次）")
     @action(detail=True, methods=["post"])
     def appeal(self, request, pk=None):
         data = validated(s.AppealReasonSerializer, request)
         appeal_check = call_service(services.appeal, self.get_object(), request.user, data["reason"])
         return self._detail(appeal_check, status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.FixSerializer, responses=s.CheckSerializer, summary="提交整改")
+    @extend_schema(request=s.FixSerializer, responses=s.QualityCheckSerializer, summary="提交整改")
     @action(detail=True, methods=["post"])
     def fix(self, request, pk=None):
         check = self.get_object()
