@@ -75,32 +75,32 @@ def test_visitor_registers_is_checked_in_and_certificate_verifies(live_server, p
     assert "核验通过" in page.inner_text("[data-testid=verify-result]")
 
 
-@pytest.mark.skip(reason="the QR SVG does not load as an <img> in headless Chromium under the page's CSP; to be investigated (the server-side round trip is covered in tests/outreach)")
-def test_vendored_decoder_reads_a_ticket_qr_code(live_server, page):
-    """The check-in page's decoder (static/vendor/jsqr) reads the QR code printed on a ticket."""
+def test_vendored_decoder_reads_a_ticket_qr_code(page):
+    """The check-in page's decoder (static/vendor/jsqr, the very file the page loads) reads the QR
+    code printed on a ticket.  The decoding runs on a blank page: the portal's CSP rightly refuses
+    ``data:`` images, and the camera frames the check-in page decodes never are images anyway."""
+    from django.conf import settings
+
     from outreach.models import new_code
     from outreach.qr import qr_svg
 
-    staff = factories.staff(roles.OUTREACH_STAFF, "centre")
-    start = timezone.now() + datetime.timedelta(hours=1)
-    event = Event.objects.create(title="扫码测试", kind="training", station=factories.station("centre"), capacity=5,
-                                 starts_at=start, ends_at=start + datetime.timedelta(hours=1), published=True,
-                                 created_by=staff)
-    login_as(page, live_server, staff.username, factories.PASSWORD)
-    page.goto(f"{live_server.url}/outreach/events/{event.pk}/checkin/")
+    page.goto("about:blank")
+    page.add_script_tag(path=str(settings.BASE_DIR / "static" / "vendor" / "jsqr" / "jsQR.js"))
     code = new_code()
     decoded = page.evaluate("""(svg) => new Promise((resolve) => {
         setTimeout(() => resolve("timeout: the image never loaded"), 10000);  // never hang the suite
         const img = new Image();
         img.onerror = () => resolve("error: the QR image did not load");
         img.onload = () => {
-            const c = document.createElement("canvas"); c.width = 300; c.height = 300;
-            const ctx = c.getContext("2d"); ctx.fillStyle = "#fff"; ctx.fillRect(0, 0, 300, 300);
-            ctx.drawImage(img, 0, 0, 300, 300);
-            const d = ctx.getImageData(0, 0, 300, 300);
-            const r = window.jsQR(d.data, 300, 300);
+            // a ticket on a phone screen, framed with a white margin as a camera would see it
+            const c = document.createElement("canvas"); c.width = 400; c.height = 400;
+            const ctx = c.getContext("2d"); ctx.imageSmoothingEnabled = false;
+            ctx.fillStyle = "#fff"; ctx.fillRect(0, 0, 400, 400);
+            ctx.drawImage(img, 50, 50, 300, 300);
+            const d = ctx.getImageData(0, 0, 400, 400);
+            const r = window.jsQR(d.data, 400, 400);
             resolve(r ? r.data : null);
         };
         img.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(svg);
-    })""", qr_svg(code))
+    })""", qr_svg(code).replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1))  # standalone image
     assert decoded == code
