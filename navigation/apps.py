@@ -14,8 +14,7 @@ class NavigationConfig(PortalAppConfig):
     menu = (MenuItem(_("专利导航"), "navigation:index",
                      frozenset({roles.NAVIGATION_ANALYST, roles.MANAGER, roles.ADMIN}), order=50),)
     upload_purposes = (
-        # patent-database exports (100k rows of CSV are ~60 MB)
-        UploadPurpose("navigation.export", ("csv", "xlsx"), 200 * MB),
+        # (patent-database exports, "navigation.export", are registered in ready(): larger limits)
         UploadPurpose("navigation.deliverable", ("pdf", "docx", "xlsx", "png", "jpg"), 50 * MB),
     )
     home_panels = (HomePanel((roles.NAVIGATION_ANALYST,), "navigation.home.home_panel"),
@@ -25,3 +24,14 @@ class NavigationConfig(PortalAppConfig):
         "uploaded": "light", "queued": "info", "running": "primary", "done": "success", "failed": "danger",
         "waiting": "light",
     }
+
+    def ready(self):
+        super().ready()
+        from ipcenter.files.containers import ContainerLimits
+        from ipcenter.files.services import register_purpose
+
+        # patent-database exports: 100k rows of CSV are ~60 MB; the sheet of a 100k-row XLSX
+        # is ~150 MB of XML, so up to 1 GB expanded is allowed (the ratio limit still refuses
+        # a bomb; the import reads the sheet streamed)
+        register_purpose("navigation.export", ("csv", "xlsx"), 200 * MB,
+                         limits=ContainerLimits(zip_total=1024 * MB, zip_member=1024 * MB))

@@ -39,12 +39,17 @@ def _too_big(name, what):
     return ContainerError(_("文件“%(name)s”%(what)s，可能是压缩炸弹或已损坏，已拒绝。") % {"name": name, "what": what})
 
 
+def _readable(data):
+    """A seekable binary file of ``data`` (bytes, or already a file: the caller's position 0)."""
+    return io.BytesIO(data) if isinstance(data, (bytes, bytearray, memoryview)) else data
+
+
 def check_zip(data, name, limits=DEFAULT_LIMITS):
     """Refuse a ZIP that declares or actually inflates to more than the limits.  Members are
     stream-read with a hard byte limit, so a member lying about its size is caught after
     at most its declared size plus one chunk."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = zipfile.ZipFile(_readable(data))
         members = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
         raise ContainerError(_("文件“%(name)s”不是有效的 Office 文件（ZIP 结构已损坏）。") % {"name": name})
@@ -96,7 +101,8 @@ def _inflate_bounded(raw, budget):
 
 
 def check_container(data, kind, name, limits=DEFAULT_LIMITS, max_pages=None):
-    """Run the check for ``kind`` (``docx``/``xlsx`` → ZIP, ``pdf``); other kinds pass."""
+    """Run the check for ``kind`` (``docx``/``xlsx`` → ZIP, ``pdf``) on bytes or a seekable
+    binary file; other kinds pass."""
     if kind in ZIP_KINDS:
         check_zip(data, name, limits)
     elif kind == "pdf":
@@ -119,7 +125,7 @@ def check_pdf(data, name, limits=DEFAULT_LIMITS, max_pages=None):
 
     max_pages = max_pages or limits.pdf_pages
     try:
-        doc = PDFDocument(PDFParser(io.BytesIO(data)))
+        doc = PDFDocument(PDFParser(_readable(data)))
         objids = {objid for xref in doc.xrefs for objid in xref.get_objids()}
     except Exception:  # pdfminer raises many types for broken or encrypted files
         return

@@ -6,18 +6,21 @@ name carries the extension of the detected type (``polyglot.html`` that is a PDF
 import codecs
 import hashlib
 import re
+import tempfile
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import filetype
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.conf import settings
+from django.core.files.base import File
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from .containers import ContainerError, check_container
+from .containers import DEFAULT_LIMITS, ContainerError, ContainerLimits, check_container
 from .models import Attachment
 
 MB = 1024 * 1024
@@ -43,6 +46,7 @@ class UploadRule:
     kinds: tuple
     max_size: int = 20 * MB
     max_pages: int | None = None  # PDFs; None = the core's default limit
+    limits: ContainerLimits = DEFAULT_LIMITS  # what a ZIP/PDF of this purpose may expand to
 
 
 PURPOSES = {
@@ -51,9 +55,10 @@ PURPOSES = {
 }
 
 
-def register_purpose(name, kinds, max_size=20 * MB, max_pages=None):
-    """Apps declare what each kind of upload accepts (e.g. case documents)."""
-    PURPOSES[name] = UploadRule(tuple(kinds), max_size, max_pages)
+def register_purpose(name, kinds, max_size=20 * MB, max_pages=None, limits=DEFAULT_LIMITS):
+    """Apps declare what each kind of upload accepts (e.g. case documents); ``limits`` raise
+    the container limits for purposes whose files are legitimately large when expanded."""
+    PURPOSES[name] = UploadRule(tuple(kinds), max_size, max_pages, limits)
 
 
 _BAD_NAME = re.compile(r"[\x00-\x1f/\\]|^\.|\.\.")
@@ -87,9 +92,28 @@ def detect_kind(head, name):
     return None
 
 
-def validate_upload(uploaded, purpose, name=None):
-    """Check an uploaded file for ``purpose``; returns (kind, data) or raises
-    ValidationError with a message for the user."""
+CHUNK = 256 * 1024
+SPOOL_IN_MEMORY = 1 * MB  # a larger upload is copied to a temporary file, never held whole
+
+
+@dataclass
+class CheckedUpload:
+    """An upload copied (in chunks) to a temporary file and checked: its stored name, kind,
+    size, SHA-256 and the temporary file itself (positioned at 0)."""
+    name: str
+    kind: str
+    size: int
+    sha256: str
+    file: object
+
+
+@contextmanager
+def checked_upload(uploaded, purpose, name=None):
+    """Copy ``uploaded`` in chunks into a temporary file while hashing it, stopping as soon
+    as it passes the purpose's size limit; the type comes from the first chunk's magic
+    bytes and containers are checked on the temporary file.  Yields a ``CheckedUpload`` or
+    raises ValidationError with a message for the user; the temporary file is removed on
+    exit."""
     rule = PURPOSES[purpose]
     name = clean_filename(name if name is not None else getattr(uploaded, "name", ""))
     size = getattr(uploaded, "size", None)
@@ -99,22 +123,38 @@ def validate_upload(uploaded, purpose, name=None):
                               code="size")
     if hasattr(uploaded, "seek"):
         uploaded.seek(0)
-    data = uploaded.read(rule.max_size + 1)
-    if len(data) > rule.max_size:
-        raise ValidationError(_("文件“%(name)s”超过大小上限 %(max)s。")
-                              % {"name": name, "max": filesizeformat(rule.max_size)}, code="size")
-    if not data:
-        raise ValidationError(_("文件“%(name)s”是空文件。") % {"name": name}, code="empty")
-    kind = detect_kind(data[:8192], name)
-    allowed = ", ".join(KIND_LABELS[k] for k in rule.kinds)
-    if kind not in rule.kinds:
-        raise ValidationError(_("文件“%(name)s”的实际内容不是允许的类型（允许：%(allowed)s）。")
-                              % {"name": name, "allowed": allowed}, code="type")
-    try:
-        check_container(data, kind, name, max_pages=rule.max_pages)
-    except ContainerError as exc:
-        raise ValidationError(str(exc), code="container")
-    return name_for_kind(name, kind), kind, data
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY, dir=settings.FILE_UPLOAD_TEMP_DIR) as spool:
+        digest, size, head = hashlib.sha256(), 0, b""
+        while chunk := uploaded.read(CHUNK):
+            size += len(chunk)
+            if size > rule.max_size:
+                raise ValidationError(_("文件“%(name)s”超过大小上限 %(max)s。")
+                                      % {"name": name, "max": filesizeformat(rule.max_size)}, code="size")
+            if len(head) < 8192:
+                head += chunk[:8192 - len(head)]
+            digest.update(chunk)
+            spool.write(chunk)
+        if not size:
+            raise ValidationError(_("文件“%(name)s”是空文件。") % {"name": name}, code="empty")
+        kind = detect_kind(head, name)
+        allowed = ", ".join(KIND_LABELS[k] for k in rule.kinds)
+        if kind not in rule.kinds:
+            raise ValidationError(_("文件“%(name)s”的实际内容不是允许的类型（允许：%(allowed)s）。")
+                                  % {"name": name, "allowed": allowed}, code="type")
+        spool.seek(0)
+        try:
+            check_container(spool, kind, name, limits=rule.limits, max_pages=rule.max_pages)
+        except ContainerError as exc:
+            raise ValidationError(str(exc), code="container")
+        spool.seek(0)
+        yield CheckedUpload(name_for_kind(name, kind), kind, size, digest.hexdigest(), spool)
+
+
+def validate_upload(uploaded, purpose, name=None):
+    """Check an uploaded file for ``purpose`` (streamed, see ``checked_upload``); returns
+    (stored name, kind, size in bytes) or raises ValidationError with a message for the user."""
+    with checked_upload(uploaded, purpose, name=name) as checked:
+        return checked.name, checked.kind, checked.size
 
 
 def kind_of(mime_type):
@@ -136,12 +176,12 @@ def name_for_kind(name, kind):
 
 def store_upload(uploaded, purpose, user, *, owner=None, label="", supersedes=None, name=None):
     """Validate and store an upload; returns the ``Attachment``.  With
-    ``supersedes`` the new file becomes the next version of an earlier one."""
-    name, kind, data = validate_upload(uploaded, purpose, name=name)
-    with transaction.atomic():
+    ``supersedes`` the new file becomes the next version of an earlier one.  The upload is
+    copied in chunks (never read whole) and stored from the checked temporary copy."""
+    with checked_upload(uploaded, purpose, name=name) as checked, transaction.atomic():
         att = Attachment(
-            purpose=purpose, label=label, original_name=name, mime_type=KINDS[kind], size=len(data),
-            sha256=hashlib.sha256(data).hexdigest(), uploaded_by=user,
+            purpose=purpose, label=label, original_name=checked.name, mime_type=KINDS[checked.kind],
+            size=checked.size, sha256=checked.sha256, uploaded_by=user,
         )
         if owner is not None:
             att.content_type = ContentType.objects.get_for_model(owner)
@@ -150,7 +190,7 @@ def store_upload(uploaded, purpose, user, *, owner=None, label="", supersedes=No
             att.supersedes = supersedes
             att.version = supersedes.version + 1
             att.label = label or supersedes.label
-        att.file.save("upload", ContentFile(data), save=False)
+        att.file.save("upload", File(checked.file), save=False)
         att.save()
     return att
 

@@ -61,6 +61,19 @@ def _import(project, user, upload):
     return imp, time.perf_counter() - start
 
 
+class _Lines(list):
+    """The printed figures, each shown as soon as it is measured (a later failure keeps them)."""
+
+    def __init__(self, capsys):
+        super().__init__()
+        self.capsys = capsys
+
+    def append(self, line):
+        super().append(line)
+        with self.capsys.disabled():
+            print(("\n" if len(self) == 1 else "") + line, flush=True)
+
+
 def test_navigation_benchmark(capsys, settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     user = factories.staff(roles.NAVIGATION_ANALYST)
@@ -72,9 +85,10 @@ def test_navigation_benchmark(capsys, settings, tmp_path):
         demo.write_chinese_xlsx(records, fh)
     copy_s = _copy_seconds(records)
     del records  # the generated rows are the benchmark's, not the import's memory
-    lines = [f"navigation benchmark: {N} patents, CSV {csv_path.stat().st_size / 1e6:.1f} MB, "
-             f"XLSX {xlsx_path.stat().st_size / 1e6:.1f} MB",
-             f"  COPY of the same rows        {copy_s:7.2f} s"]
+    lines = _Lines(capsys)
+    lines.append(f"navigation benchmark: {N} patents, CSV {csv_path.stat().st_size / 1e6:.1f} MB, "
+                 f"XLSX {xlsx_path.stat().st_size / 1e6:.1f} MB")
+    lines.append(f"  COPY of the same rows        {copy_s:7.2f} s")
     rss0 = _rss_mb()
 
     csv_project = services.create_project(user, name="bench csv", project_type="industry", internal_client="bench",
@@ -112,5 +126,3 @@ def test_navigation_benchmark(capsys, settings, tmp_path):
     peak = _rss_mb()
     lines.append(f"  peak RSS                     {peak:7.0f} MB  (before imports {rss0:.0f} MB; target < 500 MB) "
                  f"{_verdict(peak < 500)}")
-    with capsys.disabled():
-        print("\n" + "\n".join(lines))
