@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from ipcenter.singleton import singleton_admin
 
-from .models import Agreement, Dispute, MediationSettings, Party, Session
+from .models import Agreement, Dispute, MediationSettings, Party, MediationSession
 
 admin.site.register(MediationSettings, singleton_admin())
 
@@ -31,8 +31,8 @@ class PartyInline(FrozenWhenSignedInline):
     raw_id_fields = ["organization", "consent_document"]
 
 
-class SessionInline(FrozenWhenSignedInline):
-    model = Session
+class MediationSessionInline(FrozenWhenSignedInline):
+    model = MediationSession
     exclude = ["created_by"]
 
 
@@ -43,7 +43,7 @@ class DisputeAdmin(admin.ModelAdmin):
     search_fields = ["number", "subject", "parties__name"]
     list_select_related = ["station", "mediator"]
     raw_id_fields = ["station", "mediator", "created_by"]
-    inlines = [PartyInline, SessionInline]
+    inlines = [PartyInline, MediationSessionInline]
 
     def get_readonly_fields(self, request, obj=None):
         if _signed(obj):

@@ -8,7 +8,7 @@ from ipcenter.forms import BoundedFormMixin, UploadField
 from ipcenter.validators import Span, amount_yuan, event_date, past_date
 from rightsaid.models import IPType
 
-from .models import Dispute, JudicialConfirmation, Party, Session
+from .models import Dispute, JudicialConfirmation, Party, MediationSession
 
 
 class DateInput(forms.DateInput):
@@ -86,11 +86,11 @@ class AssignForm(forms.Form):
         self.fields["mediator"].queryset = mediator_pool()
 
 
-class SessionForm(BoundedFormMixin, forms.ModelForm):
+class MediationSessionForm(BoundedFormMixin, forms.ModelForm):
     bounds = {"held_on": past_date}
 
     class Meta:
-        model = Session
+        model = MediationSession
         fields = ["held_on", "mode", "place", "attendees", "notes"]
         widgets = {"held_on": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
 

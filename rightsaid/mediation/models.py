@@ -182,7 +182,7 @@ class Party(models.Model):
 
 
 
-class Session(models.Model):
+class MediationSession(models.Model):
     """One mediation session (调解会)."""
 
     class Mode(models.TextChoices):

@@ -22,7 +22,7 @@ from ipcenter.workflow.engine import TransitionNotAllowed, record_event, run_tra
 from ipcenter.workflow.numbering import next_number
 from rightsaid.models import IPType
 
-from .models import (Agreement, Dispute, Extension, JudicialConfirmation, MediationSettings, Party, Session,
+from .models import (Agreement, Dispute, Extension, JudicialConfirmation, MediationSettings, Party, MediationSession,
                      is_case_worker)
 
 TERM_KIND = "mediation.term"
@@ -321,9 +321,9 @@ def log_session(dispute, user, *, held_on, mode, place="", attendees, notes):
             errors["held_on"] = _("调解会日期不能为空，且不能晚于今天。")
         elif held_on < timezone.localdate(locked.created_at):
             errors["held_on"] = _("调解会日期不能早于纠纷登记日期。")
-        if mode not in Session.Mode.values:
+        if mode not in MediationSession.Mode.values:
             errors["mode"] = _("请选择调解方式。")
-        elif mode == Session.Mode.ONSITE and not place:
+        elif mode == MediationSession.Mode.ONSITE and not place:
             errors["place"] = _("现场调解请填写地点。")
         if not attendees:
             errors["attendees"] = _("请填写参加人员。")
@@ -331,7 +331,7 @@ def log_session(dispute, user, *, held_on, mode, place="", attendees, notes):
             errors["notes"] = _("请填写调解情况。")
         if errors:
             raise ValidationError(errors)
-        session = Session.objects.create(dispute=locked, held_on=held_on, mode=mode, place=place,
+        session = MediationSession.objects.create(dispute=locked, held_on=held_on, mode=mode, place=place,
                                          attendees=attendees, notes=notes, created_by=user)
         record_event(locked, "mediation.dispute.session", user,
                      params={"d": held_on, "m": session.get_mode_display()}, comment=notes)

@@ -76,7 +76,7 @@ STEPS = {
     "party": (forms.PartyForm, services.add_party, None, services.takes_parties),
     "consent": (forms.ConsentForm, _consent, None, services.takes_consents),
     "assign": (forms.AssignForm, services.assign_mediator, "assign_mediator", None),
-    "session": (forms.SessionForm, services.log_session, None, services.takes_sessions),
+    "session": (forms.MediationSessionForm, services.log_session, None, services.takes_sessions),
     "extend": (forms.ExtendForm, services.extend_term, None, services.may_extend),
     "agreement": (forms.AgreementForm, services.reach_agreement, "reach_agreement", None),
     "fail": (forms.FailForm, services.fail_mediation, "fail", None),

@@ -9,7 +9,7 @@ from django.utils import timezone
 from ipcenter import validators as v
 from ipcenter.accounts import roles
 from prescreen.models import Registration
-from rightsaid.mediation.models import Dispute, Session
+from rightsaid.mediation.models import Dispute, MediationSession
 from rightsaid.models import AssistanceCase, Consultation, Exhibition
 from tests import factories
 from tests.conftest import login
@@ -108,7 +108,7 @@ def test_mediation_amount_and_dates_are_bounded(client):
     assert r.status_code == 400 and "不能晚于今天" in r.json()["held_on"][0]
     r = client.post(api + "extend/", {"new_due_date": "9999-12-31", "reason": "复杂"}, content_type="application/json")
     assert r.status_code == 400 and "new_due_date" in r.json()
-    assert not Session.objects.filter(dispute=dispute).exists()
+    assert not MediationSession.objects.filter(dispute=dispute).exists()
     dispute.refresh_from_db()
     assert dispute.due_date < datetime.date(2100, 1, 1)
 

@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import connection
 
+from ipcenter.accounts import roles
 from ipcenter.deadlines.services import deadlines_of
 from ipcenter.workflow.actions import ACTIONS
 from ipcenter.workflow.models import TimelineEvent
@@ -70,3 +71,25 @@ def test_rights_assistance_rows_keep_their_registration_moment_across_the_column
         _migrate("rightsaid")
     assert Consultation.objects.get(pk=c.pk).created_at == moment
 
+
+
+def test_a_mediation_session_keeps_its_row_and_content_type_across_the_rename():
+    from django.utils import timezone
+
+    from rightsaid.mediation import services as mediation
+    from rightsaid.mediation.models import MediationSession
+    from tests.rightsaid.test_mediation import in_mediation
+
+    mediator = factories.staff(roles.MEDIATOR, "mediation", display_name="陈调解")
+    dispute = in_mediation(mediator)
+    session = mediation.log_session(dispute, mediator, held_on=timezone.localdate(), mode="online", place="线上",
+                                    attendees="双方", notes="第一次调解会")
+    ct_id = ContentType.objects.get_for_model(MediationSession).pk
+    try:
+        _migrate("mediation", "0002_agreement_mediator_name")
+        assert ContentType.objects.get(app_label="mediation", model="session").pk == ct_id
+        assert "mediation_session" in connection.introspection.table_names()
+    finally:
+        _migrate("mediation")
+    assert ContentType.objects.get_for_model(MediationSession).pk == ct_id
+    assert list(dispute.sessions.values_list("pk", "notes")) == [(session.pk, "第一次调解会")]

@@ -17,7 +17,7 @@ from ipcenter.deadlines.services import sweep
 from ipcenter.notify.models import Notification
 from ipcenter.workflow.engine import TransitionNotAllowed
 from rightsaid.mediation import services
-from rightsaid.mediation.models import Agreement, Dispute, Extension, JudicialConfirmation, Party, Session
+from rightsaid.mediation.models import Agreement, Dispute, Extension, JudicialConfirmation, Party, MediationSession
 from tests import factories
 from tests.conftest import login
 
@@ -467,7 +467,7 @@ def test_bad_session_and_agreement_input_is_refused_on_the_page(client, mediator
                                            "session-mode": "onsite", "session-place": "",
                                            "session-attendees": "双方", "session-notes": "x"})
     assert resp.status_code == 400 and "现场调解请填写地点" in resp.content.decode()
-    assert not Session.objects.exists()
+    assert not MediationSession.objects.exists()
     resp = client.post(action("agreement"), {"agreement-terms": "", "agreement-signed_on": "2999-01-01"})
     assert resp.status_code == 400 and "该字段是必填项" in resp.content.decode()
     resp = client.post(action("agreement"), {"agreement-terms": "一、赔偿。", "agreement-signed_on": "2999-01-01"})

@@ -7,7 +7,7 @@ from ipcenter.api import BoundedSerializerMixin
 from ipcenter.validators import Span, amount_yuan, event_date, past_date
 from rightsaid.models import IPType
 
-from ..models import Agreement, Dispute, Extension, JudicialConfirmation, Party, Session
+from ..models import Agreement, Dispute, Extension, JudicialConfirmation, Party, MediationSession
 
 
 class PartySerializer(serializers.ModelSerializer):
@@ -16,9 +16,9 @@ class PartySerializer(serializers.ModelSerializer):
         fields = ["id", "role", "name", "contact", "consent_given_at"]
 
 
-class SessionSerializer(serializers.ModelSerializer):
+class MediationSessionSerializer(serializers.ModelSerializer):
     class Meta:
-        model = Session
+        model = MediationSession
         fields = ["id", "held_on", "mode", "place", "attendees", "notes"]
 
 
@@ -44,7 +44,7 @@ class ConfirmationSerializer(serializers.ModelSerializer):
 
 class DisputeSerializer(serializers.ModelSerializer):
     parties = PartySerializer(many=True, read_only=True)
-    sessions = SessionSerializer(many=True, read_only=True)
+    sessions = MediationSessionSerializer(many=True, read_only=True)
     extensions = ExtensionSerializer(many=True, read_only=True)
     agreement = AgreementSerializer(read_only=True)
     confirmation = ConfirmationSerializer(read_only=True)
@@ -100,7 +100,7 @@ class MediationAssignSerializer(serializers.Serializer):
 
 class MediationSessionInputSerializer(serializers.Serializer):
     held_on = serializers.DateField(validators=[past_date])
-    mode = serializers.ChoiceField(choices=Session.Mode.choices)
+    mode = serializers.ChoiceField(choices=MediationSession.Mode.choices)
     place = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
     attendees = serializers.CharField(max_length=300)
     notes = serializers.CharField()
