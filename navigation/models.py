@@ -72,7 +72,7 @@ class NavigationProject(models.Model):
         return reverse("navigation:project-detail", args=[self.pk])
 
     def is_team_member(self, user):
-        return user.is_centre_wide or user.is_superuser or self.lead_id == user.pk or \
+        return user.is_centre_wide or self.lead_id == user.pk or \
             self.members.filter(pk=user.pk).exists()
 
     @property

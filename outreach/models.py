@@ -29,7 +29,7 @@ def new_code():
 
 
 def is_outreach_staff(user):
-    return bool(user and user.is_authenticated and (user.is_superuser or user.is_centre_wide
+    return bool(user and user.is_authenticated and (user.is_centre_wide
                                                     or user.has_role(roles.OUTREACH_STAFF)))
 
 

@@ -30,7 +30,13 @@ def is_superuser(user, obj=None):
     return bool(user and user.is_superuser)
 
 
-is_centre_manager = is_manager | is_superuser
+@rules.predicate
+def is_centre_wide(user, obj=None):
+    """Sees and decides for the whole centre: ``user.is_centre_wide`` (manager, admin, superuser)."""
+    return bool(user and user.is_authenticated and user.is_centre_wide)
+
+
+is_centre_manager = is_centre_wide  # the name the apps' rules use for the same predicate
 
 
 @rules.predicate
