@@ -1,9 +1,11 @@
 """The landscape analyses of a project's patents: each is one selector computed by
 database aggregation and used alike by the analysis page, the report PDF/XLSX and the API."""
-from collections import Counter
+import hashlib
+from collections import Counter, defaultdict
 from functools import reduce
 from operator import or_
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, F, IntegerField, Max, Min, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -24,6 +26,7 @@ SECTIONS = [
     ("key_patents", _("重点专利")),
     ("inventors", _("发明人与团队")),
     ("keywords", _("技术热点词")),
+    ("clusters", _("技术主题聚类")),
     ("matrix", _("技术功效矩阵")),
     ("chain", _("产业链导航")),
 ]
@@ -213,22 +216,73 @@ _STOP = set("一种 及其 方法 装置 系统 制备 用于 以及 基于 包�
             "method system device apparatus and the for of with using".split())
 
 
-def keywords(patents, limit=30):
-    """The most frequent terms of the titles (jieba segmentation) over the latest
-    ``KEYWORD_SAMPLE`` patents of the selection, with how many patents use each."""
+def _segmenter():
     try:
         import jieba
 
-        cut = jieba.lcut
+        return jieba.lcut
     except ImportError:  # pragma: no cover - jieba is pinned
-        def cut(text):
-            return [text[i:i + 2] for i in range(len(text) - 1)]
+        return lambda text: [text[i:i + 2] for i in range(len(text) - 1)]
+
+
+def _terms(text, cut):
+    """The technical terms of a text: jieba words of two or more characters, no stop words
+    or numbers, lower case."""
+    words = {w.strip().lower() for w in cut(text or "") if len(w.strip()) >= 2}
+    return {w for w in words if w not in _STOP and not w.isdigit()}
+
+
+def keywords(patents, limit=30):
+    """The most frequent terms of the titles (jieba segmentation) over the latest
+    ``KEYWORD_SAMPLE`` patents of the selection, with how many patents use each."""
+    cut = _segmenter()
     counts = Counter()
     titles = patents.order_by("-application_date").values_list("title", flat=True)[:KEYWORD_SAMPLE]
     for title in titles:
-        words = {w.strip().lower() for w in cut(title or "") if len(w.strip()) >= 2}
-        counts.update(w for w in words if w not in _STOP and not w.isdigit())
+        counts.update(_terms(title, cut))
     return [{"word": w, "patents": n} for w, n in counts.most_common(limit)]
+
+
+CLUSTER_SAMPLE = 2000
+CLUSTER_ABSTRACT_CHARS = 150
+
+
+def keyword_clusters(patents):
+    """Topic clusters of the latest ``CLUSTER_SAMPLE`` patents of the selection (so the cost
+    does not grow with the data): terms of the title and the abstract's beginning, grouped by
+    co-occurrence (``clusters.cluster_documents``); per cluster its label (top terms), size and
+    share of the sample, years and leading applicants (one query for all clusters)."""
+    from .clusters import cluster_documents
+
+    sample = list(patents.order_by("-application_date", "-pk").values_list(
+        "pk", "title", "abstract", "application_year")[:CLUSTER_SAMPLE])
+    # imported patents never change: the same sample has the same clusters, segmented once
+    key = "navigation:clusters:" + hashlib.sha1(",".join(str(row[0]) for row in sample).encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        cut = _segmenter()
+        docs = [(pk, _terms(f"{title} {(abstract or '')[:CLUSTER_ABSTRACT_CHARS]}", cut))
+                for pk, title, abstract, _year in sample]
+        found = cluster_documents(docs)
+        cache.set(key, found, 24 * 3600)
+    year_of = {pk: year for pk, _t, _a, year in sample}
+    ids = [m for c in found for m in c.members]
+    names = defaultdict(set)
+    for patent_id, name in (PatentApplicant.objects.filter(patent_id__in=ids).annotate(canonical=canonical_name())
+                            .values_list("patent_id", "canonical")):
+        names[patent_id].add(name)
+    rows = []
+    for c in found:
+        years = Counter(year_of[m] for m in c.members if year_of.get(m))
+        leaders = Counter(n for m in c.members for n in names.get(m, ()))
+        rows.append({
+            "label": c.label, "terms": c.terms[:10], "patents": len(c.members),
+            "share": round(100 * len(c.members) / len(sample), 1) if sample else 0,
+            "first_year": min(years) if years else None, "last_year": max(years) if years else None,
+            "peak_year": min(years, key=lambda y: (-years[y], y)) if years else None,
+            "applicants": [{"name": n, "patents": k} for n, k in sorted(leaders.items(), key=lambda x: (-x[1], x[0]))[:3]],
+        })
+    return {"sample": len(sample), "clustered": len(ids), "rows": rows}
 
 
 def node_q(node):
@@ -328,6 +382,8 @@ def compute(section, patents, project):
         return {"rows": inventors(patents)}
     if section == "keywords":
         return {"rows": keywords(patents)}
+    if section == "clusters":
+        return keyword_clusters(patents)
     if section == "matrix":
         return tech_effect_matrix(patents, project.chain)
     if section == "chain":

@@ -37,6 +37,9 @@ def section_charts(section, data):
                                     horizontal=True))
     elif section == "keywords" and data["rows"]:
         out.append(charts.bar_chart([(r["word"], r["patents"]) for r in data["rows"][:15]], title=_("技术热点词")))
+    elif section == "clusters" and data["rows"]:
+        out.append(charts.bar_chart([(r["label"], r["patents"]) for r in data["rows"]], title=_("各技术主题的专利数"),
+                                    horizontal=True))
     elif section == "matrix" and data["cells"]:
         totals = [(e, sum(row[j] for row in data["cells"])) for j, e in enumerate(data["effects"])]
         out.append(charts.bar_chart(totals, title=_("各技术功效的专利数")))

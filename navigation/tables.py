@@ -42,6 +42,11 @@ def section_tables(section, data):
                  [[r["name"], r["patents"], r["last_year"] or ""] for r in data["rows"]])]
     if section == "keywords":
         return [(_("技术热点词"), [_("关键词"), _("专利数")], [[r["word"], r["patents"]] for r in data["rows"]])]
+    if section == "clusters":
+        return [(_("技术主题聚类"), [_("主题（高频词）"), _("专利数"), _("占样本（%）"), _("年份"), _("高峰年"), _("主要申请人")],
+                 [[r["label"], r["patents"], r["share"], f"{r['first_year'] or ''}–{r['last_year'] or ''}",
+                   r["peak_year"] or "", "、".join(f"{a['name']}（{a['patents']}）" for a in r["applicants"])]
+                  for r in data["rows"]])]
     if section == "matrix":
         return [(_("技术功效矩阵"), [_("技术分支／功效")] + data["effects"],
                  [[b] + row for b, row in zip(data["branches"], data["cells"])])]
