@@ -1,24 +1,42 @@
 """Demo data of patent navigation: the chain taxonomies, the Ordos coal-chemical
 industry-planning project and the special-alloy project, each filled by importing the
-shipped demo exports through the import service."""
+shipped demo exports through the import service (5,500 patents; the ``small`` volume of the
+tests imports a few hundred generated rows of the same exports instead)."""
 import datetime
+import io
 from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from . import services, taxonomies
+from ipcenter.demo import SMALL, volume
+
+from . import demo, services, taxonomies
 from .models import NavigationProject
 
 DEMO_DIR = Path(__file__).resolve().parent / "fixtures" / "demo"
 CUTOFF = datetime.date(2024, 12, 31)
 
 
-def _import(project, user, filename, database):
+def _small_export(filename):
+    """A few hundred rows in the format of the shipped ``filename`` (the coal exports overlap
+    as the shipped ones do, so the import still merges duplicates)."""
+    coal = demo.generate(300, "coal", seed=11)
+    writers = {"煤化工-incoPat导出-GB18030.csv": (demo.write_chinese_csv, coal[:200]),
+               "煤化工-Lens导出.csv": (demo.write_lens_csv, coal[120:260]),
+               "煤化工-GooglePatents导出.csv": (demo.write_google_csv, coal[240:300]),
+               "特种合金-PatSnap导出.xlsx": (demo.write_chinese_xlsx, demo.generate(200, "alloy", seed=12))}
+    write, records = writers[filename]
+    out = io.BytesIO()
+    write(records, out)
+    return out.getvalue()
+
+
+def _import(project, user, filename, database, small=False):
     path = DEMO_DIR / filename
     if not path.exists():
         return None
-    upload = SimpleUploadedFile(filename, path.read_bytes())
+    upload = SimpleUploadedFile(filename, _small_export(filename) if small else path.read_bytes())
     imp = services.upload_export(project, upload, user, database_name=database, cutoff_date=CUTOFF)
     services.confirm_import(imp, user, imp.mapping["columns"])
     services.run_import(imp.pk)  # a no-op when the eager task already ran it
@@ -28,6 +46,7 @@ def _import(project, user, filename, database):
 
 def seed(ctx):
     users, orgs = ctx["users"], ctx["orgs"]
+    small = volume(ctx) == SMALL
     analyst, manager = users["analyst"], users["manager"]
     coal = taxonomies.ensure_chain(taxonomies.COAL_CHEMICAL)
     alloy = taxonomies.ensure_chain(taxonomies.SPECIAL_ALLOY)
@@ -59,7 +78,7 @@ def seed(ctx):
         for phase in phases[:3]:
             services.complete_phase(phase, analyst)
         for filename, database in files:
-            imp = _import(project, analyst, filename, database)
+            imp = _import(project, analyst, filename, database, small=small)
             if imp is not None:
                 ctx["stdout"].write(f"  {project.name}: {filename} → {imp.get_status_display()} "
                                     f"(新增 {imp.created_count}，合并 {imp.merged_count})")

@@ -7,6 +7,7 @@ import random
 from django.utils import timezone
 
 from ipcenter.accounts.models import Organization, Station
+from ipcenter.demo import SMALL, clock, volume
 
 from . import services
 from .models import Article, Event, PracticeBase, Publication, Registration
@@ -21,41 +22,52 @@ NAMES = "张伟 王芳 李娜 刘洋 陈静 杨磊 赵敏 黄勇 周杰 吴霞 �
 
 
 def _event(staff, rnd, title, kind, station, start, capacity, hours=3, **kw):
-    future = timezone.now() + datetime.timedelta(days=30)
-    event = services.save_event(Event(title=title, kind=kind, station=station, capacity=capacity, hours=hours,
-                                      starts_at=future, ends_at=future + datetime.timedelta(hours=hours),
-                                      venue=f"{station.name}知识产权服务大厅", published=True,
-                                      description=f"{title}：政策解读、案例讲解与现场答疑。", **kw), staff)
+    """An event announced (published) three weeks before ``start``, by the service, at that time."""
+    announced = min(start - datetime.timedelta(days=21), timezone.now() - datetime.timedelta(hours=1))
+    with clock(announced):
+        event = services.save_event(Event(title=title, kind=kind, station=station, capacity=capacity, hours=hours,
+                                          starts_at=start, ends_at=start + datetime.timedelta(hours=hours),
+                                          venue=f"{station.name}知识产权服务大厅", published=True,
+                                          description=f"{title}：政策解读、案例讲解与现场答疑。", **kw), staff)
     return event, start
 
 
 def _fill(event, start, staff, rnd, n, attend_rate=0.85):
-    """Register ``n`` people while the event is open, then move it to its real date and check in."""
+    """``n`` people register while registration is open; for an event in the past, staff check
+    people in as they arrive, mark the others absent, the feedback requests go out after the
+    end and about half of those present answer — each step at its own time."""
+    now = timezone.now()
+    opened = min(start - datetime.timedelta(days=20), now - datetime.timedelta(hours=1))
+    last = min(start - datetime.timedelta(hours=2), now - datetime.timedelta(minutes=5))
     regs = []
     for i in range(n):
-        name = rnd.choice(NAMES)
-        regs.append(services.register(event, name=name, mobile=f"13{rnd.randrange(10**8, 10**9)}",
-                                      email="",
-                                      organization_name=rnd.choice(["内蒙古蒙乳乳业股份有限公司", "包头稀宝新材料科技有限公司",
-                                                                    "鄂尔多斯煤化新材料有限公司", "内蒙古某大学"])))
-    if start < timezone.now():
-        event.starts_at, event.ends_at = start, start + datetime.timedelta(hours=float(event.hours) or 2)
-        services.save_event(event, staff, changed=["starts_at", "ends_at"])
-        for reg in regs:
-            reg.refresh_from_db()
-            if reg.state != Registration.State.CONFIRMED:
-                continue
-            if rnd.random() < attend_rate:
+        moment = opened + (last - opened) * (i + rnd.random()) / max(n, 1)
+        with clock(moment):
+            regs.append(services.register(
+                event, name=rnd.choice(NAMES), mobile=f"13{rnd.randrange(10**8, 10**9)}", email="",
+                organization_name=rnd.choice(["内蒙古蒙乳乳业股份有限公司", "包头稀宝新材料科技有限公司",
+                                              "鄂尔多斯煤化新材料有限公司", "内蒙古某大学"])))
+    if event.ends_at >= now:
+        return regs
+    attended = []
+    for i, reg in enumerate(regs):
+        reg.refresh_from_db()
+        if reg.state != Registration.State.CONFIRMED:
+            continue
+        if rnd.random() < attend_rate:
+            with clock(start - datetime.timedelta(minutes=30) + datetime.timedelta(seconds=40 * i)):
                 services.check_in(event, reg.code, staff)
-                if rnd.random() < 0.5:
-                    services.submit_feedback(Registration.objects.get(pk=reg.pk), rnd.choice([4, 5, 5, 3]),
-                                             rnd.choice(["", "内容实用", "希望多讲案例", "讲解清楚"]))
-            else:
+            attended.append(reg)
+        else:
+            with clock(start + datetime.timedelta(hours=1)):
                 services.mark_no_show(reg, staff)
-        Event.objects.filter(pk=event.pk).update(feedback_sent_at=event.ends_at)
-    else:
-        event.starts_at, event.ends_at = start, start + datetime.timedelta(hours=float(event.hours) or 2)
-        services.save_event(event, staff, changed=["starts_at", "ends_at"])
+    with clock(event.ends_at + datetime.timedelta(hours=1)):
+        services.send_feedback_requests(event)
+    for reg in attended:
+        if rnd.random() < 0.5:
+            with clock(event.ends_at + datetime.timedelta(hours=rnd.uniform(2, 48))):
+                services.submit_feedback(Registration.objects.get(pk=reg.pk), rnd.choice([4, 5, 5, 3]),
+                                         rnd.choice(["", "内容实用", "希望多讲案例", "讲解清楚"]))
     return regs
 
 
@@ -63,6 +75,11 @@ def seed(ctx):
     if Event.objects.exists():
         return
     rnd = random.Random(14)
+    small = volume(ctx) == SMALL
+    trainings = 10 if small else 60  # about five a month in the full volume
+
+    def people(low, high):
+        return rnd.randrange(max(2, low // 4), max(3, high // 4)) if small else rnd.randrange(low, high)
     users = ctx["users"]
     staff = users["outreach"]
     applicant = users.get("applicant")
@@ -71,8 +88,8 @@ def seed(ctx):
     year_ago = today - datetime.timedelta(days=330)
 
     # trainings across the leagues, about five a month
-    for i in range(60):
-        start = (year_ago + datetime.timedelta(days=i * 5.5)).replace(hour=9, minute=0, second=0, microsecond=0)
+    for i in range(trainings):
+        start = (year_ago + datetime.timedelta(days=i * 330 / trainings)).replace(hour=9, minute=0, second=0, microsecond=0)
         league = stations[LEAGUES[i % len(LEAGUES)]]
         kind = [Event.Kind.TRAINING, Event.Kind.TRAINING, Event.Kind.LECTURE, Event.Kind.SEMINAR,
                 Event.Kind.ONLINE][i % 5]
@@ -80,7 +97,7 @@ def seed(ctx):
                               capacity=rnd.choice([20, 25, 30]), hours=rnd.choice([2, 3, 3, 6]),
                               requires_approval=(i % 9 == 0))
         if not event.requires_approval:
-            _fill(event, start, staff, rnd, rnd.randrange(12, 32))
+            _fill(event, start, staff, rnd, people(12, 32))
         else:
             _fill(event, start, staff, rnd, 0)
 
@@ -90,7 +107,7 @@ def seed(ctx):
         open_day = open_day.replace(year=today.year - 1)
     event, start = _event(staff, rnd, "4·26 知识产权宣传周 · 保护中心开放日", Event.Kind.OPEN_DAY, stations["centre"],
                           open_day, capacity=80, hours=4)
-    _fill(event, start, staff, rnd, 70, attend_rate=0.9)
+    _fill(event, start, staff, rnd, 16 if small else 70, attend_rate=0.9)
 
     # upcoming events (open for registration), one of them invited-only
     for i, (title, code) in enumerate([("专利预审备案主体专场培训", "baotou"), ("高价值专利撰写研修班", "centre"),
@@ -100,7 +117,7 @@ def seed(ctx):
                               audience="invited" if i == 1 else "public", invite_code="GJZ2026" if i == 1 else "")
         if i == 1:
             continue
-        _fill(event, start, staff, rnd, rnd.randrange(8, 20))
+        _fill(event, start, staff, rnd, people(8, 20))
         if applicant and i == 0:
             services.register(event, user=applicant, source=Registration.Source.ACCOUNT, name=str(applicant),
                               mobile="13900000001", email=applicant.email,
@@ -122,7 +139,7 @@ def seed(ctx):
         if i % 3 == 0:
             start = (year_ago + datetime.timedelta(days=20 + i * 17)).replace(hour=14, minute=0, second=0, microsecond=0)
             event, start = _event(staff, rnd, f"走进{base.name}", Event.Kind.BASE_VISIT, league, start, capacity=15, hours=2)
-            _fill(event, start, staff, rnd, 12)
+            _fill(event, start, staff, rnd, 4 if small else 12)
             services.log_base_activity(base, staff, kind="visit", date=start.date(), count=1, note=event.title)
 
     # the public site

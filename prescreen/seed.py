@@ -1,101 +1,38 @@
-"""Demo data of the pre-exam: registered innovation entities across the leagues (plus one
-applying that fails a rule, one returned, one suspended and one cancelled for their risk
-figures), a dairy company modelled on the seed article (37 cases through the pre-exam
-channel, 36 granted and 1 rejected, about 1.5 months from acceptance to grant) and cases in
-every state.  A handful of cases run through the services at simulated times, so their
-timelines, clocks, notifications and letters are real; the bulk is created directly with
-backdated timestamps."""
-import datetime
-import hashlib
-import html
-import io
-import itertools
-import random
-import re
-import zipfile
-from contextlib import contextmanager
-from unittest import mock
+"""Demo data of the pre-exam, built through the services under a controlled clock: registered
+innovation entities across the leagues (plus one applying that fails a rule, one returned, one
+suspended and one cancelled for their risk figures), a dairy company modelled on the seed
+article (37 cases through the pre-exam channel, 36 granted and 1 rejected, about 1.5 months
+from acceptance to grant) and cases in every state.
 
-from django.contrib.contenttypes.models import ContentType
-from django.core.files.base import ContentFile
+Every record is made by the services (``prescreen/builders.py``), step by step in time order
+(``ipcenter.demo.Schedule``): numbers follow the order of acceptance, each filing meets the
+entity's quota of its year, near-duplicates are looked for among earlier filings, a missed
+correction is ended by the deadline sweep, and every timeline event carries the audience its
+service gives it.  ``volume`` ``small`` (the tests) keeps the demo users' work, the risk
+entities and a few years' history of the dairy company; ``full`` adds the other entities'
+history."""
+import datetime
+import math
+import random
+import time
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from ipcenter.accounts import roles
 from ipcenter.accounts.models import Organization, User
 from ipcenter.accounts.services import assign_roles
-from ipcenter.deadlines.models import Deadline
-from ipcenter.deadlines.services import compute_due
-from ipcenter.files.models import Attachment, private_storage, random_path
-from ipcenter.files.services import store_upload
-from ipcenter.workflow.models import TimelineEvent
+from ipcenter.demo import SMALL, Schedule, later, office_time, on_demand, volume
 
-from . import services
-from .models import DefectItem, DefectType, Opinion, PreExamCase, PrescreenSettings, Registration
+from . import builders, services
+from .builders import document_texts, pdf_bytes
+from .models import DefectType, Opinion, PreExamCase, PrescreenSettings, Registration
 from .validators import make_application_number
 
 S = PreExamCase.State
 CENTRE_OPENED = datetime.date(2022, 9, 28)
 DAIRY_CASES, DAIRY_GRANTS, DAIRY_DAYS_TO_GRANT = 37, 36, 45  # seed article: 37 cases, 97 %, 1.5 months
-
-# --- documents ---------------------------------------------------------------------------------
-# Minimal copies of tests/prescreen/fixtures/builders.py: DOCX for request/description/abstract
-# (from one python-docx template, re-zipped per document: milliseconds each), PDF (WeasyPrint,
-# Noto Sans CJK) for claims and one shared drawings file.
-
-_CSS = """
-@page { size: A4; margin: 2cm; }
-body { font-family: "Noto Sans CJK SC"; font-size: 11pt; line-height: 1.6; }
-p { margin: 0 0 0.4em 0; }
-.figure { page-break-after: always; text-align: center; }
-.figure:last-child { page-break-after: auto; }
-.box { width: 8cm; height: 6cm; border: 2px solid #333; margin: 2cm auto 0.5cm auto; }
-"""
-_PLACEHOLDER = "@@BODY@@"
-_docx_template = {}
-
-
-def pdf_bytes(paragraphs):
-    from weasyprint import HTML
-
-    body = "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
-    return HTML(string=f"<html><head><style>{_CSS}</style></head><body>{body}</body></html>").write_pdf()
-
-
-def drawings_pdf_bytes(labels):
-    from weasyprint import HTML
-
-    pages = "".join(f'<div class="figure"><div class="box"></div><p>{html.escape(label)}</p></div>'
-                    for label in labels)
-    return HTML(string=f"<html><head><style>{_CSS}</style></head><body>{pages}</body></html>").write_pdf()
-
-
-def docx_bytes(paragraphs):
-    """A DOCX with one paragraph per item."""
-    if not _docx_template:
-        import docx
-
-        document = docx.Document()
-        document.add_paragraph(_PLACEHOLDER)
-        buf = io.BytesIO()
-        document.save(buf)
-        with zipfile.ZipFile(buf) as zf:
-            _docx_template.update({info.filename: zf.read(info) for info in zf.infolist()})
-        xml = _docx_template["word/document.xml"].decode()
-        para = re.search(r"<w:p>(?:(?!<w:p>).)*?" + _PLACEHOLDER + r".*?</w:p>", xml, re.S).group(0)
-        _docx_template["__para__"] = para
-    body = "".join(f'<w:p><w:r><w:t xml:space="preserve">{html.escape(p, quote=False)}</w:t></w:r></w:p>'
-                   for p in paragraphs)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in _docx_template.items():
-            if name == "__para__":
-                continue
-            if name == "word/document.xml":
-                data = data.decode().replace(_docx_template["__para__"], body).encode()
-            zf.writestr(name, data)
-    return out.getvalue()
-
+DAIRY_CASES_SMALL = 5
 
 # (subject, domain, raw material step, key step, finishing step, effect)
 DAIRY_TOPICS = [
@@ -181,7 +118,6 @@ MATERIAL_TOPICS = [
 DAIRY_FORMS = [("及其制备方法", "制备方法"), ("的生产工艺", "生产工艺"), ("的品质检测方法", "检测方法")]
 BIO_FORMS = [("及其制备方法", "制备方法"), ("的制备工艺", "制备工艺"), ("的检测方法", "检测方法")]
 MATERIAL_FORMS = [("及其制备方法", "制备方法"), ("的热处理工艺", "热处理工艺"), ("的表面处理方法", "表面处理方法")]
-DRAWING_LABELS = ["图1", "图2"]
 
 
 def titles(topics, forms):
@@ -189,68 +125,6 @@ def titles(topics, forms):
     return [(f"一种{t[0]}{suffix}", t, short) for suffix, short in forms for t in topics]
 
 
-def document_texts(title, topic, short):
-    subject, domain, raw, key, finish, effect = topic
-    noun = title[2:]
-    description = [
-        "说明书", title, "技术领域", f"[0001] 本发明涉及{domain}技术领域，具体涉及{noun}。",
-        "背景技术", f"[0002] 现有的{subject}生产中工艺稳定性不足，产品质量波动较大，难以满足规模化生产的要求。",
-        "发明内容", f"[0003] 本发明的目的是提供{noun}，以解决上述问题。",
-        f"[0004] 本发明的技术方案包括：{raw}；{key}；{finish}。",
-        "附图说明", "[0005] 图1是本发明实施例的工艺流程示意图；", "[0006] 图2是本发明实施例与对比例的性能对比图。",
-        "具体实施方式", f"[0007] 如图1所示，实施例1中{raw}，然后{key}，最后{finish}。",
-        f"[0008] 如图2所示，与对比例相比，本发明的产品{effect}。",
-    ]
-    claims = [
-        "权利要求书",
-        f"1. 一种{noun}，其特征在于，包括以下步骤：S1，{raw}；S2，{key}；S3，{finish}。",
-        f"2. 根据权利要求1所述的{short}，其特征在于，步骤S1之前还包括对原料进行检验的步骤。",
-        f"3. 根据权利要求1或2所述的{short}，其特征在于，步骤S3得到的产品{effect}。",
-    ]
-    abstract = ["说明书摘要", f"本发明公开了{noun}，包括以下步骤：{raw}；{key}；{finish}。本发明的产品{effect}。"]
-    return description, claims, abstract
-
-
-# --- time helpers -----------------------------------------------------------------------------
-
-@contextmanager
-def clock(moment):
-    """Run services as if it were ``moment``; each call to ``timezone.now`` ticks one second."""
-    ticks = itertools.count()
-    with mock.patch.object(timezone, "now", lambda: moment + datetime.timedelta(seconds=next(ticks))):
-        yield
-
-
-@contextmanager
-def keep_timestamps(*pairs):
-    """Let bulk-created rows keep their backdated ``auto_now_add`` values."""
-    fields = [model._meta.get_field(name) for model, name in pairs]
-    saved = [f.auto_now_add for f in fields]
-    for f in fields:
-        f.auto_now_add = False
-    try:
-        yield
-    finally:
-        for f, value in zip(fields, saved):
-            f.auto_now_add = value
-
-
-def office_time(day, rnd, start=9, end=17):
-    """An aware datetime on a weekday (moved forward from weekends) during office hours."""
-    while day.weekday() >= 5:
-        day += datetime.timedelta(days=1)
-    naive = datetime.datetime.combine(day, datetime.time(rnd.randint(start, end - 1), rnd.randrange(60)))
-    return timezone.make_aware(naive)
-
-
-def later(moment, rnd, low, high):
-    """``moment`` plus a random number of days in [low, high], in office hours."""
-    day = timezone.localtime(moment).date() + datetime.timedelta(days=rnd.uniform(low, high))
-    candidate = office_time(day, rnd)
-    return candidate if candidate > moment else moment + datetime.timedelta(hours=rnd.uniform(0.5, 3))
-
-
-# --- organisations and registrations ------------------------------------------------------------
 
 # (key, name, 16-char base, league, fields)
 EXTRA_ORGS = [
@@ -277,6 +151,28 @@ NAMES = ["王建国", "李娜", "张伟", "刘洋", "陈静", "杨帆", "赵磊"
          "巴特尔", "乌云其其格", "额尔敦", "萨仁"]
 
 
+
+# (defect type code, location, text, suggestion)
+DEFECT_TEXTS = [
+    ("unclear-claim", "权利要求 2", "“所述原料”在权利要求1中没有出现，缺乏引用基础，保护范围不清楚。",
+     "在权利要求1中明确记载原料的组成，或将权利要求2中的用语改为与权利要求1一致。"),
+    ("unsupported-claim", "权利要求 1", "权利要求1中的温度范围概括过宽，说明书仅给出了一个温度点的实施例。",
+     "将温度范围限缩至实施例支持的范围，或补充相应的实施例和效果数据。"),
+    ("inventiveness", "权利要求 1", "对比文件1公开了相同的工艺路线，区别仅在于常规参数的选择，创造性存在疑问。",
+     "在权利要求1中补充能够带来预料不到技术效果的特征，并在意见陈述中说明对比实验结果。"),
+    ("insufficient-disclosure", "说明书 第[0007]段", "未记载关键工艺参数的具体数值，本领域技术人员难以实现。",
+     "补充具体的工艺参数及检测数据。"),
+    ("formal", "说明书 第[0004]段", "技术方案的描述与权利要求1的步骤顺序不一致。", "按权利要求1的步骤顺序修改说明书的描述。"),
+    ("drawing", "附图 图2", "图2中的坐标轴缺少物理量和单位。", "在图2中标注坐标轴的物理量和单位。"),
+    ("abstract", "摘要", "摘要中含有评价性用语，未写明主要技术特征。", "删除评价性用语，写明技术方案的要点。"),
+    ("novelty", "权利要求 3", "对比文件2公开了权利要求3的全部附加技术特征。", "删除权利要求3或将其与其他特征组合后并入独立权利要求。"),
+]
+
+
+
+
+
+
 def _org(key, name, base, league, field_codes, ctx):
     from ipcenter.management.commands.seed_demo import uscc_with_check
 
@@ -301,28 +197,126 @@ def _contact_user(org, key, rnd):
     return user
 
 
+GAPS = {"submit": (0, 0), "refuse": (0.3, 2), "accept": (0.2, 1.5), "withdraw": (1, 4), "claim": (0.05, 1.5),
+        "issue_nc": (2, 5), "correct": (1, 4), "timeout": (7, 8), "qualify": (1.5, 5), "disqualify": (2, 5),
+        "cnipa_filed": (1, 7), "cnipa_outcome": (25, 45)}
+CONCLUSIONS = {"issue_nc": Opinion.Conclusion.NEEDS_CORRECTION, "qualify": Opinion.Conclusion.QUALIFIED,
+               "disqualify": Opinion.Conclusion.UNQUALIFIED}
+
+
+class CaseRun:
+    """One planned case: its steps and their moments, run one by one from the schedule."""
+
+    def __init__(self, seeder, spec):
+        self.seeder, self.spec, self.case, self.op = seeder, spec, None, None
+        self.steps = spec["steps"]
+
+    def start(self):
+        self.seeder.schedule.at(self.steps[0][1], self.run, 0)
+
+    def run(self, i):
+        step, _ = self.steps[i]
+        getattr(self, f"do_{step}")()
+        if i + 1 < len(self.steps):
+            step, moment = self.steps[i + 1]
+            if step == "timeout":  # the sweep after the correction clock's due date
+                moment = max(moment, self.correction_due() + datetime.timedelta(hours=self.seeder.rnd.uniform(1, 9)))
+            self.seeder.schedule.at(moment, self.run, i + 1)
+
+    def correction_due(self):
+        from ipcenter.deadlines.services import deadlines_of
+
+        return deadlines_of(self.case, services.CORRECTION, pending=True).latest("due_at").due_at
+
+    # -- the steps -------------------------------------------------------------------------------
+    def do_draft(self):
+        sd, spec = self.seeder, self.spec
+        title, topic, short = spec["title"]
+        org = spec["org"]
+        files = builders.application_files(title, topic, short, applicant=org.name, inventors=spec["inventors"],
+                                           pdf_claims=spec["pdf_claims"])
+        self.case = builders.draft(spec["filer"], title=title, technical_field=spec["field"], files=files,
+                                   organization=org, inventors=spec["inventors"], ipc=spec["ipc"])
+
+    def do_submit(self):
+        self.case = services.submit_case(self.case, self.spec["filer"])
+
+    def do_refuse(self):
+        self.case = services.refuse_case(self.case, self.seeder.manager, self.spec["refuse_reason"])
+
+    def do_accept(self):
+        self.case = services.accept_case(self.case, self.seeder.manager)
+
+    def do_withdraw(self):
+        self.case = services.withdraw_case(self.case, self.spec["filer"], "申请人调整技术方案，主动撤回。")
+
+    def do_claim(self):
+        examiner = self.spec["examiner"]
+        by_manager = self.seeder.rnd.random() < 0.3
+        self.case = builders.take(self.case, examiner, self.seeder.manager if by_manager else None)
+
+    def do_write(self):
+        sd = self.seeder
+        self.op = services.start_opinion(self.case, self.spec["examiner"])
+        for code, location, text, suggestion in self.spec["items"].pop(0):
+            services.add_defect_item(self.op, self.spec["examiner"], defect_type=sd.defects[code], location=location,
+                                     text=text, suggestion=suggestion)
+
+    def do_submit_opinion(self):
+        conclusion, reasons = self.spec["conclusions"].pop(0)
+        services.submit_opinion(self.op, self.spec["examiner"], conclusion=conclusion, reasons=reasons)
+        self.op.refresh_from_db()
+
+    def do_peer(self):
+        builders.release_held(self.op)
+        self.case.refresh_from_db()
+
+    def do_correct(self):
+        title, topic, short = self.spec["title"]
+        _, claims, _ = document_texts(title, topic, short)
+        revised = claims[:3] + [claims[3].replace("步骤S3得到的", "经步骤S3得到的")]
+        self.case = services.submit_correction(
+            self.case, self.spec["filer"], {"claims": SimpleUploadedFile("权利要求书（修改）.pdf", pdf_bytes(revised))}
+            if self.spec["pdf_claims"] else {"claims": SimpleUploadedFile(
+                "权利要求书（修改）.docx", builders.docx_bytes(revised))}, note="已按预审意见修改权利要求书。")
+
+    def do_timeout(self):
+        self.case = builders.lapse_correction(self.case)
+
+    def do_cnipa_filed(self):
+        filed_on = timezone.localdate()
+        self.case = services.record_cnipa_filing(self.case, self.spec["filer"],
+                                                 application_number=self.seeder.cnipa_number(filed_on),
+                                                 filed_on=filed_on)
+
+    def do_cnipa_outcome(self):
+        outcome = self.spec["outcome"]
+        reasons = {PreExamCase.CnipaOutcome.REJECTION: "实审认为权利要求1相对于对比文件1与本领域公知常识的结合不具备创造性。",
+                   PreExamCase.CnipaOutcome.DEEMED_WITHDRAWN: "申请人未在规定期限内答复审查意见通知书。"}.get(outcome, "")
+        self.case = services.record_cnipa_outcome(self.case, self.spec["filer"], outcome=outcome,
+                                                  outcome_date=timezone.localdate(), reasons=reasons)
+
+
 class Seeder:
     def __init__(self, ctx):
         self.ctx = ctx
         self.rnd = random.Random(20220928)
+        self.small = volume(ctx) == SMALL
         self.now = timezone.now()
         self.today = timezone.localdate()
+        self.schedule = Schedule(until=self.now)
         self.users = ctx["users"]
         self.manager = self.users["manager"]
         self.fields = ctx["fields"]
         self.orgs = dict(ctx["orgs"])
         self.filers = {}
-        self.ct_case = ContentType.objects.get_for_model(PreExamCase)
-        self.ct_reg = ContentType.objects.get_for_model(Registration)
+        self.decided = {}
         self.defects = {d.code: d for d in DefectType.objects.all()}
         self.cfg = PrescreenSettings.load()
-        self.serials = itertools.count(1_046_000, 7919)
-        self.docs = {}
+        self.serials = iter(range(1_046_000, 10_000_000, 7919))
         self.used_titles = {}
-        self.stored = {}
-        # bulk rows, flushed in a few queries
-        self.specs = []
         self._fields = {}
+        self.runs = []
 
     # -- helpers ---------------------------------------------------------------------------------
     def title_for(self, org, pool):
@@ -346,30 +340,11 @@ class Seeder:
             self._fields[org.pk] = org.technical_fields.order_by("pk")[0]
         return self._fields[org.pk]
 
-    def documents(self, title, topic, short, pdf_claims=True):
-        """{role: (file name, bytes)} of an application (cached per title)."""
-        key = (title, pdf_claims)
-        if key not in self.docs:
-            description, claims, abstract = document_texts(title, topic, short)
-            self.docs[key] = {
-                "description": ("说明书.docx", docx_bytes(description)),
-                "claims": ("权利要求书.pdf", pdf_bytes(claims)) if pdf_claims else
-                          ("权利要求书.docx", docx_bytes(claims)),
-                "abstract": ("说明书摘要.docx", docx_bytes(abstract)),
-                "drawings": ("说明书附图.pdf", self.drawings),
-            }
-        return self.docs[key]
-
-    def request_doc(self, title, org, inventors):
-        return ("请求书.docx", docx_bytes(["发明专利请求书", f"发明名称：{title}", f"申请人：{org.name}",
-                                         f"发明人：{inventors}"]))
-
     def inventors(self):
         return "；".join(self.rnd.sample(NAMES, self.rnd.randint(2, 4)))
 
-    def cnipa_number(self, filed_on, patent_type=PreExamCase.PatentType.INVENTION):
-        digit = 1 if patent_type == PreExamCase.PatentType.INVENTION else 2
-        return make_application_number(filed_on.year, digit, next(self.serials) % 10_000_000)
+    def cnipa_number(self, filed_on):
+        return make_application_number(filed_on.year, 1, next(self.serials))
 
     def examiner_for(self, field, accepted_at):
         users = self.users
@@ -386,82 +361,78 @@ class Seeder:
             self.orgs[key] = _org(key, name, base, league, field_codes, self.ctx)
         self.filers = {"dairy": self.users["applicant"], "rare-earth": self.users["applicant2"],
                        "agency": self.users["agency"], "bio-hulunbuir": self.users["agency"]}
+        self.contacts = {"dairy": self.users["applicant"], "rare-earth": self.users["applicant2"],
+                         "agency": self.users["agency"]}
         for key, org in self.orgs.items():
-            if key not in self.filers and org.kind != Organization.Kind.AGENCY:
-                self.filers[key] = _contact_user(org, key, self.rnd)
+            if key not in self.contacts and org.kind != Organization.Kind.AGENCY:
+                self.contacts[key] = _contact_user(org, key, self.rnd)
+            self.filers.setdefault(key, self.contacts.get(key))
 
-    def register(self, key, *, state=Registration.State.REGISTERED, when, staff=30, inventions=2, utility=3,
-                 established=None, **extra):
-        """A registration created directly, with its eligibility and timeline backdated to ``when``."""
+    def register(self, key, when, *, decide="approve", reason="", staff=30, inventions=2, utility=3,
+                 established=None, user=None):
+        """The entity applies at ``when``; the manager decides (approves or returns) 1–4 days
+        later.  Returns the moment of the decision (``None`` while it is still applying)."""
         org = self.orgs[key]
+        user = user or self.contacts[key]
         fields = list(org.technical_fields.all()) or [self.fields["biology"], self.fields["new-materials"]]
-        reg = Registration(organization=org, state=state, established_on=established or datetime.date(
-            2008 + self.rnd.randrange(12), self.rnd.randint(1, 12), self.rnd.randint(1, 28)),
-            insured_staff=staff, invention_patents=inventions, utility_design_patents=utility,
-            contact_name=self.filers.get(key, self.manager).display_name or "联系人",
-            contact_phone=f"0471-66{self.rnd.randrange(10**5, 10**6)}", submitted_at=when, **extra)
-        decided = later(when, self.rnd, 1, 4) if state != Registration.State.APPLYING else None
-        if decided:
-            reg.decided_at, reg.decided_by = decided, self.manager
-        with keep_timestamps((Registration, "submitted_at")):
-            reg.save()
-        reg.technical_fields.set(fields)
-        reg.eligibility = services.evaluate_eligibility(reg, timezone.localtime(when).date())
-        reg.save(update_fields=["eligibility"])
-        applicant = self.filers.get(key)
-        events = [self.event(self.ct_reg, reg.pk, "prescreen.registration.applied", "申请备案", applicant, when)]
-        if decided:
-            if state == Registration.State.RETURNED:
-                events.append(self.event(self.ct_reg, reg.pk, "prescreen.registration.return", "退回", self.manager,
-                                         decided, "applying", "returned", comment=reg.return_reason))
-            else:
-                events.append(self.event(self.ct_reg, reg.pk, "prescreen.registration.approve", "准予备案",
-                                         self.manager, decided, "applying", "registered"))
-        self.save_events(events)
-        return reg
+        established = established or datetime.date(2008 + self.rnd.randrange(12), self.rnd.randint(1, 12),
+                                                   self.rnd.randint(1, 28))
+        details = dict(established_on=established, insured_staff=staff, invention_patents=inventions,
+                       utility_design_patents=utility, contact_name=user.display_name or "联系人",
+                       contact_phone=f"0471-66{self.rnd.randrange(10**5, 10**6)}")
+        state = {}
+
+        def apply():
+            state["reg"] = services.apply_registration(user, technical_fields=fields, **details)
+
+        def approve():
+            services.approve_registration(state["reg"], self.manager)
+
+        def return_():
+            services.return_registration(state["reg"], self.manager, reason)
+
+        self.schedule.at(when, apply)
+        if decide is None:
+            return None
+        decided = later(when, self.rnd, 1, 4)
+        self.schedule.at(decided, approve if decide == "approve" else return_)
+        self.decided[key] = decided
+        return decided
 
     def registrations(self):
         rnd = self.rnd
-        done = set(Registration.objects.values_list("organization_id", flat=True))
+        for key, user, day, est, staff, inv, util in [
+                ("dairy", self.users["applicant"], datetime.date(2022, 10, 8), datetime.date(1999, 8, 18), 8600, 120,
+                 340),
+                ("rare-earth", self.users["applicant2"], datetime.date(2022, 11, 14), datetime.date(2012, 8, 18), 210,
+                 14, 36)]:
+            self.register(key, office_time(day, rnd), established=est, staff=staff, inventions=inv, utility=util,
+                          user=user)
         for key in REGISTERED:
-            if self.orgs[key].pk not in done:
-                self.register(key, when=office_time(CENTRE_OPENED + datetime.timedelta(days=rnd.randint(5, 200)),
-                                                    rnd))
-        self.register("bayannur-risk", when=office_time(datetime.date(2023, 2, 20), rnd))
+            if key not in self.decided:
+                self.register(key, office_time(CENTRE_OPENED + datetime.timedelta(days=rnd.randint(5, 200)), rnd))
+        self.register("bayannur-risk", office_time(datetime.date(2023, 2, 20), rnd))
+        self.register("ordos-cancelled", office_time(CENTRE_OPENED + datetime.timedelta(days=60), rnd))
         # applying and failing rules (staff, patents): staff see which rule fails
-        self.register("xilingol-food", state=Registration.State.APPLYING, staff=4, inventions=0, utility=1,
-                      when=later(self.now - datetime.timedelta(days=3), rnd, 0, 1))
+        self.register("xilingol-food", later(self.now - datetime.timedelta(days=3), rnd, 0, 1), decide=None, staff=4,
+                      inventions=0, utility=1)
         # applying and eligible: ready for the manager to approve
-        self.register("hohhot-dairy-tech", state=Registration.State.APPLYING, staff=26, inventions=1, utility=4,
-                      when=later(self.now - datetime.timedelta(days=2), rnd, 0, 1))
-        self.register("wuhai-chem", state=Registration.State.RETURNED, when=self.now - datetime.timedelta(days=40),
-                      return_reason="参保证明与营业执照主体不一致，请补充近三个月的社保缴纳证明后重新提交。")
-        self.register("ordos-cancelled", when=office_time(CENTRE_OPENED + datetime.timedelta(days=60), rnd))
+        self.register("hohhot-dairy-tech", later(self.now - datetime.timedelta(days=2), rnd, 0, 1), decide=None,
+                      staff=26, inventions=1, utility=4)
+        self.register("wuhai-chem", office_time((self.now - datetime.timedelta(days=44)).date(), rnd), decide="return",
+                      reason="参保证明与营业执照主体不一致，请补充近三个月的社保缴纳证明后重新提交。")
 
-    # -- bulk cases --------------------------------------------------------------------------------
-    def event(self, ct, object_id, action, label, actor, when, from_state="", to_state="", comment="", data=None):
-        """A backdated event with the audience its registered code gives it (the seed writes these
-        rows in bulk; ``record_event`` decides the same things for live events)."""
-        from ipcenter.workflow.actions import get_action
-
-        return TimelineEvent(content_type=ct, object_id=object_id, action=action, label=label, actor=actor,
-                             actor_name=str(actor) if actor else "", audience=get_action(action).audience,
-                             from_state=from_state, to_state=to_state, comment=comment, data=data or {},
-                             created_at=when)
-
-    def save_events(self, events):
-        with keep_timestamps((TimelineEvent, "created_at")):
-            TimelineEvent.objects.bulk_create(events)
-
+    # -- plans -------------------------------------------------------------------------------------
     def plan(self, org_key, target, *, start=None, end=None, corrections=0, outcome=None, filed=True,
-             agency=None, draft_opinion=False, termination="withdraw", days_to_grant=None):
-        """A bulk case: a list of (step, moment) from submission to ``target``.  Concluded cases
+             agency=None, draft_opinion=False, termination="withdraw", days_to_grant=None, examiner=None,
+             reasons="", items=None):
+        """A case: its steps from the draft to ``target`` with their moments.  Concluded cases
         run forward from ``start``; open ones are placed so their last step is at ``end``."""
         rnd = self.rnd
         steps = ["submit"]
         if target == S.REFUSED:
             steps.append("refuse")
-        elif target != S.SUBMITTED and target != S.DRAFT:
+        elif target not in (S.SUBMITTED, S.DRAFT):
             steps.append("accept")
             if target == S.TERMINATED and termination == "withdraw":
                 steps.append("withdraw")
@@ -479,14 +450,11 @@ class Seeder:
                         steps.append("cnipa_filed")
                         if outcome:
                             steps.append("cnipa_outcome")
-        gaps = {"submit": (0, 0), "refuse": (0.3, 2), "accept": (0.2, 1.5), "withdraw": (1, 4), "claim": (0.05, 1.5),
-                "issue_nc": (2, 5), "correct": (1, 4), "timeout": (7, 8), "qualify": (1.5, 5), "disqualify": (2, 5),
-                "cnipa_filed": (1, 7), "cnipa_outcome": (25, 45)}
         if target == S.DRAFT:
             steps = []
         offsets, total = [], 0.0
         for step in steps:
-            total += rnd.uniform(*gaps[step])
+            total += rnd.uniform(*GAPS[step])
             offsets.append(total)
         if days_to_grant is not None:  # stretch the CNIPA leg so acceptance → grant takes days_to_grant
             accept_at = offsets[steps.index("accept")]
@@ -505,229 +473,106 @@ class Seeder:
                 moment = prev + datetime.timedelta(minutes=rnd.randint(20, 240))
             moments.append(moment)
             prev = moment
-        if moments and moments[-1] > self.now:  # never in the future
+        if moments and moments[-1] > self.now - datetime.timedelta(minutes=30):  # never in the future
             shift = moments[-1] - self.now + datetime.timedelta(hours=rnd.uniform(1, 24))
             moments = [m - shift for m in moments]
-        org = self.orgs[org_key]
         created = (moments[0] if moments else end or self.now) - datetime.timedelta(days=rnd.uniform(0.2, 6))
-        spec = {"org": org, "key": org_key, "target": target, "steps": list(zip(steps, moments)),
-                "created": created, "outcome": outcome, "agency": agency, "draft_opinion": draft_opinion,
-                "termination": termination}
-        self.specs.append(spec)
-        return spec
-
-    def build_cases(self):
-        """Create the planned cases with their opinions, defect items, timeline, clocks and documents."""
-        rnd = self.rnd
-        cases, per_case = [], []
-        for spec in self.specs:
-            org = spec["org"]
-            field = self.field_of(org)
-            title, topic, short = self.title_for(org, self.pool_for(org))
-            filer = self.filers[spec["key"]]
-            if spec["agency"] is not None:
-                filer = self.users["agency"]
-            steps = dict(spec["steps"])
-            accepted = steps.get("accept")
-            examiner = self.examiner_for(field, accepted) if "claim" in steps else None
-            concluded = steps.get("qualify") or steps.get("disqualify")
-            case = PreExamCase(
-                organization=org, agency=spec["agency"], filed_by=filer, title=title, technical_field=field,
-                ipc={"biology": "A23C 9/12", "new-materials": "C22C 1/02"}.get(field.code, ""),
-                applicants=org.name, inventors=self.inventors(), state=spec["target"], examiner=examiner,
-                created_at=spec["created"], submitted_at=steps.get("submit"), accepted_at=accepted,
-                concluded_at=concluded,
-                conclusion={S.QUALIFIED: "qualified", S.UNQUALIFIED: "unqualified"}.get(spec["target"], ""),
-                correction_rounds=sum(1 for s, _ in spec["steps"] if s == "issue_nc"),
-            )
-            if topic[1] in ("乳制品", "植物基饮品", "乳品微生物"):
-                case.ipc = "A23C 9/13"
-            if spec["target"] == S.REFUSED:
-                case.refuse_reason = rnd.choice([
-                    "申请文件中的技术方案属于新能源领域，不在中心目前开展预审的技术领域内。",
-                    "该申请为分案申请，不属于预审受理范围。",
-                    "请求书中的申请人与备案主体不一致，请核实后重新提交。"])
-            if spec["target"] == S.TERMINATED:
-                case.termination_reason = ("申请人调整技术方案，主动撤回。" if spec["termination"] == "withdraw"
-                                           else "补正期限届满未提交补正，案件终止。")
-            if "cnipa_filed" in steps:
-                case.cnipa_filed_on = timezone.localtime(steps["cnipa_filed"]).date()
-                case.cnipa_application_number = self.cnipa_number(case.cnipa_filed_on)
-            if "cnipa_outcome" in steps:
-                case.cnipa_outcome = spec["outcome"]
-                case.cnipa_outcome_date = timezone.localtime(steps["cnipa_outcome"]).date()
-                if spec["outcome"] == PreExamCase.CnipaOutcome.REJECTION:
-                    case.cnipa_reasons = "实审认为权利要求1相对于对比文件1与本领域公知常识的结合不具备创造性。"
-                elif spec["outcome"] == PreExamCase.CnipaOutcome.DEEMED_WITHDRAWN:
-                    case.cnipa_reasons = "申请人未在规定期限内答复审查意见通知书。"
-            cases.append(case)
-            per_case.append((spec, filer, examiner, title, topic, short))
-        with keep_timestamps((PreExamCase, "created_at")):
-            PreExamCase.objects.bulk_create(cases, batch_size=500)
-
-        events, opinions, opinion_items, deadlines, attachments = [], [], [], [], []
-        for case, (spec, filer, examiner, title, topic, short) in zip(cases, per_case):
-            def ev(*args, case=case, **kwargs):
-                events.append(self.event(self.ct_case, case.pk, *args, **kwargs))
-
-            state = "draft"
-            round_no = 0
-            for step, at in spec["steps"]:
-                if step == "submit":
-                    ev("prescreen.preexamcase.submit", "提交预审", filer, at, state, "submitted")
-                    state = "submitted"
-                elif step == "refuse":
-                    ev("prescreen.preexamcase.refuse", "不予受理", self.manager, at, state, "refused",
-                       comment=case.refuse_reason)
-                elif step == "accept":
-                    ev("prescreen.preexamcase.accept", "受理", self.manager, at, state, "accepted")
-                    state = "accepted"
-                elif step == "withdraw":
-                    ev("prescreen.preexamcase.withdraw", "撤回", filer, at, state, "terminated",
-                       comment=case.termination_reason)
-                elif step == "claim":
-                    ev("prescreen.preexamcase.start", "开始预审", examiner, at, state, "examining")
-                    ev("prescreen.preexamcase.claimed", "领取案件", examiner, at,
-                       data={"examiner": examiner.get_full_name() or examiner.username})
-                    state = "examining"
-                elif step in ("issue_nc", "qualify", "disqualify"):
-                    round_no += 1
-                    conclusion = {"issue_nc": Opinion.Conclusion.NEEDS_CORRECTION, "qualify":
-                                  Opinion.Conclusion.QUALIFIED, "disqualify": Opinion.Conclusion.UNQUALIFIED}[step]
-                    reasons = ""
-                    if step == "disqualify":
-                        reasons = rnd.choice([
-                            "对比文件1公开了权利要求1的全部技术特征，补正后仍不具备新颖性，预审不合格。",
-                            "说明书未公开关键工艺参数，本领域技术人员无法实现，预审不合格。"])
-                    opinion = Opinion(case=case, author=examiner, round=round_no, state=Opinion.State.ISSUED,
-                                      conclusion=conclusion, reasons=reasons,
-                                      created_at=at - datetime.timedelta(hours=rnd.uniform(3, 30)),
-                                      submitted_at=at - datetime.timedelta(minutes=rnd.randint(5, 90)), issued_at=at)
-                    opinions.append(opinion)
-                    if step == "issue_nc":
-                        opinion_items.append((opinion, rnd.sample(DEFECT_TEXTS, rnd.randint(1, 3))))
-                    ev("prescreen.opinion.submitted", f"提交预审意见（第 {round_no} 轮）", examiner,
-                       opinion.submitted_at, data={"params": {"n": str(round_no)}})
-                    name, label, target = {"issue_nc": ("request_correction", "发出补正通知", "needs_correction"),
-                                           "qualify": ("qualify", "预审合格", "qualified"),
-                                           "disqualify": ("disqualify", "预审不合格", "unqualified")}[step]
-                    ev(f"prescreen.preexamcase.{name}", label, examiner, at, state, target)
-                    state = target
-                elif step == "correct":
-                    ev("prescreen.preexamcase.correct", "提交补正", filer, at, state, "examining",
-                       comment="已按预审意见修改权利要求书。")
-                    state = "examining"
-                elif step == "timeout":
-                    ev("prescreen.preexamcase.terminate", "终止", None, at, state, "terminated",
-                       comment=case.termination_reason)
-                    state = "terminated"
-                elif step == "cnipa_filed":
-                    ev("prescreen.preexamcase.cnipa_filed", "登记正式申请号", filer, at,
-                       data={"application_number": case.cnipa_application_number,
-                             "filed_on": case.cnipa_filed_on.isoformat()})
-                elif step == "cnipa_outcome":
-                    ev("prescreen.preexamcase.cnipa_outcome", f"登记实审结果：{case.get_cnipa_outcome_display()}", filer,
-                       at, comment=case.cnipa_reasons, data={"params": {"o": case.get_cnipa_outcome_display()}})
-            if spec["draft_opinion"] and case.state == S.EXAMINING:
-                opinion = Opinion(case=case, author=examiner, round=round_no + 1, state=Opinion.State.DRAFT,
-                                  created_at=self.now - datetime.timedelta(hours=rnd.uniform(1, 20)))
-                opinions.append(opinion)
-                opinion_items.append((opinion, rnd.sample(DEFECT_TEXTS, 1)))
-            deadlines += self.open_clocks(case, spec, examiner)
-            attachments += self.case_documents(case, filer, title, topic, short)
-        self.save_events(events)
-        with keep_timestamps((Opinion, "created_at")):
-            Opinion.objects.bulk_create(opinions, batch_size=500)
-        items = []
-        for opinion, texts in opinion_items:
-            for order, (code, location, text, suggestion) in enumerate(texts, 1):
-                items.append(DefectItem(opinion=opinion, defect_type=self.defects[code], location=location,
-                                        text=text, suggestion=suggestion, order=order))
-        DefectItem.objects.bulk_create(items, batch_size=500)
-        with keep_timestamps((Deadline, "created_at")):
-            Deadline.objects.bulk_create(deadlines, batch_size=500)
-        with keep_timestamps((Attachment, "uploaded_at")):
-            Attachment.objects.bulk_create(attachments, batch_size=500)
-        return cases
-
-    def open_clocks(self, case, spec, examiner):
-        """The pending clocks of an open case (turnaround, correction, CNIPA filing)."""
-        steps = spec["steps"]
-        last = dict(steps)
-        result = []
-
-        def clock_(kind, label, rule, amount, start, **who):
-            due = compute_due(start, rule, amount)
-            state = Deadline.State.OVERDUE if due < self.now else Deadline.State.OPEN
-            result.append(Deadline(content_type=self.ct_case, object_id=case.pk, kind=kind, label=label, rule=rule,
-                                   amount=amount, starts_at=start, due_at=due, state=state, created_at=start,
-                                   url=case.get_absolute_url(), **who))
-
-        if case.state in (S.ACCEPTED, S.EXAMINING, S.NEEDS_CORRECTION):
-            clock_(services.TURNAROUND, "预审办结", Deadline.Rule.WORKING_DAYS, self.cfg.turnaround_working_days,
-                   last["accept"], assignee=examiner)
-        if case.state == S.NEEDS_CORRECTION:
-            issued = [at for step, at in steps if step == "issue_nc"][-1]
-            clock_(services.CORRECTION, "提交补正", Deadline.Rule.WORKING_DAYS, self.cfg.correction_working_days,
-                   issued, organization=case.organization)
-        if case.state == S.QUALIFIED and not case.cnipa_application_number:
-            clock_(services.CNIPA_FILING, "向国家知识产权局正式递交", Deadline.Rule.CALENDAR_DAYS,
-                   self.cfg.cnipa_filing_days, last["qualify"], organization=case.organization)
-        return result
-
-    def case_documents(self, case, filer, title, topic, short):
-        """Attachment rows of the five documents; identical files are stored once and shared."""
-        docs = dict(self.documents(title, topic, short, pdf_claims=self.pdf_claims(case)))
-        docs["request"] = self.request_doc(title, case.organization, case.inventors)
-        rows = []
-        for role in ("request", "description", "claims", "abstract", "drawings"):
-            name, data = docs[role]
-            digest = hashlib.sha256(data).hexdigest()
-            if digest not in self.stored:
-                self.stored[digest] = private_storage.save(random_path(None, name), ContentFile(data))
-            rows.append(Attachment(content_type=self.ct_case, object_id=case.pk, purpose="prescreen.document",
-                                   label=role, file=self.stored[digest], original_name=name,
-                                   mime_type=("application/pdf" if name.endswith(".pdf") else DOCX_MIME),
-                                   size=len(data), sha256=digest, uploaded_by=filer, uploaded_at=case.created_at))
-        return rows
-
-    def pdf_claims(self, case):
-        """Claims as PDF for the dairy company and the most recent cases, DOCX for the rest
-        (keeps the seed fast: a CJK PDF takes ~0.1 s to render, a DOCX a few ms)."""
-        return case.organization_id == self.orgs["dairy"].pk or case.created_at > self.now - datetime.timedelta(
-            days=60)
-
-
-    # -- plans -------------------------------------------------------------------------------------
-    def plan_dairy(self):
-        """The article's dairy company: 37 cases through the channel, 36 granted, 1 rejected, about
-        1.5 months from acceptance to grant; some filed by its agency.  Its open cases come from
-        the services (``service_cases``)."""
-        rnd = self.rnd
-        first = datetime.date(2022, 10, 20)
-        span = (datetime.date(2026, 8, 1) - first).days
-        days = [min(62, max(31, rnd.gauss(DAIRY_DAYS_TO_GRANT, 7))) for _ in range(DAIRY_GRANTS)]
-        shift = sum(days) / len(days) - DAIRY_DAYS_TO_GRANT
-        days = [d - shift for d in days]
-        rejected = rnd.randrange(5, DAIRY_CASES - 5)
-        grants = iter(days)
-        for i in range(DAIRY_CASES):
-            day = first + datetime.timedelta(days=int(span * i / DAIRY_CASES) + rnd.randint(0, 20))
-            agency = self.orgs["agency"] if i % 5 == 2 else None
-            if i == rejected:
-                self.plan("dairy", S.QUALIFIED, start=office_time(day, rnd), corrections=1, agency=agency,
-                          outcome=PreExamCase.CnipaOutcome.REJECTION)
+        org = self.orgs[org_key]
+        field = self.field_of(org)
+        accepted = dict(zip(steps, moments)).get("accept")
+        if "claim" in steps and examiner is None:
+            examiner = self.examiner_for(field, accepted)
+        title = self.title_for(org, self.pool_for(org))
+        spec = {"org": org, "key": org_key, "target": target, "outcome": outcome, "examiner": examiner,
+                "filer": self.users["agency"] if agency is not None else self.filers[org_key], "title": title,
+                "field": field, "inventors": self.inventors(), "items": [], "conclusions": [],
+                "ipc": "A23C 9/13" if title[1][1] in ("乳制品", "植物基饮品", "乳品微生物") else
+                       {"biology": "A23C 9/12", "new-materials": "C22C 1/02"}.get(field.code, ""),
+                # claims as PDF (~0.1 s to render) for the last month's filings, DOCX (ms) before
+                "pdf_claims": created > self.now - datetime.timedelta(days=30),
+                "refuse_reason": rnd.choice(["申请文件中的技术方案属于新能源领域，不在中心目前开展预审的技术领域内。",
+                                             "该申请为分案申请，不属于预审受理范围。",
+                                             "请求书中的申请人与备案主体不一致，请核实后重新提交。"])}
+        timeline = [("draft", created)]
+        for step, moment in zip(steps, moments):
+            if step in CONCLUSIONS:
+                # written over some hours, submitted, then its 互检 passed before it is issued
+                write = max(timeline[-1][1] + datetime.timedelta(minutes=10),
+                            moment - datetime.timedelta(hours=rnd.uniform(3, 20)))
+                submit = write + (moment - write) * rnd.uniform(0.5, 0.9)
+                timeline += [("write", write), ("submit_opinion", submit), ("peer", moment)]
+                spec["items"].append(items if items is not None else (
+                    rnd.sample(DEFECT_TEXTS, rnd.randint(1, 3)) if step == "issue_nc" else []))
+                conclusion = CONCLUSIONS[step]
+                why = reasons or (rnd.choice(["对比文件1公开了权利要求1的全部技术特征，补正后仍不具备新颖性，预审不合格。",
+                                              "说明书未公开关键工艺参数，本领域技术人员无法实现，预审不合格。"])
+                                  if step == "disqualify" else "")
+                spec["conclusions"].append((conclusion, why))
             else:
-                self.plan("dairy", S.QUALIFIED, start=office_time(day, rnd), corrections=int(rnd.random() < 0.35),
-                          agency=agency, outcome=PreExamCase.CnipaOutcome.GRANT, days_to_grant=next(grants))
+                timeline.append((step, moment))
+        if draft_opinion and target == S.EXAMINING:
+            moment = min(self.now - datetime.timedelta(minutes=20),
+                         timeline[-1][1] + datetime.timedelta(hours=rnd.uniform(1, 20)))
+            timeline.append(("write", moment))
+            spec["items"].append(rnd.sample(DEFECT_TEXTS, 1))
+        spec["steps"] = timeline
+        run = CaseRun(self, spec)
+        self.runs.append(run)
+        run.start()
+        return run
 
-    def plan_bulk(self):
-        """History and open work of the other registered entities."""
+    @staticmethod
+    def yearly_counts(total, years, first_cap, reserve):
+        """Cases per calendar year that respect the annual quota (DOMAIN §1): the first year at
+        most ``first_cap``, then at most the quota the previous year's qualified cases give,
+        less ``reserve[year]`` for other filings of that year."""
+        cfg = PrescreenSettings.load()
+        counts, previous, left = [], None, total
+        for year in years:
+            quota = first_cap if previous is None else max(cfg.quota_minimum,
+                                                           math.ceil(previous * float(cfg.quota_growth)))
+            n = max(0, min(left, quota - reserve.get(year, 0)))
+            counts.append(n)
+            previous, left = n, left - n
+        if left:
+            raise RuntimeError(f"{total} cases do not fit the quota of {list(years)}")
+        return counts
+
+    def plan_dairy(self):
+        """The article's dairy company: 37 cases through the channel, 36 granted, 1 rejected (the
+        last), about 1.5 months from acceptance to grant; some filed by its agency.  Its open
+        cases are planned in ``plan_demo_cases`` (five of them filed this year)."""
         rnd = self.rnd
-        now = self.now
+        total = DAIRY_CASES_SMALL if self.small else DAIRY_CASES
+        last_day = (self.now - datetime.timedelta(days=100)).date()
+        first_year = last_day.year - 1 if self.small else CENTRE_OPENED.year
+        years = list(range(first_year, last_day.year + 1))
+        counts = self.yearly_counts(total, years, first_cap=4 if not self.small else 5,
+                                    reserve={self.today.year: 6})
+        days = [min(62, max(31, rnd.gauss(DAIRY_DAYS_TO_GRANT, 7))) for _ in range(total - 1)]
+        shift = sum(days) / len(days) - DAIRY_DAYS_TO_GRANT
+        grants = iter(d - shift for d in days)
+        i = 0
+        for year, n in zip(years, counts):
+            begin = max(datetime.date(year, 1, 10), datetime.date(2022, 10, 20))
+            end = min(datetime.date(year, 12, 5), last_day)
+            for k in range(n):
+                day = begin + datetime.timedelta(days=int((end - begin).days * (k + rnd.random()) / n))
+                agency = self.orgs["agency"] if i % 5 == 2 else None
+                if i == total - 1:
+                    self.plan("dairy", S.QUALIFIED, start=office_time(day, rnd), corrections=1, agency=agency,
+                              outcome=PreExamCase.CnipaOutcome.REJECTION)
+                else:
+                    self.plan("dairy", S.QUALIFIED, start=office_time(day, rnd), corrections=int(rnd.random() < 0.35),
+                              agency=agency, outcome=PreExamCase.CnipaOutcome.GRANT, days_to_grant=next(grants))
+                i += 1
+
+    def plan_history(self):
+        """The concluded history of the other registered entities (full volume)."""
+        rnd = self.rnd
         for key, count in REGISTERED.items():
-            registered = Registration.objects.get(organization=self.orgs[key]).decided_at
-            window = (now - datetime.timedelta(days=75) - registered).days
+            registered = self.decided[key]
+            window = (self.now - datetime.timedelta(days=75) - registered).days
             failures = 0
             agency = self.orgs["agency"] if key == "bio-hulunbuir" else None
             for i in range(count):
@@ -748,21 +593,34 @@ class Seeder:
                     self.plan(key, S.QUALIFIED, start=start, corrections=int(rnd.random() < 0.4), agency=agency,
                               outcome=outcome)
 
+    def plan_open_work(self):
+        """The examiners' queues and the open cases of the other entities."""
+        rnd, now = self.rnd, self.now
+
         def ago(low, high):
             return now - datetime.timedelta(days=rnd.uniform(low, high))
 
         ag = self.orgs["agency"]
-        # the examiners' queues: accepted, unclaimed (one past its 7-working-day turnaround)
+        if self.small:  # one of each open state besides the demo users' own
+            self.plan("chifeng-vet", S.ACCEPTED, end=ago(14, 15))  # past its 7-working-day turnaround
+            self.plan("ordos-coal", S.ACCEPTED, end=ago(0.1, 4))
+            self.plan("ulanqab-graphite", S.SUBMITTED, end=ago(0.1, 2))
+            self.plan("ulanqab-potato", S.EXAMINING, end=ago(1, 3), draft_opinion=True)
+            self.plan("baotou-magnet", S.NEEDS_CORRECTION, end=ago(1, 3))
+            self.plan("imu", S.QUALIFIED, end=ago(1, 4), filed=False)  # CNIPA filing clock running
+            self.plan("hohhot-pharma", S.QUALIFIED, end=ago(10, 20))  # filed, CNIPA outcome pending
+            return
+        # accepted, unclaimed (one past its 7-working-day turnaround)
         for key, agency in [("chifeng-bio", None), ("hohhot-pharma", None), ("alxa-desert", None),
                             ("bayannur-bio", None), ("tongliao-ferment", None), ("bio-hulunbuir", ag)]:
             self.plan(key, S.ACCEPTED, end=ago(0.1, 4), agency=agency)
-        self.plan("chifeng-vet", S.ACCEPTED, end=ago(11, 12))
+        self.plan("chifeng-vet", S.ACCEPTED, end=ago(14, 15))
         for key in ("ordos-coal", "baotou-magnet", "tongliao-mat", "wuhai-pvc"):
             self.plan(key, S.ACCEPTED, end=ago(0.1, 4))
         for key in ("ulanqab-graphite", "baotou-alloy", "hinggan-agri"):  # awaiting acceptance
             self.plan(key, S.SUBMITTED, end=ago(0.1, 2))
         self.plan("ulanqab-potato", S.EXAMINING, end=ago(1, 3), draft_opinion=True)
-        self.plan("hohhot-pharma", S.EXAMINING, end=ago(0.5, 2), corrections=1, draft_opinion=True)
+        self.plan("hohhot-pharma", S.EXAMINING, end=ago(2, 4), corrections=1, draft_opinion=True)
         self.plan("ordos-coal", S.EXAMINING, end=ago(1, 3), draft_opinion=True)
         self.plan("imu", S.EXAMINING, end=ago(0.2, 1))
         self.plan("bio-hulunbuir", S.NEEDS_CORRECTION, end=ago(0.5, 2), agency=ag)
@@ -776,204 +634,70 @@ class Seeder:
         self.plan("bio-hulunbuir", S.DRAFT, end=ago(0, 1), agency=ag)
 
     def plan_risk_cases(self):
-        """bayannur-risk: 8 cases concluded 3–9 months ago, 5 of them 预审不合格 (suspended, see
-        ``risk_actions``); ordos-cancelled: 8 of 10 failed in 2023–24 (cancelled)."""
-        rnd = self.rnd
-        for i in range(3):
-            self.plan("bayannur-risk", S.QUALIFIED, start=office_time(datetime.date(2023, 4, 10)
-                                                                   + datetime.timedelta(days=70 * i), rnd),
-                      outcome=PreExamCase.CnipaOutcome.GRANT)
-        for i, target in enumerate([S.UNQUALIFIED, S.QUALIFIED, S.UNQUALIFIED, S.UNQUALIFIED, S.QUALIFIED,
-                                    S.UNQUALIFIED, S.QUALIFIED, S.UNQUALIFIED]):
-            start = office_time((self.now - datetime.timedelta(days=280 - 22 * i)).date(), rnd)
+        """bayannur-risk: 5 cases concluded 3–10 months ago, 3 of them 预审不合格 (suspended 50 days
+        ago, see ``risk_actions``; in the full volume after 3 granted cases the year before);
+        ordos-cancelled: 4 of 5 failed in 2023 (cancelled in 2024).  No year exceeds the quota."""
+        rnd, now = self.rnd, self.now
+        first = now - datetime.timedelta(days=300)
+        if not self.small:
+            for i in range(3):
+                day = datetime.date(timezone.localtime(first).year - 1, 2, 10) + datetime.timedelta(days=50 * i)
+                self.plan("bayannur-risk", S.QUALIFIED, start=office_time(day, rnd),
+                          outcome=PreExamCase.CnipaOutcome.GRANT)
+        for i, target in enumerate([S.UNQUALIFIED, S.QUALIFIED, S.UNQUALIFIED, S.UNQUALIFIED, S.QUALIFIED]):
+            start = office_time((first + datetime.timedelta(days=45 * i)).date(), rnd)
             self.plan("bayannur-risk", target, start=start, outcome=PreExamCase.CnipaOutcome.GRANT,
                       corrections=1 if target == S.UNQUALIFIED else 0)
-        for i in range(10):
-            target = S.QUALIFIED if i in (2, 7) else S.UNQUALIFIED
-            self.plan("ordos-cancelled", target, start=office_time(datetime.date(2023, 5, 8)
-                                                                     + datetime.timedelta(days=27 * i), rnd),
+        for i, target in enumerate([S.UNQUALIFIED, S.UNQUALIFIED, S.QUALIFIED, S.UNQUALIFIED, S.UNQUALIFIED]):
+            self.plan("ordos-cancelled", target, start=office_time(datetime.date(2023, 6, 5)
+                                                                     + datetime.timedelta(days=45 * i), rnd),
                       outcome=PreExamCase.CnipaOutcome.REJECTION)
-
-    # -- through the services ----------------------------------------------------------------------
-    def service_registrations(self):
-        """The two demo companies apply and are approved, back when the centre opened."""
-        rnd = self.rnd
-        for key, user, fields, day in [("dairy", self.users["applicant"], ["biology"], datetime.date(2022, 10, 8)),
-                                       ("rare-earth", self.users["applicant2"], ["new-materials"],
-                                        datetime.date(2022, 11, 14))]:
-            applied = office_time(day, rnd)
-            with clock(applied):
-                reg = services.apply_registration(
-                    user, technical_fields=[self.fields[c] for c in fields],
-                    established_on=datetime.date(1999 if key == "dairy" else 2012, 8, 18),
-                    insured_staff=8600 if key == "dairy" else 210, invention_patents=120 if key == "dairy" else 14,
-                    utility_design_patents=340 if key == "dairy" else 36, contact_name=user.display_name,
-                    contact_phone="0471-5180000" if key == "dairy" else "0472-5120000")
-            with clock(later(applied, rnd, 1, 3)):
-                services.approve_registration(reg, self.manager)
-
-    def new_draft(self, key, filer, at, agency=None):
-        org = self.orgs[key]
-        title, topic, short = self.title_for(org, self.pool_for(org))
-        with clock(at):
-            case = PreExamCase.objects.create(
-                organization=org, agency=agency, filed_by=filer, title=title, technical_field=self.field_of(org),
-                ipc="A23C 9/13" if key == "dairy" else "C22C 1/02", applicants=org.name, inventors=self.inventors())
-            docs = dict(self.documents(title, topic, short))
-            docs["request"] = self.request_doc(title, org, case.inventors)
-            for role in ("request", "description", "claims", "abstract", "drawings"):
-                name, data = docs[role]
-                store_upload(SimpleUploadedFile(name, data), "prescreen.document", filer, owner=case, label=role)
-        case.seed_topic = (title, topic, short)
-        return case
-
-    def service_cases(self):
-        """A handful of cases driven through the services at simulated times (real timelines)."""
-        u = self.users
-        manager, applicant, agency_user = self.manager, u["applicant"], u["agency"]
-        now = self.now
-
-        def at(days, hour=None):
-            moment = now - datetime.timedelta(days=days)
-            local = timezone.localtime(moment)
-            if local.weekday() >= 5 or not 9 <= local.hour < 17:
-                moment = office_time(local.date(), self.rnd)
-                if moment > now:
-                    moment = now - datetime.timedelta(hours=1)
-            return moment
-
-        def submit(case, user, when):
-            with clock(when):
-                return services.submit_case(case, user)
-
-        def accept(case, when):
-            with clock(when):
-                return services.accept_case(case, manager)
-
-        def assign(case, examiner, when):
-            with clock(when):
-                services.assign_case(case, examiner, manager)
-            case.refresh_from_db()
-
-        def opinion(case, examiner, when, conclusion, items=2, reasons=""):
-            with clock(when - datetime.timedelta(hours=5)):
-                op = services.start_opinion(case, examiner)
-                for code, location, text, suggestion in self.rnd.sample(DEFECT_TEXTS, items):
-                    services.add_defect_item(op, examiner, defect_type=self.defects[code], location=location,
-                                             text=text, suggestion=suggestion)
-            if conclusion:
-                with clock(when - datetime.timedelta(hours=3)):
-                    services.submit_opinion(op, examiner, conclusion=conclusion, reasons=reasons)
-                with clock(when):
-                    peer_pass(op)
-            case.refresh_from_db()
-            return op
-
-        def peer_pass(op):
-            """When the quality app holds the opinion for its 互检, a colleague passes it."""
-            op.refresh_from_db()
-            if op.state != Opinion.State.SUBMITTED:
-                return
-            from prescreen.quality import services as quality
-            from prescreen.quality.models import QualityCheck
-
-            check = QualityCheck.objects.filter(opinion=op, level="peer", state=QualityCheck.State.OPEN).first()
-            if check is None:
-                return
-            if check.reviewer_id is None:
-                check = quality.take_peer_check(check, quality.peer_candidates(op).first())
-            quality.complete_check(check, check.reviewer, outcome=QualityCheck.Outcome.PASS)
-
-        dairy = "dairy"
-        # 草稿: documents uploaded, not yet submitted (the demo applicant can submit it)
-        self.new_draft(dairy, applicant, at(1))
-        # 已提交: waiting for the manager
-        submit(self.new_draft(dairy, applicant, at(3)), applicant, at(0.3))
-        # 已受理: in the demo examiner's queue
-        case = submit(self.new_draft(dairy, applicant, at(6)), applicant, at(5))
-        accept(case, at(4))
-        # 预审中 with a draft opinion of the demo examiner
-        case = submit(self.new_draft(dairy, applicant, at(9)), applicant, at(8))
-        accept(case, at(7))
-        assign(case, u["examiner"], at(6))
-        opinion(case, u["examiner"], at(1), None)
-        # 需补正: an issued opinion with defect items, the correction clock running
-        case = submit(self.new_draft(dairy, applicant, at(12)), applicant, at(11))
-        accept(case, at(10))
-        assign(case, u["examiner"], at(10))
-        opinion(case, u["examiner"], at(2), Opinion.Conclusion.NEEDS_CORRECTION)
-        # 预审合格 three days ago: the applicant now records the CNIPA number
-        case = submit(self.new_draft(dairy, applicant, at(16)), applicant, at(15))
-        accept(case, at(14))
-        assign(case, u["examiner"], at(14))
-        opinion(case, u["examiner"], at(3), Opinion.Conclusion.QUALIFIED, items=0)
-        # the agency's full round trip: correction, 合格, CNIPA filing, grant
-        key = "bio-hulunbuir"
-        case = self.new_draft(key, agency_user, at(96), agency=self.orgs["agency"])
-        title, topic, short = case.seed_topic
-        submit(case, agency_user, at(95))
-        accept(case, at(94))
-        assign(case, u["examiner2"], at(93))
-        opinion(case, u["examiner2"], at(89), Opinion.Conclusion.NEEDS_CORRECTION, items=1)
-        _, claims, _ = document_texts(title, topic, short)
-        with clock(at(86)):
-            services.submit_correction(case, agency_user, {"claims": SimpleUploadedFile(
-                "权利要求书（修改）.pdf", pdf_bytes(claims[:3] + [claims[3].replace("步骤S3得到的", "经步骤S3得到的")]))},
-                note="已按意见修改权利要求。")
-        opinion(case, u["examiner2"], at(84), Opinion.Conclusion.QUALIFIED, items=0)
-        filed = at(80)
-        with clock(filed):
-            services.record_cnipa_filing(case, agency_user, application_number=self.cnipa_number(filed.date()),
-                                         filed_on=timezone.localtime(filed).date())
-        case.refresh_from_db()
-        granted = at(44)
-        with clock(granted):
-            services.record_cnipa_outcome(case, agency_user, outcome=PreExamCase.CnipaOutcome.GRANT,
-                                          outcome_date=timezone.localtime(granted).date())
-        # rare-earth (demo applicant2): refused, 预审不合格, withdrawn
-        applicant2 = u["applicant2"]
-        case = submit(self.new_draft("rare-earth", applicant2, at(31)), applicant2, at(30))
-        with clock(at(29)):
-            services.refuse_case(case, manager, "申请文件中的技术方案属于新能源领域，不在中心目前开展预审的技术领域内。")
-        case = submit(self.new_draft("rare-earth", applicant2, at(41)), applicant2, at(40))
-        accept(case, at(39))
-        assign(case, u["examiner3"], at(38))
-        opinion(case, u["examiner3"], at(33), Opinion.Conclusion.UNQUALIFIED, items=1,
-                reasons="对比文件1公开了权利要求1的全部技术特征，权利要求2、3的附加技术特征属于本领域常规选择，预审不合格。")
-        case = submit(self.new_draft("rare-earth", applicant2, at(21)), applicant2, at(20))
-        accept(case, at(19))
-        with clock(at(17)):
-            services.withdraw_case(case, applicant2, "企业调整研发方向，主动撤回本申请。")
 
     def risk_actions(self):
         """The suspension and the cancellation, by the services, with the figures of their day."""
-        reg = Registration.objects.get(organization=self.orgs["bayannur-risk"])
-        day = self.now - datetime.timedelta(days=50)
-        with clock(office_time(day.date(), self.rnd)):
+        def suspend():
+            reg = Registration.objects.get(organization=self.orgs["bayannur-risk"])
             failed, total = services.failure_figures(reg.organization)
             note = f"近12个月办结 {total} 件，不合格 {failed} 件，不合格率 {failed / total * 100:.0f}%，超过暂停阈值 50%。"
             services.suspend_registration(reg, self.manager, reason=note,
                                           until=timezone.localdate() + datetime.timedelta(days=183))
-        reg = Registration.objects.get(organization=self.orgs["ordos-cancelled"])
-        with clock(office_time(datetime.date(2024, 5, 13), self.rnd)):
+
+        def cancel():
+            reg = Registration.objects.get(organization=self.orgs["ordos-cancelled"])
             failed, total = services.failure_figures(reg.organization)
             note = f"近12个月办结 {total} 件，不合格 {failed} 件，不合格率 {failed / total * 100:.0f}%，超过取消阈值 70%。"
             services.cancel_registration(reg, self.manager, note)
 
-    def renumber(self):
-        """预审编号 YSyyyynnnnn in order of acceptance (bulk and service cases interleave)."""
-        accepted = list(PreExamCase.objects.exclude(accepted_at=None).order_by("accepted_at", "pk"))
-        PreExamCase.objects.exclude(accepted_at=None).update(number=None)
-        seq = {}
-        for case in accepted:
-            year = timezone.localtime(case.accepted_at).year
-            seq[year] = seq.get(year, 0) + 1
-            case.number = f"YS{year}{seq[year]:05d}"
-        PreExamCase.objects.bulk_update(accepted, ["number"], batch_size=500)
+        self.schedule.at(office_time((self.now - datetime.timedelta(days=50)).date(), self.rnd), suspend)
+        self.schedule.at(office_time(datetime.date(2024, 5, 13), self.rnd), cancel)
+
+    def plan_demo_cases(self):
+        """The demo users' cases: the dairy company's open work (a draft the demo applicant can
+        submit, one in every open state), the agency's round trip with a correction, and the
+        rare-earth company's refused, 预审不合格 and withdrawn cases."""
+        rnd, now = self.rnd, self.now
+        u = self.users
+
+        def ago(days):
+            return now - datetime.timedelta(days=days)
+
+        dairy = "dairy"
+        self.plan(dairy, S.DRAFT, end=ago(1))
+        self.plan(dairy, S.SUBMITTED, end=ago(0.3))
+        self.plan(dairy, S.ACCEPTED, end=ago(4))
+        self.plan(dairy, S.EXAMINING, end=ago(6), examiner=u["examiner"], draft_opinion=True)
+        self.plan(dairy, S.NEEDS_CORRECTION, end=ago(2), examiner=u["examiner"], items=rnd.sample(DEFECT_TEXTS, 2))
+        self.plan(dairy, S.QUALIFIED, end=ago(3), examiner=u["examiner"], filed=False)
+        # the agency's full round trip: correction, 合格, CNIPA filing, grant
+        self.plan("bio-hulunbuir", S.QUALIFIED, start=office_time(ago(96).date(), rnd), corrections=1,
+                  agency=self.orgs["agency"], examiner=u["examiner2"], outcome=PreExamCase.CnipaOutcome.GRANT)
+        # rare-earth (demo applicant2): refused, 预审不合格, withdrawn
+        self.plan("rare-earth", S.REFUSED, end=ago(29))
+        self.plan("rare-earth", S.UNQUALIFIED, end=ago(33), examiner=u["examiner3"],
+                  reasons="对比文件1公开了权利要求1的全部技术特征，权利要求2、3的附加技术特征属于本领域常规选择，预审不合格。")
+        self.plan("rare-earth", S.TERMINATED, end=ago(17))
 
     def run(self):
-        import time
-
         began = time.monotonic()
         rnd = self.rnd
         self.dairy_pool = titles(DAIRY_TOPICS, DAIRY_FORMS)
@@ -981,41 +705,24 @@ class Seeder:
         rnd.shuffle(self.bio_pool)
         self.material_pool = titles(MATERIAL_TOPICS, MATERIAL_FORMS)
         rnd.shuffle(self.material_pool)
-        self.drawings = drawings_pdf_bytes(DRAWING_LABELS)
         self.organisations()
-        self.service_registrations()
         self.registrations()
         self.plan_dairy()
-        self.plan_bulk()
+        if not self.small:
+            self.plan_history()
         self.plan_risk_cases()
-        bulk = self.build_cases()
-        self.service_cases()
+        self.plan_open_work()
+        self.plan_demo_cases()
         self.risk_actions()
-        self.renumber()
+        # the letters of the demo opinions are rendered on first download (services.opinion_letter)
+        from .tasks import make_opinion_letter
+
+        on_demand(make_opinion_letter)
+        steps = self.schedule.run()
         self.ctx["stdout"].write(
-            f"prescreen: {Registration.objects.count()} registrations, {PreExamCase.objects.count()} cases "
-            f"({len(bulk)} created directly), {Opinion.objects.count()} opinions in {time.monotonic() - began:.1f} s\n")
-
-
-DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-# (defect type code, location, text, suggestion)
-DEFECT_TEXTS = [
-    ("unclear-claim", "权利要求 2", "“所述原料”在权利要求1中没有出现，缺乏引用基础，保护范围不清楚。",
-     "在权利要求1中明确记载原料的组成，或将权利要求2中的用语改为与权利要求1一致。"),
-    ("unsupported-claim", "权利要求 1", "权利要求1中的温度范围概括过宽，说明书仅给出了一个温度点的实施例。",
-     "将温度范围限缩至实施例支持的范围，或补充相应的实施例和效果数据。"),
-    ("inventiveness", "权利要求 1", "对比文件1公开了相同的工艺路线，区别仅在于常规参数的选择，创造性存在疑问。",
-     "在权利要求1中补充能够带来预料不到技术效果的特征，并在意见陈述中说明对比实验结果。"),
-    ("insufficient-disclosure", "说明书 第[0007]段", "未记载关键工艺参数的具体数值，本领域技术人员难以实现。",
-     "补充具体的工艺参数及检测数据。"),
-    ("formal", "说明书 第[0004]段", "技术方案的描述与权利要求1的步骤顺序不一致。", "按权利要求1的步骤顺序修改说明书的描述。"),
-    ("drawing", "附图 图2", "图2中的坐标轴缺少物理量和单位。", "在图2中标注坐标轴的物理量和单位。"),
-    ("abstract", "摘要", "摘要中含有评价性用语，未写明主要技术特征。", "删除评价性用语，写明技术方案的要点。"),
-    ("novelty", "权利要求 3", "对比文件2公开了权利要求3的全部附加技术特征。", "删除权利要求3或将其与其他特征组合后并入独立权利要求。"),
-]
-
-
+            f"prescreen: {Registration.objects.count()} registrations, {PreExamCase.objects.count()} cases, "
+            f"{Opinion.objects.count()} opinions through the services ({steps} steps) "
+            f"in {time.monotonic() - began:.1f} s\n")
 
 
 def seed(ctx):

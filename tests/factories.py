@@ -79,3 +79,34 @@ def manager(**kw):
 
 def examiner(fields=("biology",), **kw):
     return staff(roles.EXAMINER, fields=[field(c) for c in fields], **kw)
+
+
+# --- workflow states through the services (the builders the demo data uses) ------------------
+
+def registered_org(**kw):
+    """An active company with an approved 备案 (through the registration services) and its
+    applicant user: ``(organization, applicant)``."""
+    import datetime
+
+    from prescreen import builders
+
+    org = OrganizationFactory(**kw)
+    org.technical_fields.set([field("new-materials"), field("biology")])
+    user = applicant(org)
+    builders.register(user, technical_fields=list(org.technical_fields.all()), approve_by=manager(),
+                      established_on=datetime.date(2015, 1, 1), insured_staff=30, invention_patents=2)
+    return org, user
+
+
+def case_in(state, *, filer=None, manager_user=None, examiner_user=None, **kw):
+    """A pre-exam case driven through the services to ``state`` (``PreExamCase.State``):
+    submitted by an applicant of a registered company, accepted by a manager, claimed by an
+    examiner of its field, an opinion issued … — with the events, clocks and files the services
+    give it, never a state field written by hand."""
+    from prescreen import builders
+
+    if filer is None:
+        _, filer = registered_org()
+    manager_user = manager_user or manager()
+    examiner_user = examiner_user or examiner(fields=("new-materials",))
+    return builders.case_in(state, filer=filer, manager=manager_user, examiner=examiner_user, **kw)

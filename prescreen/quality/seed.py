@@ -24,8 +24,9 @@ def seed(ctx):
     if first is None:
         return
     start = max(timezone.localtime(first).date(), today - datetime.timedelta(days=120))
-    sample = services.draw_sample(Level.DEPARTMENT, qc, period_start=start, period_end=today, share=0.3,
-                                  seed=20261128)
+    small = ctx.get("volume") == "small"  # fewer opinions: a larger share gives the same work list
+    sample = services.draw_sample(Level.DEPARTMENT, qc, period_start=start, period_end=today,
+                                  share=0.6 if small else 0.3, seed=20261128)
     errors = {e.code: e for e in ErrorType.objects.all()}
     checks = list(QualityCheck.objects.filter(sample=sample).select_related("opinion").order_by("pk"))
     for i, check in enumerate(checks[:-2]):  # the last two stay open on the work list

@@ -1,13 +1,16 @@
 """Demo disputes of people's mediation in several states: registered, awaiting consent, in
 mediation with a session and an extended term, an agreement (PDF + verification link, the
 demo dairy company as applicant), a recorded judicial confirmation, a failure with referral,
-and a workstation's dispute at Baotou."""
+and a workstation's dispute at Baotou; the full volume adds a year of concluded disputes.
+Every step through the services, at its own time (``ipcenter.demo.Schedule``)."""
 import datetime
+import random
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from ipcenter.accounts.models import Station
+from ipcenter.demo import SMALL, Schedule, volume
 
 from . import services
 from .models import Dispute, Party
@@ -37,8 +40,99 @@ TERMS = ("一、被申请人自本协议签订之日起停止销售涉案商品�
          "三、双方就本纠纷再无其他争议。")
 
 
+# the full volume's year of concluded disputes: subject, ip type, applicant, respondent
+HISTORY = [
+    ("乳制品包装装潢纠纷", "trademark", "呼和浩特某乳品有限公司", "某食品商行"),
+    ("羊绒衫图案著作权纠纷", "copyright", "鄂尔多斯某羊绒集团有限公司", "某服装店"),
+    ("稀土抛光粉专利侵权纠纷", "patent", "包头某稀土材料有限公司", "某磨料经销部"),
+    ("牛肉干商标使用纠纷", "trademark", "锡林郭勒某肉业有限公司", "某特产商店"),
+    ("马铃薯淀粉设备外观设计纠纷", "patent", "乌兰察布某机械有限公司", "某农机经销部"),
+    ("蒙古族服饰图案著作权纠纷", "copyright", "呼和浩特某服饰有限公司", "某民族用品店"),
+    ("奶茶粉商标近似纠纷", "trademark", "内蒙古某乳业有限公司", "某网店"),
+    ("风电叶片专利许可费纠纷", "patent", "包头某风电设备有限公司", "某能源科技有限公司"),
+]
+
+
 def _consent(party, user):
     services.record_consent(party, user, document=SimpleUploadedFile(f"同意调解书-{party.name}.png", CONSENT_PNG))
+
+
+def _parties(applicant, respondent, dairy):
+    applicant_party = {"role": Party.Role.APPLICANT, "name": applicant}
+    if dairy is not None and applicant == dairy.name:
+        applicant_party["id_number"] = dairy.uscc  # linked: the company's users are reminded too
+    return [applicant_party, {"role": Party.Role.RESPONDENT, "name": respondent, "contact": "0471-6000000"}]
+
+
+def _plan(schedule, rnd, *, registrar, mediator, station, subject, ip_type, applicant, respondent, target, start,
+          dairy=None):
+    """A dispute registered at ``start`` and taken through the services to ``target``, each
+    step a few days after the last (never after now)."""
+    now = timezone.now()
+    steps = ["create"]
+    if target != "registered":
+        steps.append("consent_applicant")
+    if target not in ("registered", "awaiting"):
+        steps += ["consent_respondent", "assign", "start", "session"]
+        if target == "mediation":
+            steps += ["session_2", "extend"]
+        elif target in ("agreement", "confirmed"):
+            steps.append("agreement")
+            if target == "confirmed":
+                steps.append("confirmation")
+        elif target == "failed":
+            steps.append("fail")
+    gaps = {"create": 0, "consent_applicant": 1, "consent_respondent": 2, "assign": 1, "start": 1, "session": 5,
+            "session_2": 6, "extend": 1, "agreement": 8, "confirmation": 15, "fail": 10}
+    moments, at = [], start
+    for step in steps:
+        at = at + datetime.timedelta(days=gaps[step] * rnd.uniform(0.6, 1.4), hours=rnd.uniform(0, 3))
+        moments.append(at)
+    if moments[-1] >= now:
+        shift = moments[-1] - now + datetime.timedelta(minutes=rnd.randint(30, 300))
+        moments = [m - shift for m in moments]
+    state = {}
+
+    def run(step):
+        today = timezone.localdate()
+        d = state.get("dispute")
+        if d is not None:
+            d.refresh_from_db()
+        if step == "create":
+            state["dispute"] = services.create_dispute(
+                registrar, subject=subject, ip_type=ip_type, station=station,
+                description=f"{applicant}认为{respondent}侵犯其权利，双方同意先行人民调解。",
+                parties=_parties(applicant, respondent, dairy))
+        elif step == "consent_applicant":
+            _consent(d.parties.order_by("pk")[0], registrar)
+        elif step == "consent_respondent":
+            _consent(d.parties.order_by("pk")[1], mediator)
+        elif step == "assign":
+            services.assign_mediator(d, mediator, mediator, declaration=DECLARATION, confirmed=True)
+        elif step == "start":
+            services.start_mediation(d, mediator)
+        elif step == "session":
+            services.log_session(d, mediator, held_on=today, mode="onsite", place="知识产权纠纷人民调解工作站调解室",
+                                 attendees=f"{applicant}代表、{respondent}负责人",
+                                 notes="双方陈述意见，调解员释明相关法律规定。")
+        elif step == "session_2":
+            services.log_session(d, mediator, held_on=today, mode="online", place="线上调解室",
+                                 attendees="双方代理人", notes="双方对赔偿数额仍有分歧，约定补充销售数据后再议。")
+        elif step == "extend":
+            services.extend_term(d, mediator, reason="双方需要补充销售数据，申请延长调解期限。",
+                                 new_due_date=d.due_date + datetime.timedelta(days=15))
+        elif step == "agreement":
+            services.reach_agreement(d, mediator, signed_on=today, terms=TERMS)
+        elif step == "confirmation":
+            signed = d.agreement.signed_on
+            services.record_confirmation(d, mediator, applied_on=signed + datetime.timedelta(days=3),
+                                         court="鄂尔多斯市中级人民法院", result="confirmed", decided_on=today,
+                                         note="裁定调解协议有效。")
+        elif step == "fail":
+            services.fail_mediation(d, mediator, referral="court", note="双方对赔偿数额分歧较大，建议申请人向人民法院起诉。")
+
+    for step, moment in zip(steps, moments):
+        schedule.at(moment, run, step)
 
 
 def seed(ctx):
@@ -46,42 +140,22 @@ def seed(ctx):
     mediator = users.get("mediator")
     if mediator is None or Dispute.objects.exists():
         return
+    rnd = random.Random(9)
+    schedule = Schedule(until=timezone.now())
     dairy = ctx["orgs"].get("dairy")
-    today = timezone.localdate()
-    for subject, ip_type, applicant, respondent, target, registrar, station_code in DISPUTES:
-        registrar = users.get(registrar) or mediator
-        station = Station.objects.get(code=station_code)
-        applicant_party = {"role": Party.Role.APPLICANT, "name": applicant}
-        if dairy is not None and applicant == dairy.name:
-            applicant_party["id_number"] = dairy.uscc  # linked: the company's users are reminded too
-        d = services.create_dispute(registrar, subject=subject, ip_type=ip_type, station=station,
-                                    description=f"{applicant}认为{respondent}侵犯其权利，双方同意先行人民调解。",
-                                    parties=[applicant_party, {"role": Party.Role.RESPONDENT, "name": respondent,
-                                                               "contact": "0471-6000000"}])
-        if target == "registered":
-            continue
-        parties = list(d.parties.all())
-        _consent(parties[0], registrar)
-        if target == "awaiting":
-            continue
-        _consent(parties[1], mediator)
-        d.refresh_from_db()
-        services.assign_mediator(d, mediator, mediator, declaration=DECLARATION, confirmed=True)
-        d.refresh_from_db()
-        d = services.start_mediation(d, mediator)
-        services.log_session(d, mediator, held_on=today, mode="onsite", place="知识产权纠纷人民调解工作站调解室",
-                             attendees=f"{applicant}代表、{respondent}负责人",
-                             notes="双方陈述意见，调解员释明相关法律规定。")
-        if target == "mediation":
-            services.log_session(d, mediator, held_on=today, mode="online", place="线上调解室",
-                                 attendees="双方代理人", notes="双方对赔偿数额仍有分歧，约定补充销售数据后再议。")
-            services.extend_term(d, mediator, reason="双方需要补充销售数据，申请延长调解期限。",
-                                 new_due_date=d.due_date + datetime.timedelta(days=15))
-        elif target in ("agreement", "confirmed"):
-            services.reach_agreement(d, mediator, signed_on=today, terms=TERMS)
-            if target == "confirmed":
-                d.refresh_from_db()
-                services.record_confirmation(d, mediator, applied_on=today, court="鄂尔多斯市中级人民法院",
-                                             result="confirmed", decided_on=today, note="裁定调解协议有效。")
-        elif target == "failed":
-            services.fail_mediation(d, mediator, referral="court", note="双方对赔偿数额分歧较大，建议申请人向人民法院起诉。")
+    now = timezone.now()
+    for i, (subject, ip_type, applicant, respondent, target, registrar, station_code) in enumerate(DISPUTES):
+        recent = {"registered": 1, "awaiting": 3, "mediation": 30, "agreement": 20, "confirmed": 40, "failed": 25}
+        _plan(schedule, rnd, registrar=users.get(registrar) or mediator, mediator=mediator,
+              station=Station.objects.get(code=station_code), subject=subject, ip_type=ip_type, applicant=applicant,
+              respondent=respondent, target=target, start=now - datetime.timedelta(days=recent[target]), dairy=dairy)
+    if volume(ctx) != SMALL:
+        # a year of concluded disputes: most settle with a confirmed agreement, some fail
+        station = Station.objects.get(code="mediation")
+        for i in range(24):
+            subject, ip_type, applicant, respondent = HISTORY[i % len(HISTORY)]
+            _plan(schedule, rnd, registrar=mediator, mediator=mediator, station=station,
+                  subject=f"{subject}（{i // len(HISTORY) + 1}）", ip_type=ip_type, applicant=applicant,
+                  respondent=respondent, target="failed" if i % 4 == 3 else "confirmed",
+                  start=now - datetime.timedelta(days=380 - 13 * i))
+    schedule.run()

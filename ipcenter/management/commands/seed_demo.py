@@ -1,10 +1,16 @@
 """Demo data: organisations across the leagues, users of every role with known
 passwords, and sample records.  Each area app may add a ``seed.py`` with
-``seed(ctx)``; it is called after the platform data, in INSTALLED_APPS order."""
+``seed(ctx)``; it is called after the platform data, in INSTALLED_APPS order, and builds its
+records through its services.  ``--volume small`` (the tests: setting or environment variable
+``DEMO_VOLUME``) gives every state with a few rows each; ``full`` (the default, ``make run``)
+centre-like volumes."""
 import importlib
+import os
 import random
+import time
 
 from django.apps import apps
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -13,7 +19,8 @@ from ipcenter.accounts import roles
 from ipcenter.accounts.models import Organization, Station, TechnicalField, User
 from ipcenter.accounts.services import assign_roles
 from ipcenter.deadlines.models import Deadline
-from ipcenter.deadlines.services import open_deadline
+from ipcenter.deadlines.services import open_deadline, sweep
+from ipcenter.demo import VOLUMES, building
 from ipcenter.notify.services import notify
 from ipcenter.workflow.engine import record_event
 
@@ -68,14 +75,21 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--if-empty", action="store_true", help="do nothing if demo users already exist")
+        parser.add_argument("--volume", choices=VOLUMES, default=None,
+                            help="small: every state, a few rows each (tests); full: centre-like volumes "
+                                 "(default: setting or environment variable DEMO_VOLUME, else full)")
 
     def handle(self, *args, **options):
         if options["if_empty"] and User.objects.filter(username="manager").exists():
             self.stdout.write("demo data already present; skipping")
             return
         random.seed(20220928)
-        with transaction.atomic():
+        volume = (options.get("volume") or getattr(settings, "DEMO_VOLUME", None)
+                  or os.environ.get("DEMO_VOLUME", "full"))
+        began = time.monotonic()
+        with building(), transaction.atomic():
             ctx = self.seed_platform()
+            ctx["volume"] = volume
             for app in apps.get_app_configs():
                 try:
                     module = importlib.import_module(f"{app.name}.seed")
@@ -84,7 +98,12 @@ class Command(BaseCommand):
                         raise
                     continue
                 self.stdout.write(f"seeding {app.label} ...")
+                started = time.monotonic()
                 module.seed(ctx)
+                self.stdout.write(f"  {app.label}: {time.monotonic() - started:.1f} s")
+            # what the beat's next deadline sweep does: clocks past due become overdue
+            sweep()
+        self.stdout.write(f"demo data ({volume}) in {time.monotonic() - began:.1f} s")
         self.print_credentials()
 
     def seed_platform(self):
