@@ -3,6 +3,7 @@ imports, which would be circular)."""
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
@@ -12,11 +13,12 @@ class Pagination(PageNumberPagination):
 
 
 def exception_handler(exc, context):
-    """Django ValidationErrors raised by services (refused transitions, bad
-    uploads) become 400 responses with their messages, not 500s."""
+    """Django ValidationErrors raised by services (refused transitions, bad uploads) become 400
+    responses with their messages, not 500s: field → messages, messages of no field under
+    ``non_field_errors`` (the body ``ipcenter.api_schema`` documents as ``ValidationError``)."""
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             exc = ValidationError(exc.message_dict)
         else:
-            exc = ValidationError({"detail": exc.messages})
+            exc = ValidationError({api_settings.NON_FIELD_ERRORS_KEY: exc.messages})
     return drf_exception_handler(exc, context)

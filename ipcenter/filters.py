@@ -4,6 +4,10 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework.exceptions import ValidationError
+from rest_framework.filters import OrderingFilter, SearchFilter
+
 from ipcenter.accounts.models import Station
 
 YES_NO = (("", _("全部")), (1, _("是")), (0, _("否")))
@@ -99,3 +103,48 @@ class StationSubtreeFilter(PickListMixin, django_filters.ModelChoiceFilter):
         if not value:
             return qs
         return qs.filter(**{f"{self.station_field}__path__startswith": value.path})
+
+
+# --- API filter backends (REST_FRAMEWORK["DEFAULT_FILTER_BACKENDS"]) ------------------------
+
+class ListOnlyMixin:
+    """A list's filters narrow the list only: a detail or action URL (``cases/0/documents/
+    ?league=0``) finds its record by id alone, so a filter value there is neither applied nor
+    validated (a missing record is 404, never a filter's 400, and ``?search=`` cannot hide it)."""
+
+    def filter_queryset(self, request, queryset, view):
+        if getattr(view, "detail", False):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
+
+
+BOOLEAN_TOKENS = {"true", "false", "1", "0"}
+
+
+class ListFilterBackend(ListOnlyMixin, DjangoFilterBackend):
+    """The FilterSet of the list, with malformed yes/no values refused: django-filter's
+    ``BooleanFilter`` treats ``?attended=maybe`` as no filter, which answers the whole list to a
+    client that asked for part of it; here it is a 400 naming the parameter.  An empty value is
+    no filter, as for every parameter."""
+
+    def get_filterset(self, request, queryset, view):
+        filterset = super().get_filterset(request, queryset, view)
+        if filterset is None:
+            return None
+        errors = {}
+        for name, flt in filterset.filters.items():
+            raw = request.query_params.get(name)
+            if isinstance(flt, django_filters.BooleanFilter) and raw not in (None, "") \
+                    and raw.lower() not in BOOLEAN_TOKENS:
+                errors[name] = [_("请填写 true 或 false（留空表示不限）。")]
+        if errors:
+            raise ValidationError(errors)
+        return filterset
+
+
+class ListOrderingFilter(ListOnlyMixin, OrderingFilter):
+    pass
+
+
+class ListSearchFilter(ListOnlyMixin, SearchFilter):
+    pass

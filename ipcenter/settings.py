@@ -226,11 +226,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "ipcenter.api_settings.Pagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
-        "rest_framework.filters.SearchFilter",
+        # the list's FilterSet, ordering and search; never applied on detail/action URLs
+        "ipcenter.filters.ListFilterBackend",
+        "ipcenter.filters.ListOrderingFilter",
+        "ipcenter.filters.ListSearchFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "ipcenter.api_schema.PortalAutoSchema",
     "EXCEPTION_HANDLER": "ipcenter.api_settings.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -246,6 +247,8 @@ SPECTACULAR_SETTINGS = {
         "QualityCheckOutcomeEnum": "prescreen.quality.models.QualityCheckOutcome",
         # choice sets sharing a field name across apps get explicit component names
         "NavigationPhaseKindEnum": "navigation.models.ProjectPhase.Kind",
+    # error bodies, blank URLs, empty query values: ipcenter.api_schema
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "ipcenter.api_schema.postprocess"],
         "PublicationKindEnum": "outreach.models.Publication.Kind",
         "OrganizationKindEnum": "ipcenter.accounts.models.Organization.Kind",
         "AssistanceCaseKindEnum": "rightsaid.models.AssistanceCase.Kind",

@@ -41,6 +41,24 @@ class ImportErrorsSerializer(ImportSerializer):
         fields = ImportSerializer.Meta.fields + ["errors"]
 
 
+class ImportErrorReportSerializer(serializers.ModelSerializer):
+    """What ``imports/{id}/errors/`` answers: the import's state and its problem list."""
+
+    class Meta:
+        model = PatentImport
+        fields = ["id", "status", "error_count", "errors", "message"]
+        read_only_fields = fields
+
+
+class AnalysisSerializer(serializers.Serializer):
+    """One analysis of a project (``projects/{id}/analyses/{section}/``)."""
+
+    section = serializers.CharField()
+    label = serializers.CharField()
+    filters = serializers.DictField(help_text="生效的筛选条件（请求中非空的筛选参数）")
+    data = serializers.JSONField(help_text="该分析的数据（结构随分析而定）")
+
+
 class PatentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Patent

@@ -1,5 +1,6 @@
 """Navigation API: projects, phases, imports (with their error report), patents and analyses,
 scoped exactly as the pages are."""
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -8,8 +9,8 @@ from ipcenter.api import ScopedReadOnlyViewSet
 
 from .. import analyses
 from ..filters import ImportFilterSet, PatentFilterSet, ProjectFilterSet
-from .serializers import (ImportErrorsSerializer, ImportSerializer, PatentSerializer, PhaseSerializer,
-                          ProjectSerializer, ReportSerializer)
+from .serializers import (AnalysisSerializer, ImportErrorReportSerializer, ImportErrorsSerializer, ImportSerializer,
+                          PatentSerializer, PhaseSerializer, ProjectSerializer, ReportSerializer)
 
 
 class ProjectViewSet(ScopedReadOnlyViewSet):
@@ -19,6 +20,8 @@ class ProjectViewSet(ScopedReadOnlyViewSet):
     def refine_queryset(self, qs):
         return qs.select_related("lead", "client_organization").prefetch_related("phases__owner")
 
+    @extend_schema(responses=AnalysisSerializer, parameters=[
+        OpenApiParameter("section", str, OpenApiParameter.PATH, enum=analyses.SECTION_KEYS, description="分析")])
     @action(detail=True, url_path=r"analyses/(?P<section>[a-z_]+)")
     def analyses(self, request, pk=None, section=None):
         """One analysis as JSON (the same selector the page and the report use)."""
@@ -48,11 +51,11 @@ class ImportViewSet(ScopedReadOnlyViewSet):
     def get_serializer_class(self):
         return ImportErrorsSerializer if self.action in ("retrieve", "errors") else ImportSerializer
 
+    @extend_schema(responses=ImportErrorReportSerializer)
     @action(detail=True)
     def errors(self, request, pk=None):
         imp = self.get_object()
-        return Response({"id": imp.pk, "status": imp.status, "error_count": imp.error_count, "errors": imp.errors,
-                         "message": imp.message})
+        return Response(ImportErrorReportSerializer(imp).data)
 
 
 class PatentViewSet(ScopedReadOnlyViewSet):

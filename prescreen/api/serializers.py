@@ -4,7 +4,6 @@ import re
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -123,7 +122,7 @@ class CaseSerializer(serializers.ModelSerializer):
         """An open clock of the case (turnaround, correction, CNIPA filing) has run out."""
         return any(d.state == Deadline.State.OVERDUE for d in self._deadlines(obj))
 
-    @extend_schema_field(OpenApiTypes.DATETIME)
+    @extend_schema_field({"type": "string", "format": "date-time", "nullable": True})
     def get_next_due_at(self, obj):
         """Earliest due time of the case's pending clocks (null when none)."""
         pending = [d.due_at for d in self._deadlines(obj) if d.is_pending]

@@ -3,6 +3,7 @@ every write goes through rightsaid.services."""
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -33,6 +34,8 @@ class ConsultationViewSet(BaseViewSet):
         data = dict(serializer.validated_data)
         serializer.instance = call_service(services.log_consultation, self.request.user, **data)
 
+    @extend_schema(request=s.ConvertSerializer, responses={201: s.AssistanceCaseSerializer},
+                   summary="咨询转为援助案件")
     @action(detail=True, methods=["post"])
     def convert(self, request, pk=None):
         obj = self.get_object()
