@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ipcenter.deadlines.models import Deadline
 from ipcenter.deadlines.services import close_deadlines, open_deadline
@@ -71,7 +72,7 @@ def plan_phase(phase, user, *, owner, due_date, note=None):
 def _open_phase_deadline(phase):
     start = timezone.now()
     days = max(0, (phase.due_date - timezone.localdate()).days)
-    open_deadline(phase, PHASE_DEADLINE, label=_("导航阶段：%(phase)s") % {"phase": phase.get_kind_display()},
+    open_deadline(phase, PHASE_DEADLINE, label=gettext_lazy("导航阶段：%(phase)s"), label_params={"phase": phase.get_kind_display()},
                   rule=Deadline.Rule.CALENDAR_DAYS, amount=days, start=start, assignee=phase.owner,
                   url=phase.project.get_absolute_url())
 

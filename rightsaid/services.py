@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ipcenter.accounts import roles
 from ipcenter.accounts.models import Station
@@ -203,7 +204,7 @@ def refer_case(case, user, *, authority, authority_name="", note=""):
         ref = Referral.objects.create(case=locked, authority=authority, authority_name=authority_name,
                                       note=note, referred_by=user)
         holder["ref"] = ref
-        open_deadline(ref, REFERRAL_FEEDBACK, label=_("移交反馈：%(a)s") % {"a": ref.get_authority_display()},
+        open_deadline(ref, REFERRAL_FEEDBACK, label=gettext_lazy("移交反馈：%(a)s"), label_params={"a": ref.get_authority_display()},
                       rule=Deadline.Rule.CALENDAR_DAYS, amount=RightsaidSettings.load().referral_feedback_days,
                       station=locked.station, url=locked.get_absolute_url())
     case = run_transition(case, "refer", user, note, on_change=change,

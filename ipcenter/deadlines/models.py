@@ -74,7 +74,11 @@ class Deadline(models.Model):
     object_id = models.PositiveBigIntegerField()
     target = GenericForeignKey("content_type", "object_id")
     kind = models.CharField(_("期限类型"), max_length=60)
+    # the source (Chinese) text, or with ``label_params`` its template: ``display_label`` renders
+    # it in the viewer's language when shown (rows written before the parameters were kept show
+    # their stored text)
     label = models.CharField(_("名称"), max_length=200)
+    label_params = models.JSONField(_("名称参数"), default=dict, blank=True)
     rule = models.CharField(_("计算规则"), max_length=10, choices=Rule.choices)
     amount = models.PositiveIntegerField(_("期限"))
     starts_at = models.DateTimeField(_("起算时间"))
@@ -111,7 +115,23 @@ class Deadline(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.label}（{timezone.localtime(self.due_at):%Y-%m-%d}）"
+        return f"{self.display_label}（{timezone.localtime(self.due_at):%Y-%m-%d}）"
+
+    @property
+    def display_label(self):
+        """The name in the active language: the stored source text (or template) through the
+        catalogue, its parameters too (a choice label such as a phase or an authority is a
+        catalogue entry; numbers and names stay as they are)."""
+        from django.utils.translation import gettext
+
+        text = gettext(self.label)
+        if not self.label_params:
+            return text
+        params = {k: gettext(v) if isinstance(v, str) and v else v for k, v in self.label_params.items()}
+        try:
+            return text % params
+        except (KeyError, TypeError, ValueError):
+            return self.label
 
     def get_absolute_url(self):
         return self.url or "#"

@@ -41,18 +41,40 @@ def compute_due(start, rule, amount, calendar=None):
 
 
 def open_deadline(target, kind, *, label, rule, amount, start=None, assignee=None, organization=None,
-                  station=None, url=""):
+                  station=None, url="", label_params=None):
     """Start a clock on ``target``.  An earlier pending deadline of the same kind
-    is cancelled first (a restarted clock replaces the old one)."""
+    is cancelled first (a restarted clock replaces the old one).
+
+    ``label`` is a translatable text (``gettext_lazy``), with ``label_params`` a template
+    (``_("人民调解期限：%(n)s")``, ``{"n": number}``): it is kept in the source language and
+    rendered in the viewer's language when shown (``Deadline.display_label``)."""
     start = start or timezone.now()
+    label, label_params = _source_text(label, label_params)
     with transaction.atomic():
         close_deadlines(target, kind, state=Deadline.State.CANCELLED)
         return Deadline.objects.create(
             content_type=ContentType.objects.get_for_model(target), object_id=target.pk, kind=kind,
-            label=str(label), rule=rule, amount=amount, starts_at=start,
+            label=label, label_params=label_params, rule=rule, amount=amount, starts_at=start,
             due_at=compute_due(start, rule, amount), assignee=assignee, organization=organization,
             station=station, url=url or (target.get_absolute_url() if hasattr(target, "get_absolute_url") else ""),
         )
+
+
+def _source_text(label, params):
+    """``label`` and ``params`` in the source language (lazy texts evaluated in it)."""
+    from django.conf import settings
+    from django.utils import translation
+    from django.utils.functional import Promise
+
+    with translation.override(settings.LANGUAGE_CODE):
+        text = str(label)
+        values = {k: str(v) if isinstance(v, Promise) else v for k, v in (params or {}).items()}
+    if values:
+        try:
+            text % values
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"deadline label {text!r} does not take {sorted(values)}") from exc
+    return text, values
 
 
 def close_deadlines(target, kind=None, state=Deadline.State.MET):
@@ -196,10 +218,10 @@ def reminder_recipients(deadline):
 def _reminder_title(deadline, stage):
     due = timezone.localtime(deadline.due_at).strftime("%Y-%m-%d %H:%M" if deadline.rule == "hours" else "%Y-%m-%d")
     if stage.offset_days < 0:
-        return _("期限提醒：%(label)s 将于 %(due)s 到期") % {"label": deadline.label, "due": due}
+        return _("期限提醒：%(label)s 将于 %(due)s 到期") % {"label": deadline.display_label, "due": due}
     if stage.offset_days == 0:
-        return _("今日到期：%(label)s（%(due)s）") % {"label": deadline.label, "due": due}
-    return _("已逾期：%(label)s（%(due)s 到期）") % {"label": deadline.label, "due": due}
+        return _("今日到期：%(label)s（%(due)s）") % {"label": deadline.display_label, "due": due}
+    return _("已逾期：%(label)s（%(due)s 到期）") % {"label": deadline.display_label, "due": due}
 
 
 def send_reminder(deadline, stage):

@@ -23,7 +23,7 @@ class DeadlineListView(ObjectListView):
     default_sort = "due_at"
     title = gettext_lazy("我的期限")
     columns = [
-        Column("label", gettext_lazy("事项"), link=True),
+        Column("label", gettext_lazy("事项"), link=True, value=lambda d: d.display_label),
         Column("target", gettext_lazy("办理对象"), value=lambda d: str(d.target) if d.target is not None else "—"),
         Column("due_at", gettext_lazy("到期时间"), sort="due_at"),
         Column("rule", gettext_lazy("规则")),

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ipcenter.accounts import roles
 from ipcenter.accounts.models import User
@@ -372,7 +373,7 @@ def draw_sample(level, user, *, period_start, period_end, share=None, seed=None,
                                          reviewer=assignee if assignee and assignee.pk != o.author_id else None,
                                          sample=sample)
             if check.reviewer_id:
-                open_deadline(check, CHECK_KIND, label=_("完成%(level)s") % {"level": check.get_level_display()},
+                open_deadline(check, CHECK_KIND, label=gettext_lazy("完成%(level)s"), label_params={"level": check.get_level_display()},
                               rule=Deadline.Rule.WORKING_DAYS, amount=cfg.check_working_days,
                               assignee=check.reviewer)
             record_event(o.case, f"quality.sample.{level}_drawn", user)
