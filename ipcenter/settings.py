@@ -243,12 +243,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # error bodies, blank URLs, empty query values: ipcenter.api_schema
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "ipcenter.api_schema.postprocess"],
     "ENUM_NAME_OVERRIDES": {
         "QualityCheckOutcomeEnum": "prescreen.quality.models.QualityCheckOutcome",
         # choice sets sharing a field name across apps get explicit component names
         "NavigationPhaseKindEnum": "navigation.models.ProjectPhase.Kind",
-    # error bodies, blank URLs, empty query values: ipcenter.api_schema
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "ipcenter.api_schema.postprocess"],
         "PublicationKindEnum": "outreach.models.Publication.Kind",
         "OrganizationKindEnum": "ipcenter.accounts.models.Organization.Kind",
         "AssistanceCaseKindEnum": "rightsaid.models.AssistanceCase.Kind",
