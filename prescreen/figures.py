@@ -128,6 +128,7 @@ def prescreen_figures(scope):
     start, end = p.start.isoformat(), p.end.isoformat()
     list_name = "prescreen:case-list"
     reg_list = "prescreen:registration-list"
+    concluded_link = _link(scope, list_name, concluded_after=start, concluded_before=end)
     figures = [
         Figure("entities_total", _("累计备案主体"), ents["total"], _("家"), _link(scope, reg_list)),
         Figure("entities_new", _("新增备案主体"), ents["new"], _("家"), _link(scope, reg_list)),
@@ -142,18 +143,20 @@ def prescreen_figures(scope):
                _link(scope, list_name, accepted_after=start, accepted_before=end)),
         Figure("cases_refused", _("不予受理"), counts["refused"], _("件"),
                _link(scope, list_name, state=S.REFUSED, submitted_after=start, submitted_before=end)),
-        Figure("turnaround_median", _("办结周期中位数"), ta["median"], _("工作日")),
-        Figure("turnaround_p90", _("办结周期 P90"), ta["p90"], _("工作日")),
+        Figure("turnaround_median", _("办结周期中位数"), ta["median"], _("工作日"), concluded_link),
+        Figure("turnaround_p90", _("办结周期 P90"), ta["p90"], _("工作日"), concluded_link),
         Figure("turnaround_within", _("%(n)s 个工作日内办结") % {"n": cfg.turnaround_working_days},
-               ta["within_share"], "%"),
+               ta["within_share"], "%", concluded_link),
         Figure("correction_rounds", _("平均补正次数"),
-               round(done["rounds"], 2) if done["rounds"] is not None else None, _("次")),
-        Figure("qualified_rate", _("预审合格率"), rate(done["qualified"], done["n"]), "%",
-               _link(scope, list_name, state=S.QUALIFIED)),
-        Figure("cnipa_filings", _("向国知局正式递交"), counts["filings"], _("件")),
+               round(done["rounds"], 2) if done["rounds"] is not None else None, _("次"), concluded_link),
+        Figure("qualified_rate", _("预审合格率"), rate(done["qualified"], done["n"]), "%", concluded_link),
+        Figure("cnipa_filings", _("向国知局正式递交"), counts["filings"], _("件"),
+               _link(scope, list_name, cnipa_filed_after=start, cnipa_filed_before=end)),
         Figure("grant_rate", _("授权率"), rate(counts["granted"], counts["granted"] + counts["rejected"]), "%",
-               _link(scope, list_name, cnipa_outcome=PreExamCase.CnipaOutcome.GRANT)),
+               _link(scope, list_name, cnipa_outcome_after=start, cnipa_outcome_before=end)),
         Figure("grant_days", _("受理至授权平均天数"), grant_days, _("天"),
+               _link(scope, list_name, cnipa_outcome=PreExamCase.CnipaOutcome.GRANT, cnipa_outcome_after=start,
+                     cnipa_outcome_before=end),
                note=_("普通程序参考：%(m)s 个月") % {"m": reference}),
         Figure("grant_cycle_reference", _("普通发明授权周期（参考）"), reference, _("个月")),
         Figure("quota_use", _("%(y)s 年度配额使用率") % {"y": p.end.year}, rate(used, quota), "%",

@@ -75,12 +75,24 @@ class CaseFilterSet(django_filters.FilterSet):
     overdue = OverdueFilter(method="filter_overdue")
     near_duplicate = YesNoFilter(label=_("疑似重复申请"), method="filter_near_duplicate")
     cnipa_outcome = django_filters.ChoiceFilter(label=_("实审结果"), choices=PreExamCase.CnipaOutcome.choices)
+    # the periods the statistics count by (their figures link here)
+    concluded_after = LocalDateFilter(label=_("办结日期自"), field_name="concluded_at", side="from")
+    concluded_before = LocalDateFilter(label=_("办结日期至"), field_name="concluded_at", side="to")
+    cnipa_filed_after = django_filters.DateFilter(label=_("正式递交日期自"), field_name="cnipa_filed_on",
+                                                  lookup_expr="gte")
+    cnipa_filed_before = django_filters.DateFilter(label=_("正式递交日期至"), field_name="cnipa_filed_on",
+                                                   lookup_expr="lte")
+    cnipa_outcome_after = django_filters.DateFilter(label=_("实审结果日期自"), field_name="cnipa_outcome_date",
+                                                    lookup_expr="gte")
+    cnipa_outcome_before = django_filters.DateFilter(label=_("实审结果日期至"), field_name="cnipa_outcome_date",
+                                                     lookup_expr="lte")
 
     class Meta:
         model = PreExamCase
         fields = ["q", "state", "patent_type", "technical_field", "league", "organization", "examiner",
                   "submitted_after", "submitted_before", "accepted_after", "accepted_before", "overdue",
-                  "near_duplicate", "cnipa_outcome"]
+                  "near_duplicate", "cnipa_outcome", "concluded_after", "concluded_before", "cnipa_filed_after",
+                  "cnipa_filed_before", "cnipa_outcome_after", "cnipa_outcome_before"]
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -66,6 +66,10 @@ def rightsaid_figures(scope):
     def link(name, **extra):
         return reverse(name) + scope.list_params("station", scope.station, **span, **extra)
 
+    closed_link = reverse("rightsaid:case-list") + scope.list_params(
+        "station", scope.station, state=AssistanceCase.State.CLOSED, closed_after=p.start.isoformat(),
+        closed_before=p.end.isoformat())
+
     consultations = Consultation.objects.filter(scope.station_q("station"), **p.lookup("created_at"))
     # one scan per table: the figures and the breakdowns are grouping sets of the same rows
     cons = grouping_sets(consultations, {"total": [], "channel": ["channel"], "ip_type": ["ip_type"]})
@@ -118,19 +122,20 @@ def rightsaid_figures(scope):
                link("rightsaid:case-list", case_type=AssistanceCase.CaseType.COUNTERFEIT_PATENT)),
         Figure("trademark_infringement", _("商标侵权案件"), by_case_type.get(AssistanceCase.CaseType.TRADEMARK_INFRINGEMENT, 0), _("件"),
                link("rightsaid:case-list", case_type=AssistanceCase.CaseType.TRADEMARK_INFRINGEMENT)),
-        Figure("cases_closed", _("结案"), recovered["n"], _("件")),
+        Figure("cases_closed", _("结案"), recovered["n"], _("件"), closed_link),
         Figure("review_on_time", _("%(n)s 个工作日内完成受理审查") % {"n": cfg.review_working_days},
                rate(review["on_time"], review["n"]), "%", note=_("已审查 %(n)s 件") % {"n": review["n"]}),
         Figure("referrals", _("移交有关机关"), ref["n"], _("次")),
         Figure("referral_feedback_on_time", _("按期收到反馈"), rate(ref["on_time"], ref["n"]), "%",
                note=_("已反馈 %(a)s 次") % {"a": ref["answered"]}),
         Figure("exhibitions", _("展会现场服务"), exhibitions.count(), _("场"), link("rightsaid:exhibition-list")),
-        Figure("exhibition_complaints", _("展会现场投诉"), comp["n"], _("件"), reverse("rightsaid:complaint-list")),
+        Figure("exhibition_complaints", _("展会现场投诉"), comp["n"], _("件"), link("rightsaid:complaint-list")),
         Figure("exhibition_answer_on_time", _("被投诉方按时答辩"), rate(comp["on_time"], comp["n"]), "%"),
-        Figure("exhibition_repeat", _("重复侵权标记"), comp["repeat"], _("件")),
+        Figure("exhibition_repeat", _("重复侵权标记"), comp["repeat"], _("件"),
+               link("rightsaid:complaint-list", repeat_infringer="1")),
         Figure("overseas", _("海外维权指导"), by_kind.get(K.OVERSEAS, 0), _("件"), link("rightsaid:case-list", kind=K.OVERSEAS)),
-        Figure("amount_claimed", _("涉案请求金额"), _money(agg["claimed"]), _("元")),
-        Figure("amount_recovered", _("挽回损失"), _money(recovered["s"]), _("元")),
+        Figure("amount_claimed", _("涉案请求金额"), _money(agg["claimed"]), _("元"), link("rightsaid:case-list")),
+        Figure("amount_recovered", _("挽回损失"), _money(recovered["s"]), _("元"), closed_link),
     ]
     if not scope.detail:
         return Section(figures=figures, definitions=dict(DEFINITIONS))

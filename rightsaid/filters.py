@@ -41,11 +41,13 @@ class AssistanceCaseFilterSet(django_filters.FilterSet):
     created_after = LocalDateFilter(label=_("登记日期自"), field_name="created_at", side="from")
     created_before = LocalDateFilter(label=_("登记日期至"), field_name="created_at", side="to")
     overdue = OverdueFilter(method="filter_overdue")
+    closed_after = LocalDateFilter(label=_("结案日期自"), field_name="closed_at", side="from")
+    closed_before = LocalDateFilter(label=_("结案日期至"), field_name="closed_at", side="to")
 
     class Meta:
         model = AssistanceCase
         fields = ["q", "station", "kind", "case_type", "channel", "state", "created_after", "created_before",
-                  "overdue"]
+                  "overdue", "closed_after", "closed_before"]
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(number__icontains=value) | Q(title__icontains=value)
@@ -80,10 +82,13 @@ class ExhibitionComplaintFilterSet(django_filters.FilterSet):
     outcome = django_filters.ChoiceFilter(label=_("处理结果"), choices=ExhibitionComplaint.Outcome.choices)
     repeat_infringer = YesNoFilter(label=_("重复侵权"))
     overdue = OverdueFilter(method="filter_overdue")
+    created_after = LocalDateFilter(label=_("投诉日期自"), field_name="created_at", side="from")
+    created_before = LocalDateFilter(label=_("投诉日期至"), field_name="created_at", side="to")
 
     class Meta:
         model = ExhibitionComplaint
-        fields = ["q", "station", "exhibition", "ip_type", "state", "outcome", "repeat_infringer", "overdue"]
+        fields = ["q", "station", "exhibition", "ip_type", "state", "outcome", "repeat_infringer", "overdue",
+                  "created_after", "created_before"]
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(respondent__icontains=value) | Q(complainant__icontains=value)

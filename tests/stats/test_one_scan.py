@@ -66,3 +66,33 @@ def test_dashboard_comparison_uses_the_previous_period_figures(cases, assistance
     assert received.previous == october.value("cases_received") == 1  # 拒收 (国庆 was submitted on 09-30)
     assert data["rightsaid"].figure("consultations").previous == 3
     assert dt.date(2026, 10, 1) == scope.period.previous().start
+
+
+COUNTED = {  # figures that count records, and the list each links to must show the same total
+    "prescreen": ("cases_received", "cases_accepted", "cases_refused", "cnipa_filings"),
+    "rightsaid": ("consultations", "consultations_12330", "consultations_walk_in", "cases", "assistance_cases",
+                  "overseas", "patent_infringement", "trademark_infringement", "cases_closed", "exhibitions",
+                  "exhibition_complaints"),
+}
+
+
+@pytest.mark.parametrize("params", [RANGE, {**RANGE, "station": "baotou"}])
+def test_each_counted_figure_links_to_a_list_with_the_same_total(client, cases, assistance, manager_user,  # noqa: F811
+                                                                 params):
+    from tests.conftest import login
+
+    login(client, manager_user)
+    scope = resolve_scope(manager_user, params)
+    for code, figure_codes in COUNTED.items():
+        section = compute(code, scope)
+        for figure_code in figure_codes:
+            f = section.figure(figure_code)
+            assert f.link, figure_code
+            sep = "&" if "?" in f.link else "?"
+            page = client.get(f.link + sep + "_count=1")
+            assert page.status_code == 200, (figure_code, f.link)
+            assert f"共 {f.value} 条" in page.content.decode(), (figure_code, f.value, f.link)
+    # the rates and durations link to the rows they are computed over
+    pre = compute("prescreen", scope)
+    assert "concluded_after=2026-09-01" in pre.figure("turnaround_median").link
+    assert "cnipa_outcome_after=2026-09-01" in pre.figure("grant_rate").link
