@@ -14,6 +14,10 @@ An app registers its providers in its own ``figures.py`` (imported by ``PortalAp
                        tables=[...], series=[...])
 
 Providers compute with database aggregation (no loops over rows) and never read a request.
+Read each table once where possible: ``ipcenter.stats.aggregate.grouping_sets`` gives the
+figures and every breakdown of one queryset in one scan.  ``scope.detail`` is False for the
+comparison periods (previous period, same period last year): a provider may then return its
+figures only, leaving out tables and series, but never a different figure.
 """
 import datetime as dt
 from dataclasses import dataclass, field
