@@ -16,4 +16,5 @@ register_actions(
     ("navigation.navigationproject.import_failed", _("专利数据导入失败：%(name)s"), INTERNAL),
     ("navigation.navigationproject.report_requested", _("生成报告 v%(version)s"), INTERNAL),
     ("navigation.navigationproject.report_delivered", _("交付报告 v%(version)s"), INTERNAL),
+    ("navigation.navigationproject.chain_edited", _("编辑产业链：%(chain)s"), INTERNAL),
 )

@@ -1,4 +1,7 @@
 """Forms of patent navigation; every field error is a Chinese message next to its field."""
+import re
+import unicodedata
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -10,7 +13,7 @@ from ipcenter.accounts.models import Organization
 
 from . import parsing
 from .analyses import SECTIONS
-from .models import IndustryChain, NavigationProject, ProjectPhase
+from .models import ChainLink, ChainNode, IndustryChain, NavigationProject, ProjectPhase
 
 
 def team_users():
@@ -127,3 +130,86 @@ class ReportForm(forms.Form):
 class AliasForm(forms.Form):
     alias = forms.CharField(label=_("别名（如英文名或旧名）"), max_length=300)
     canonical = forms.CharField(label=_("标准名称"), max_length=300)
+
+
+# --- industry-chain taxonomy -------------------------------------------------------------
+
+_IPC_PREFIX = re.compile(r"^[A-H](\d{2}([A-Z](\s?\d{1,4}(/\d{1,6})?)?)?)?$")
+
+
+class ChainForm(forms.ModelForm):
+    class Meta:
+        model = IndustryChain
+        fields = ["name", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+        error_messages = {"name": {"unique": _("已有同名的产业链，请换一个名称或选择已有的产业链。"),
+                                   "required": _("请填写产业链名称。")}}
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise ValidationError(_("请填写产业链名称。"))
+        return name
+
+
+class ChainLinkForm(forms.ModelForm):
+    class Meta:
+        model = ChainLink
+        fields = ["name", "order"]
+        labels = {"name": _("环节（如上游、中游、下游）"), "order": _("顺序")}
+        error_messages = {"name": {"required": _("请填写环节名称。")}}
+
+
+class ChainNodeForm(forms.ModelForm):
+    class Meta:
+        model = ChainNode
+        fields = ["name", "ipc_codes", "keywords", "order"]
+        labels = {"order": _("顺序")}
+        error_messages = {"name": {"required": _("请填写节点名称。")}}
+
+    def clean_ipc_codes(self):
+        raw = unicodedata.normalize("NFKC", self.cleaned_data.get("ipc_codes") or "")
+        codes = [c.strip().upper() for c in re.split(r"[,;；、]", raw) if c.strip()]
+        bad = [c for c in codes if not _IPC_PREFIX.match(c)]
+        if bad:
+            raise ValidationError(_("“%(codes)s”不是有效的 IPC 分类号前缀（例如 C10J、C07C 29、C10G 2/00）。")
+                                  % {"codes": "、".join(bad[:5])})
+        return ", ".join(dict.fromkeys(codes))
+
+    def clean_keywords(self):
+        raw = unicodedata.normalize("NFKC", self.cleaned_data.get("keywords") or "")
+        words = [w.strip() for w in re.split(r"[,;；、]", raw) if w.strip()]
+        short = [w for w in words if len(w) < 2]
+        if short:
+            raise ValidationError(_("关键词“%(w)s”太短（至少两个字），会命中几乎所有专利。") % {"w": "、".join(short[:5])})
+        return ", ".join(dict.fromkeys(words))
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not data.get("DELETE") and data.get("name") and \
+                not data.get("ipc_codes") and not data.get("keywords"):
+            self.add_error("ipc_codes", _("节点至少需要一个 IPC 分类号或一个关键词，才能映射专利。"))
+        return data
+
+
+class _UniqueNamesFormSet(forms.BaseInlineFormSet):
+    """Two rows of one formset may not carry the same name (the message is on the second)."""
+
+    duplicate_message = _("名称重复。")
+
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):
+                continue
+            name = (form.cleaned_data.get("name") or "").strip()
+            if name and name in seen:
+                form.add_error("name", self.duplicate_message)
+            seen.add(name)
+
+
+ChainLinkFormSet = forms.inlineformset_factory(IndustryChain, ChainLink, form=ChainLinkForm,
+                                               formset=_UniqueNamesFormSet, extra=1, can_delete=True)
+ChainNodeFormSet = forms.inlineformset_factory(ChainLink, ChainNode, form=ChainNodeForm,
+                                               formset=_UniqueNamesFormSet, extra=2, can_delete=True)

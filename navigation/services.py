@@ -21,7 +21,7 @@ from ipcenter.files.services import store_upload
 from ipcenter.workflow.engine import record_event
 
 from . import parsing
-from .models import (ApplicantAlias, NavigationProject, NavigationReport, Patent, PatentApplicant,
+from .models import (ApplicantAlias, IndustryChain, NavigationProject, NavigationReport, Patent, PatentApplicant,
                      PatentClassification, PatentImport, PatentInventor, ProjectPhase)
 
 log = logging.getLogger(__name__)
@@ -522,6 +522,36 @@ def _write_batch(imp, records):
     _copy_rows(PatentClassification, ["patent_id", "project_id", "code", "section", "klass", "subclass", "group",
                                       "is_main"], classes)
     return len(records)
+
+
+# --- industry-chain taxonomy ----------------------------------------------------------------
+
+def create_chain(project, user, *, name, description=""):
+    """A new (empty) chain for a project that has none; the project maps onto it."""
+    with transaction.atomic():
+        project = NavigationProject.objects.select_for_update().get(pk=project.pk)
+        if project.chain_id:
+            raise ValidationError(_("该项目已有产业链。"))
+        chain = IndustryChain.objects.create(name=name, description=description)
+        project.chain = chain
+        project.save(update_fields=["chain"])
+        record_event(project, "navigation.navigationproject.chain_edited", user, params={"chain": chain.name})
+    return chain
+
+
+def edit_chain(project, user, *, save=(), delete=()):
+    """Save the edited parts of a project's chain (the chain, links, nodes) and delete the
+    removed ones, all in one transaction; the mapping of every analysis reads the chain as
+    it now is.  The edit is noted on the project's timeline."""
+    if project.chain_id is None:
+        raise ValidationError(_("该项目尚未选择产业链。"))
+    with transaction.atomic():
+        IndustryChain.objects.select_for_update().filter(pk=project.chain_id).first()
+        for obj in delete:
+            obj.delete()
+        for obj in save:
+            obj.save()
+        record_event(project, "navigation.navigationproject.chain_edited", user, params={"chain": project.chain.name})
 
 
 # --- aliases and reports -------------------------------------------------------------------

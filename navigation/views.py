@@ -15,8 +15,10 @@ from ipcenter.reports.models import ReportJob
 
 from . import analyses, charts, services
 from .filters import PatentFilterSet, ProjectFilterSet
-from .forms import (AliasForm, DeliverableForm, MappingForm, PhaseForm, ProjectForm, ReportForm, UploadForm)
-from .models import ApplicantAlias, NavigationProject, NavigationReport, Patent, PatentImport, ProjectPhase
+from .forms import (AliasForm, ChainForm, ChainLinkFormSet, ChainNodeFormSet, DeliverableForm, MappingForm, PhaseForm,
+                    ProjectForm, ReportForm, UploadForm)
+from .models import (ApplicantAlias, ChainLink, ChainNode, NavigationProject, NavigationReport, Patent, PatentImport,
+                     ProjectPhase)
 from .rules import can_run_navigation
 
 
@@ -376,3 +378,95 @@ class AliasView(PredicateRequiredMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("别名已保存。"))
         return HttpResponseRedirect(reverse("navigation:aliases"))
+
+
+# --- industry-chain taxonomy ---------------------------------------------------------------
+
+def chain_project(request, pk):
+    """The project whose chain the user edits: only analysts and managers of its team; anyone
+    else gets a 404."""
+    if not request.user.is_authenticated or not can_run_navigation(request.user):
+        raise Http404
+    return get_object_or_404(NavigationProject.objects.visible_to(request.user).select_related("chain"), pk=pk)
+
+
+class ChainEditView(LoginRequiredMixin, View):
+    """The project's chain: its name and links (or a new chain when it has none)."""
+
+    template_name = "navigation/chain_edit.html"
+
+    def forms(self, request, project, data=None):
+        chain = project.chain
+        chain_form = ChainForm(data, instance=chain, prefix="chain")
+        links = None
+        if chain is not None:
+            links = ChainLinkFormSet(data, instance=chain, prefix="links",
+                                     queryset=ChainLink.objects.visible_to(request.user).filter(chain=chain))
+        return chain_form, links
+
+    def render(self, request, project, chain_form, links, status=200):
+        chain = project.chain
+        ctx = {"project": project, "chain": chain, "chain_form": chain_form, "links": links}
+        if chain is not None:
+            ctx["chain_links"] = ChainLink.objects.visible_to(request.user).filter(chain=chain).prefetch_related("nodes")
+            ctx["other_projects"] = NavigationProject.objects.filter(  # scoped: only a count, no project is shown
+                chain=chain).exclude(pk=project.pk).count()
+        return render(request, self.template_name, ctx, status=status)
+
+    def get(self, request, pk):
+        project = chain_project(request, pk)
+        return self.render(request, project, *self.forms(request, project))
+
+    def post(self, request, pk):
+        project = chain_project(request, pk)
+        chain_form, links = self.forms(request, project, request.POST)
+        if not chain_form.is_valid() or (links is not None and not links.is_valid()):
+            return self.render(request, project, chain_form, links, status=400)
+        try:
+            if project.chain is None:
+                services.create_chain(project, request.user, name=chain_form.cleaned_data["name"],
+                                      description=chain_form.cleaned_data["description"])
+                messages.success(request, _("已为本项目新建产业链，请添加环节和节点。"))
+            else:
+                changed = links.save(commit=False)
+                services.edit_chain(project, request.user, save=[chain_form.save(commit=False), *changed],
+                                    delete=links.deleted_objects)
+                messages.success(request, _("产业链已保存，产业链导航分析已按新的分类体系计算。"))
+        except ValidationError as exc:
+            form_errors(chain_form, exc)
+            return self.render(request, project, chain_form, links, status=400)
+        return HttpResponseRedirect(reverse("navigation:chain", args=[project.pk]))
+
+
+class ChainLinkView(LoginRequiredMixin, View):
+    """The nodes of one link of the project's chain (IPC prefixes and keywords)."""
+
+    template_name = "navigation/chain_link.html"
+
+    def setup_objects(self, request, pk, link_pk):
+        project = chain_project(request, pk)
+        link = get_object_or_404(ChainLink.objects.visible_to(request.user), pk=link_pk,
+                                 chain_id=project.chain_id or 0)
+        return project, link
+
+    def formset(self, request, link, data=None):
+        return ChainNodeFormSet(data, instance=link, prefix="nodes",
+                                queryset=ChainNode.objects.visible_to(request.user).filter(link=link))
+
+    def render(self, request, project, link, nodes, status=200):
+        return render(request, self.template_name, {"project": project, "chain": project.chain, "link": link,
+                                                    "nodes": nodes}, status=status)
+
+    def get(self, request, pk, link_pk):
+        project, link = self.setup_objects(request, pk, link_pk)
+        return self.render(request, project, link, self.formset(request, link))
+
+    def post(self, request, pk, link_pk):
+        project, link = self.setup_objects(request, pk, link_pk)
+        nodes = self.formset(request, link, request.POST)
+        if not nodes.is_valid():
+            return self.render(request, project, link, nodes, status=400)
+        changed = nodes.save(commit=False)
+        services.edit_chain(project, request.user, save=changed, delete=nodes.deleted_objects)
+        messages.success(request, _("节点已保存，产业链导航分析已按新的分类体系计算。"))
+        return HttpResponseRedirect(reverse("navigation:chain", args=[project.pk]))
