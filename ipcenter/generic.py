@@ -637,6 +637,19 @@ class ObjectCreateView(LoginRequiredMixin, ServiceFormMixin, View):
         return obj.get_absolute_url()
 
 
+@dataclass(frozen=True)
+class Step:
+    """One of several named actions served by one ``ObjectActionView`` (``actions``, the name
+    taken from the URL): ``service(obj, user, **cleaned_data)``, its ``form_class`` (``None``
+    for a button without a form: a refusal is then a message on the record's page) and the
+    context key the detail page shows the form under."""
+
+    service: Callable
+    form_class: Any = None
+    form_name: str | None = None
+    success_message: Any = None
+
+
 class ObjectActionView(ScopedObjectMixin, ServiceFormMixin, View):
     """POST a form about one record the user may act on (``visible_to(user, scope_action)``;
     any other record is a 404).
@@ -646,12 +659,18 @@ class ObjectActionView(ScopedObjectMixin, ServiceFormMixin, View):
     ``form_name`` (the context key its template shows the form under).  On errors the detail
     page is rendered again with the bound form and its field errors (status 400) — the same
     page, the same template, nothing copied by hand; on success a message and a redirect to
-    ``get_success_url(obj, result)`` (the record)."""
+    ``get_success_url(obj, result)`` (the record).
+
+    One view may serve several actions of a record: ``actions = {"refuse": Step(...), ...}``
+    and the URL's ``action_kwarg`` names the one to run (any other name is a 404)."""
 
     service = None
     detail_view = None
     form_name = "form"
     scope_action = "view"
+    actions = None
+    action_kwarg = "action"
+    step = None
 
     def get_base_queryset(self):
         return self.model._default_manager.visible_to(self.request.user, self.scope_action)
@@ -667,10 +686,41 @@ class ObjectActionView(ScopedObjectMixin, ServiceFormMixin, View):
         return None
 
     def perform(self, obj, form):
+        if self.step is not None:
+            return self.step.service(obj, self.request.user, **self.service_data(form))
         return type(self).service(obj, self.request.user, **self.service_data(form))
 
+    def choose_step(self):
+        """The named action of the URL (``actions``), or 404."""
+        step = self.actions.get(self.kwargs.get(self.action_kwarg))
+        if step is None:
+            raise Http404
+        self.step = step
+        if step.form_class is not None:
+            self.form_class, self.form_name = step.form_class, step.form_name or self.form_name
+        if step.success_message is not None:
+            self.success_message = step.success_message
+
+    def run_button(self, obj):
+        """A step without a form: run it; a refusal is a message on the record's page."""
+        from django.core.exceptions import PermissionDenied
+
+        try:
+            result = self.step.service(obj, self.request.user)
+        except ValidationError as exc:
+            messages.error(self.request, " ".join(exc.messages))
+        except PermissionDenied as exc:
+            messages.error(self.request, str(exc) or _("无权执行此操作。"))
+        else:
+            return self.succeed(result, self.get_success_url(obj, result))
+        return HttpResponseRedirect(obj.get_absolute_url())
+
     def post(self, request, *args, **kwargs):
+        if self.actions is not None:
+            self.choose_step()
         obj = self.object = self.get_object()
+        if self.step is not None and self.step.form_class is None:
+            return self.run_button(obj)
         form = self.bound_form()
         if form.is_valid():
             result = self.run_service(form, lambda: self.perform(obj, form))

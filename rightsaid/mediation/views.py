@@ -2,18 +2,14 @@
 per step, the agreement PDF and the public verification page (no personal data)."""
 import hashlib
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
 from ipcenter.generic import (ActionForm, Column, ObjectActionView, ObjectCreateView, ObjectDetailView,
-                              ObjectListView, PredicateRequiredMixin)
-from ipcenter.workflow.engine import TransitionNotAllowed
+                              ObjectListView, PredicateRequiredMixin, Step)
 
 from . import forms, services
 from .filters import DisputeFilterSet
@@ -117,35 +113,25 @@ class DisputeDetailView(WorkerRequiredMixin, ObjectDetailView):
         return ctx
 
 
+def _button(name):
+    return Step(lambda dispute, user: services.run_named_transition(dispute, name, user), success_message="")
+
+
 class DisputeActionView(WorkerRequiredMixin, ObjectActionView):
     """POST one step's form; errors re-render the dispute page with the form (400).  The
     buttons without a form (征求同意, 开始调解) run their transition."""
 
     model = Dispute
     detail_view = DisputeDetailView
-
-    def post(self, request, *args, **kwargs):
-        step = kwargs["step"]
-        if step in ("request_consent", "start"):
-            dispute = self.get_object()
-            try:
-                services.run_named_transition(dispute, step, request.user, request.POST.get("comment", ""))
-            except (ValidationError, TransitionNotAllowed) as exc:
-                messages.error(request, " ".join(exc.messages))
-            except PermissionDenied as exc:
-                messages.error(request, str(exc) or _("无权执行此操作。"))
-            return redirect(dispute)
-        if step not in STEPS:
-            raise Http404
-        self.form_class, self.step_service = STEPS[step][:2]
-        self.form_name = f"{step}_form"
-        return super().post(request, *args, **kwargs)
+    action_kwarg = "step"
+    actions = {
+        **{name: Step(service, form_class, f"{name}_form") for name, (form_class, service, _t, _a) in STEPS.items()},
+        "request_consent": _button("request_consent"),
+        "start": _button("start"),
+    }
 
     def get_form_kwargs(self):
         return _form_kwargs(self.kwargs["step"], self.object)
-
-    def perform(self, dispute, form):
-        return self.step_service(dispute, self.request.user, **form.cleaned_data)
 
     def get_success_url(self, obj, result):
         return obj.get_absolute_url()
