@@ -66,3 +66,34 @@ def test_analyst_from_project_to_downloaded_report(live_server, page, tmp_path):
     page.wait_for_load_state("networkidle")
     assert NavigationReport.objects.get().delivered
     page.screenshot(path="/tmp/navigation-report.png", full_page=True)
+
+
+def test_analyst_edits_the_industry_chain_in_the_browser(live_server, page):
+    analyst = factories.staff(roles.NAVIGATION_ANALYST)
+    from navigation import services
+
+    project = services.create_project(analyst, name="煤化工导航（产业链）", project_type="industry",
+                                      internal_client="规划处", topic="煤化工")
+    login_as(page, live_server, analyst.username, factories.PASSWORD)
+    page.goto(live_server.url + project.get_absolute_url())
+    page.click("[data-testid=edit-chain]")
+    page.fill("input[name=chain-name]", "煤化工产业链（浏览器）")
+    page.click("[data-testid=save]")
+    page.wait_for_load_state("networkidle")
+    page.fill("input[name=links-0-name]", "中游")
+    page.click("[data-testid=save]")
+    page.wait_for_load_state("networkidle")
+    link = NavigationProject.objects.get(pk=project.pk).chain.links.get()
+    page.click(f"[data-testid=edit-nodes-{link.pk}]")
+    page.fill("input[name=nodes-0-name]", "煤制烯烃")
+    page.fill("input[name=nodes-0-ipc_codes]", "C07C 1, ZZ9")
+    page.click("[data-testid=save]")
+    page.wait_for_load_state("networkidle")
+    assert "“ZZ9”不是有效的 IPC 分类号前缀" in page.inner_text("#id_nodes-0-ipc_codes_error")
+    page.screenshot(path="/tmp/navigation-chain-error.png", full_page=True)
+    page.fill("input[name=nodes-0-ipc_codes]", "C07C 1")
+    page.fill("input[name=nodes-0-keywords]", "烯烃, 甲醇制烯烃")
+    page.click("[data-testid=save]")
+    page.wait_for_load_state("networkidle")
+    assert "煤制烯烃" in page.inner_text("main") and "甲醇制烯烃" in page.inner_text("main")
+    page.screenshot(path="/tmp/navigation-chain.png", full_page=True)
