@@ -133,10 +133,6 @@ class BoundedSerializerMixin:
         return attrs
 
 
-class TransitionSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
-
-
 def service_errors(exc):
     """A Django ValidationError as DRF error detail: field → messages (``non_field_errors`` for the rest)."""
     from django.core.exceptions import NON_FIELD_ERRORS

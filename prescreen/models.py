@@ -1,6 +1,6 @@
 """Pre-examination: registration (备案) of innovation entities, cases, opinions, defect catalogue.
 
-Rules live in ``services.py``; this module holds the data, the declared workflows and
+Rules live in ``services/`` (a package by topic); this module holds the data, the declared workflows and
 the scoping (``visible_to``).  Field names follow ``docs/prescreen-contract.md``.
 """
 from django.conf import settings

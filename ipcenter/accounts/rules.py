@@ -44,15 +44,6 @@ def is_internal(user, obj=None):
     return bool(user and user.is_authenticated and user.is_internal)
 
 
-@rules.predicate
-def is_member_of_org(user, obj):
-    """The user belongs to ``obj``'s organisation (or ``obj`` is that organisation)."""
-    if obj is None or not user.is_authenticated:
-        return False
-    org_id = getattr(obj, "organization_id", None) or (obj.pk if obj.__class__.__name__ == "Organization" else None)
-    return org_id is not None and org_id == user.organization_id
-
-
 rules.add_perm("accounts.review_organization", is_centre_manager)
 rules.add_perm("accounts.view_station_tree", is_internal)
 rules.add_perm("stats.view_dashboard", is_centre_manager | is_station_staff)  # station staff: own subtree

@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db.models import Count
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
@@ -114,7 +113,3 @@ def station_tree(request):
         "total": len(stations) - (1 if centre else 0),
         "own_path": request.user.station.path if request.user.station_id else None,
     })
-
-
-def organization_url(org):
-    return reverse("accounts:organization-detail", args=[org.pk])

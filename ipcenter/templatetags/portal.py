@@ -208,8 +208,3 @@ def url_with(context, **kwargs):
     for k, v in kwargs.items():
         params[k] = v
     return "?" + params.urlencode()
-
-
-@register.filter
-def is_datetime(value):
-    return hasattr(value, "strftime")

@@ -68,11 +68,11 @@ def test_an_overrunning_check_records_a_timeout_and_submission_checks_again(clie
                                                                             monkeypatch):
     register(org)
     case = draft(org, applicant_user)
-    real = services.run_formal_precheck
-    monkeypatch.setattr(services, "run_formal_precheck", lambda c: (_ for _ in ()).throw(SoftTimeLimitExceeded()))
+    real = services.filing.run_formal_precheck  # finish_precheck reads it from its own module
+    monkeypatch.setattr(services.filing, "run_formal_precheck", lambda c: (_ for _ in ()).throw(SoftTimeLimitExceeded()))
     page = _review(login(client, applicant_user), case).content.decode()
     assert "自动形式预检超时" in page
-    monkeypatch.setattr(services, "run_formal_precheck", real)
+    monkeypatch.setattr(services.filing, "run_formal_precheck", real)
     case.refresh_from_db()
     case = services.submit_case(case, applicant_user)
     assert case.state == case.State.SUBMITTED
