@@ -5,7 +5,6 @@ the opinion editor, corrections and CNIPA tracking.  Every record comes from
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,11 +20,12 @@ from ipcenter.accounts import roles
 from ipcenter.accounts.models import User
 from ipcenter.accounts.rules import is_centre_manager
 from ipcenter.files.models import Attachment
-from ipcenter.files.services import attachments_of, store_upload
+from ipcenter.files.services import attachments_of
 from ipcenter.forms import apply_errors
-from ipcenter.generic import Column, ObjectDetailView, ObjectListView, PredicateRequiredMixin
+from ipcenter.generic import (ActionForm, Column, ObjectActionView, ObjectCreateView, ObjectDetailView,
+                              ObjectListView, PredicateRequiredMixin, Step)
 
-from . import forms, hooks, services
+from . import forms, hooks, rules, services
 from .filters import CaseFilterSet, RegistrationFilterSet
 from .models import DefectItem, Opinion, PreExamCase, Registration, acts_for_case
 
@@ -120,50 +120,53 @@ class RegistrationListView(ObjectListView):
         return reverse("prescreen:registration-create") if _is_filer(self.request.user) else None
 
 
-class RegistrationCreateView(FilerRequiredMixin, View):
+class RegistrationCreateView(FilerRequiredMixin, ObjectCreateView):
+    """备案 with its supporting documents (the service stores them); a re-application after a
+    return starts from the last answers."""
+
+    form_class = forms.RegistrationForm
+    service = services.apply_registration
+    template_name = "prescreen/registration_form.html"
     title = gettext_lazy("申请创新主体备案")
 
-    def _render(self, request, form, status=200):
-        return render(request, "prescreen/registration_form.html", {"form": form, "title": self.title},
-                      status=status)
+    def previous(self):
+        return (Registration.objects.visible_to(self.request.user).filter(organization=self.request.user.organization)
+                .order_by("-submitted_at").first())
 
-    def get(self, request):
-        previous = (Registration.objects.visible_to(request.user).filter(organization=request.user.organization)
-                    .order_by("-submitted_at").first())
+    def get(self, request, *args, **kwargs):
+        previous = self.previous()
         if previous and previous.state not in (Registration.State.RETURNED, Registration.State.CANCELLED):
             messages.info(request, _("本单位已有备案记录。"))
             return redirect(previous)
-        initial = {}
-        if previous:  # re-applying after a return: start from the last answers
-            initial = {f: getattr(previous, f) for f in forms.RegistrationForm.Meta.fields if f != "technical_fields"}
-            initial["technical_fields"] = list(previous.technical_fields.values_list("pk", flat=True))
-        return self._render(request, forms.RegistrationForm(initial=initial))
+        self.previous_registration = previous
+        return super().get(request, *args, **kwargs)
 
-    def post(self, request):
-        form = forms.RegistrationForm(request.POST, request.FILES)
-        if form.is_valid():
-            data = {k: v for k, v in form.cleaned_data.items() if k != "documents"}
-            try:
-                with transaction.atomic():
-                    reg = services.apply_registration(request.user, **data)
-                    for f in form.cleaned_data["documents"]:
-                        store_upload(f, "prescreen.document", request.user, owner=reg, label=_("证明材料"))
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                failed = [r["label"] for r in reg.eligibility if not r["passed"]]
-                if failed:
-                    messages.warning(request, _("备案申请已提交，但以下条件不符合：%(rules)s。中心将据此审核。")
-                                     % {"rules": "；".join(failed)})
-                else:
-                    messages.success(request, _("备案申请已提交，各项条件均符合，请等待中心审核。"))
-                return redirect(reg)
-        return self._render(request, form, status=400)
+    def get_initial(self):
+        previous = getattr(self, "previous_registration", None)
+        if previous is None:
+            return {}
+        initial = {f: getattr(previous, f) for f in forms.RegistrationForm.Meta.fields if f != "technical_fields"}
+        initial["technical_fields"] = list(previous.technical_fields.values_list("pk", flat=True))
+        return initial
+
+    def get_success_message(self, reg):
+        failed = [r["label"] for r in reg.eligibility if not r["passed"]]
+        if failed:
+            messages.warning(self.request, _("备案申请已提交，但以下条件不符合：%(rules)s。中心将据此审核。")
+                             % {"rules": "；".join(failed)})
+            return ""
+        return _("备案申请已提交，各项条件均符合，请等待中心审核。")
 
 
 class RegistrationDetailView(ObjectDetailView):
     model = Registration
     template_name = "prescreen/registration_detail.html"
+    action_forms = (
+        ActionForm("reason_form", forms.ReasonForm, transition="return", kwargs=lambda v, o: {"auto_id": "return_%s"}),
+        ActionForm("cancel_form", forms.ReasonForm, transition="cancel", kwargs=lambda v, o: {"auto_id": "cancel_%s"}),
+        ActionForm("suspend_form", forms.SuspendForm, transition="suspend",
+                   kwargs=lambda v, o: {"auto_id": "suspend_%s"}),
+    )
 
     def refine_queryset(self, qs):
         return qs.select_related("organization__league", "decided_by").prefetch_related("technical_fields")
@@ -171,13 +174,11 @@ class RegistrationDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         reg, user = self.object, self.request.user
-        ctx["transitions"] = []  # actions are the explicit forms below
+        ctx["actions"] = self.available_actions(reg)  # the buttons and forms below, as the workflow offers them
+        ctx["transitions"] = []
         ctx["live_eligibility"] = services.evaluate_eligibility(reg)
         ctx["is_manager"] = is_centre_manager(user)
         if ctx["is_manager"]:
-            ctx["reason_form"] = forms.ReasonForm(auto_id="return_%s")
-            ctx["cancel_form"] = forms.ReasonForm(auto_id="cancel_%s")
-            ctx["suspend_form"] = forms.SuspendForm(auto_id="suspend_%s")
             failed, total = services.failure_figures(reg.organization)
             ctx["figures"] = {"failed": failed, "total": total,
                               "rate": round(failed * 100 / total) if total else None}
@@ -189,37 +190,26 @@ class RegistrationDetailView(ObjectDetailView):
         return ctx
 
 
-class RegistrationActionView(ManagerRequiredMixin, View):
-    """approve / return / suspend / reinstate / cancel, each through its service."""
+class RegistrationActionView(ManagerRequiredMixin, ObjectActionView):
+    """approve / return / suspend / reinstate / cancel, each through its service; a form with
+    errors is shown again under its field on the registration page."""
 
-    def post(self, request, pk, action):
-        reg = get_object_or_404(Registration.objects.visible_to(request.user), pk=pk)
-        form = None
-        try:
-            if action == "approve":
-                services.approve_registration(reg, request.user)
-            elif action == "reinstate":
-                services.reinstate_registration(reg, request.user)
-            elif action in ("return", "cancel"):
-                form = forms.ReasonForm(request.POST)
-                if form.is_valid():
-                    fn = services.return_registration if action == "return" else services.cancel_registration
-                    fn(reg, request.user, form.cleaned_data["reason"])
-            elif action == "suspend":
-                form = forms.SuspendForm(request.POST)
-                if form.is_valid():
-                    services.suspend_registration(reg, request.user, reason=form.cleaned_data["reason"],
-                                                  until=form.cleaned_data["until"])
-            else:
-                raise Http404
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            if form is not None and not form.is_valid():
-                messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
-            else:
-                messages.success(request, _("已完成。"))
-        return redirect(reg)
+    model = Registration
+    detail_view = RegistrationDetailView
+    success_message = gettext_lazy("已完成。")
+    actions = {
+        "approve": Step(services.approve_registration),
+        "reinstate": Step(services.reinstate_registration),
+        "return": Step(services.return_registration, forms.ReasonForm, "reason_form"),
+        "cancel": Step(services.cancel_registration, forms.ReasonForm, "cancel_form"),
+        "suspend": Step(services.suspend_registration, forms.SuspendForm, "suspend_form"),
+    }
+
+    def get_form_kwargs(self):
+        return {"auto_id": f"{self.kwargs['action']}_%s"}
+
+    def get_success_url(self, obj, result):
+        return obj.get_absolute_url()
 
 
 # ---- case lists ----------------------------------------------------------------------------
@@ -380,21 +370,22 @@ def _step_context(case, step, **extra):
     return {"case": case, "steps": STEPS, "step": step, **extra}
 
 
-class CaseCreateView(FilerRequiredMixin, View):
+class CaseCreateView(FilerRequiredMixin, ObjectCreateView):
     """Step 1 of a new filing: saving it creates the draft."""
 
-    def get(self, request):
-        return render(request, "prescreen/case_step_details.html",
-                      _step_context(None, "details", form=forms.CaseForm(user=request.user)))
+    form_class = forms.CaseForm
+    service = services.create_draft
+    template_name = "prescreen/case_step_details.html"
+    success_message = gettext_lazy("草稿已保存，请上传申请文件。")
 
-    def post(self, request):
-        form = forms.CaseForm(request.POST, user=request.user)
-        if form.is_valid():
-            case = services.create_draft(request.user, **form.cleaned_data)
-            messages.success(request, _("草稿已保存，请上传申请文件。"))
-            return redirect("prescreen:case-documents", case.pk)
-        return render(request, "prescreen/case_step_details.html",
-                      _step_context(None, "details", form=form), status=400)
+    def get_form_kwargs(self):
+        return {"user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        return _step_context(None, "details", **kwargs)
+
+    def get_success_url(self, case):
+        return reverse("prescreen:case-documents", args=[case.pk])
 
 
 class CaseEditView(LoginRequiredMixin, View):
@@ -433,19 +424,6 @@ def _current_documents(case):
     return [(role, forms.DOCUMENT_LABELS[role], docs[role]) for role in services.DOCUMENT_ROLES]
 
 
-def store_documents(case, user, cleaned, *, replace=True):
-    """Store the chosen files, each as the next version of the role's current document."""
-    current = {}
-    for att in attachments_of(case):
-        current.setdefault(att.label, att)
-    for role in services.DOCUMENT_ROLES:
-        value = cleaned.get(role)
-        files = value if isinstance(value, list) else ([value] if value else [])
-        for i, f in enumerate(files):
-            previous = current.get(role) if replace and i == 0 and len(files) == 1 else None
-            store_upload(f, "prescreen.document", user, owner=case, label=role, supersedes=previous)
-
-
 class CaseDocumentsView(LoginRequiredMixin, View):
     """Step 2: upload (or replace) the application documents of a draft."""
 
@@ -473,8 +451,7 @@ class CaseDocumentsView(LoginRequiredMixin, View):
         form = forms.DocumentsForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                with transaction.atomic():
-                    store_documents(case, request.user, form.cleaned_data)
+                services.store_draft_documents(case, request.user, form.cleaned_data)
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
@@ -528,6 +505,18 @@ class CaseReviewView(LoginRequiredMixin, View):
 class CaseDetailView(ObjectDetailView):
     model = PreExamCase
     template_name = "prescreen/case_detail.html"
+    action_forms = (
+        ActionForm("correction_form", forms.CorrectionForm, transition="correct", allowed=rules.acts_on_case,
+                   kwargs=lambda v, o: {"require_any": False}),
+        ActionForm("filing_form", forms.CnipaFilingForm, allowed=rules.takes_cnipa_filing,
+                   kwargs=lambda v, o: {"initial": {"filed_on": timezone.localdate()}}),
+        ActionForm("outcome_form", forms.CnipaOutcomeForm, allowed=rules.takes_cnipa_outcome),
+        ActionForm("withdraw_form", forms.ReasonForm, transition="withdraw"),
+        ActionForm("refuse_form", forms.ReasonForm, transition="refuse"),
+        ActionForm("assign_form", forms.AssignForm, allowed=rules.takes_assignment,
+                   kwargs=lambda v, o: {"case": o}),
+        ActionForm("terminate_form", forms.ReasonForm, transition="terminate"),
+    )
 
     def refine_queryset(self, qs):
         return qs.select_related("organization__league", "agency", "technical_field", "examiner", "filed_by",
@@ -536,6 +525,7 @@ class CaseDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         case, user = self.object, self.request.user
+        ctx["actions"] = self.available_actions(case)
         ctx["transitions"] = []  # every action has its own form below
         visible_opinions = Opinion.objects.visible_to(user).filter(case=case).select_related("author")
         letters = {a.object_id: a for a in Attachment.objects.filter(  # scoped: letters of the opinions read with visible_to
@@ -557,118 +547,77 @@ class CaseDetailView(ObjectDetailView):
         ctx["internal"] = user.is_internal
         if filer and case.state == S.DRAFT:
             ctx["continue_url"] = reverse("prescreen:case-edit", args=[case.pk])
-        if filer and case.state == S.NEEDS_CORRECTION:
-            ctx["correction_form"] = forms.CorrectionForm(require_any=False)
-        if filer and case.state == S.QUALIFIED and not case.cnipa_application_number:
-            ctx["filing_form"] = forms.CnipaFilingForm(initial={"filed_on": timezone.localdate()})
-        if (filer or manager) and case.cnipa_application_number and not case.cnipa_outcome:
-            ctx["outcome_form"] = forms.CnipaOutcomeForm()
-        if filer and case.state in (S.DRAFT, S.SUBMITTED, S.ACCEPTED, S.EXAMINING, S.NEEDS_CORRECTION):
-            ctx["withdraw_form"] = forms.ReasonForm()
-        if manager:
-            if case.state == S.SUBMITTED:
-                ctx["refuse_form"] = forms.ReasonForm()
-            if case.state in (S.ACCEPTED, S.EXAMINING, S.NEEDS_CORRECTION):
-                ctx["assign_form"] = forms.AssignForm(case=case)
-            if case.state in (S.SUBMITTED, S.ACCEPTED, S.EXAMINING, S.NEEDS_CORRECTION):
-                ctx["terminate_form"] = forms.ReasonForm()
         ctx["can_claim"], ctx["claim_hint"] = services.claimable_by(case, user)
         ctx["similar_visible"] = bool(case.similar_case_id) and user.is_internal
         ctx["panels"] = hooks.case_panels(self.request, case)
         return ctx
 
 
-class CaseActionView(LoginRequiredMixin, View):
-    """accept / refuse / withdraw / terminate / assign / start-opinion on a visible case."""
-
-    def post(self, request, pk, action):
-        case = get_object_or_404(PreExamCase.objects.visible_to(request.user), pk=pk)
-        reason = request.POST.get("reason", "").strip()
-        try:
-            if action == "accept":
-                services.accept_case(case, request.user)
-            elif action == "refuse":
-                self._need(reason)
-                services.refuse_case(case, request.user, reason)
-            elif action == "withdraw":
-                self._need(reason)
-                services.withdraw_case(case, request.user, reason)
-            elif action == "terminate":
-                self._need(reason)
-                services.terminate_case(case, request.user, reason)
-            elif action == "assign":
-                form = forms.AssignForm(request.POST, case=case)
-                if not form.is_valid():
-                    raise ValidationError(form.errors["examiner"])
-                services.assign_case(case, form.cleaned_data["examiner"], request.user)
-            elif action == "opinion":
-                opinion = services.start_opinion(case, request.user)
-                return redirect(opinion)
-            else:
-                raise Http404
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        except PermissionDenied as exc:
-            messages.error(request, str(exc) or _("无权执行此操作。"))
-        else:
-            messages.success(request, _("已完成。"))
-        return redirect(case)
-
-    @staticmethod
-    def _need(reason):
-        if not reason:
-            raise ValidationError(_("请填写理由。"))
+def _correct(case, user, **cleaned):
+    """The correction form's files by role (one file each) and its note."""
+    files = {}
+    for role in services.DOCUMENT_ROLES:
+        value = cleaned.get(role)
+        if isinstance(value, list):
+            value = value[0] if value else None
+        if value:
+            files[role] = value
+    return services.submit_correction(case, user, files, note=cleaned.get("note", ""))
 
 
-def _case_form_post(request, pk, form_class, handler, template_key):
-    """Shared POST handling of the applicant's forms on the case page: errors re-render the
-    page with the form (400), success redirects."""
-    case = get_object_or_404(PreExamCase.objects.visible_to(request.user), pk=pk)
-    form = form_class(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            handler(case, form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc) or _("无权执行此操作。"))
-        else:
-            messages.success(request, _("已提交。"))
-            return redirect(case)
-    view = CaseDetailView()
-    view.setup(request, pk=pk)
-    view.object = case
-    ctx = view.get_context_data(object=case)
-    ctx[template_key] = form
-    return render(request, "prescreen/case_detail.html", ctx, status=400)
+class CaseActionView(ObjectActionView):
+    """accept / refuse / withdraw / terminate / assign / start-opinion on a visible case; a form
+    with errors is shown again under its field on the case page."""
+
+    model = PreExamCase
+    detail_view = CaseDetailView
+    success_message = gettext_lazy("已完成。")
+    actions = {
+        "accept": Step(services.accept_case),
+        "opinion": Step(services.start_opinion, success_message=""),
+        "refuse": Step(services.refuse_case, forms.ReasonForm, "refuse_form"),
+        "withdraw": Step(services.withdraw_case, forms.ReasonForm, "withdraw_form"),
+        "terminate": Step(services.terminate_case, forms.ReasonForm, "terminate_form"),
+        "assign": Step(lambda case, user, examiner: services.assign_case(case, examiner, user),
+                       forms.AssignForm, "assign_form"),
+    }
+
+    def get_form_kwargs(self):
+        return {"case": self.object} if self.kwargs["action"] == "assign" else {}
+
+    def get_success_url(self, case, result):
+        if self.kwargs["action"] == "opinion":
+            return result.get_absolute_url()
+        return case.get_absolute_url()
 
 
-class CorrectionView(LoginRequiredMixin, View):
-    def post(self, request, pk):
-        def handler(case, data):
-            files = {}
-            for role in services.DOCUMENT_ROLES:
-                value = data.get(role)
-                if isinstance(value, list):
-                    value = value[0] if value else None
-                if value:
-                    files[role] = value
-            services.submit_correction(case, request.user, files, note=data["note"])
+class CaseFormView(ObjectActionView):
+    """The applicant's forms on the case page (correction, CNIPA filing and outcome)."""
 
-        return _case_form_post(request, pk, forms.CorrectionForm, handler, "correction_form")
+    model = PreExamCase
+    detail_view = CaseDetailView
+    success_message = gettext_lazy("已提交。")
+
+    def get_success_url(self, case, result):
+        return case.get_absolute_url()
 
 
-class CnipaFilingView(LoginRequiredMixin, View):
-    def post(self, request, pk):
-        return _case_form_post(request, pk, forms.CnipaFilingForm, lambda case, d: services.record_cnipa_filing(
-            case, request.user, application_number=d["application_number"], filed_on=d["filed_on"]), "filing_form")
+class CorrectionView(CaseFormView):
+    form_class = forms.CorrectionForm
+    form_name = "correction_form"
+    service = _correct
 
 
-class CnipaOutcomeView(LoginRequiredMixin, View):
-    def post(self, request, pk):
-        return _case_form_post(request, pk, forms.CnipaOutcomeForm, lambda case, d: services.record_cnipa_outcome(
-            case, request.user, outcome=d["outcome"], outcome_date=d["outcome_date"], reasons=d["reasons"]),
-            "outcome_form")
+class CnipaFilingView(CaseFormView):
+    form_class = forms.CnipaFilingForm
+    form_name = "filing_form"
+    service = services.record_cnipa_filing
+
+
+class CnipaOutcomeView(CaseFormView):
+    form_class = forms.CnipaOutcomeForm
+    form_name = "outcome_form"
+    service = services.record_cnipa_outcome
 
 
 # ---- opinions ------------------------------------------------------------------------------

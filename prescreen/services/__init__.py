@@ -11,7 +11,8 @@ from .registration import (  # noqa: F401
 from .filing import (  # noqa: F401
     DOCUMENT_ROLES, PRECHECK_DONE, PRECHECK_RUNNING, PRECHECK_STATE_KEY, PRECHECK_STATE_TTL, annual_quota,
     create_draft, filing_errors, finish_precheck, notify_submitted, precheck_digest, precheck_state,
-    quota_used, remove_draft_document, request_precheck, run_formal_precheck, submit_case, update_draft,
+    quota_used, remove_draft_document, request_precheck, run_formal_precheck, store_draft_documents,
+    submit_case, update_draft,
 )
 from .examination import (  # noqa: F401
     CORRECTION, LETTER_PURPOSE, TURNAROUND, accept_case, add_defect_item, assign_case, claim_case, claim_next,

@@ -151,6 +151,34 @@ def finish_precheck(case_id, digest, timed_out=False):
     return findings
 
 
+def store_draft_documents(case, user, files_by_role, *, replace=True):
+    """The filer uploads a draft's documents: ``files_by_role`` maps a document role to one file
+    or a list.  A single file for a role becomes the next version of that role's current
+    document (``replace``); several are added beside it.  Only a draft's documents change."""
+    from ipcenter.files.services import attachments_of, store_upload
+
+    from ..models import acts_for_case
+
+    if not acts_for_case(user, case):
+        raise PermissionDenied(_("只有申请人或其代理机构可以修改申请文件。"))
+    stored = []
+    with transaction.atomic():
+        locked = PreExamCase.objects.select_for_update().get(pk=case.pk)
+        if locked.state != PreExamCase.State.DRAFT:
+            raise ValidationError(_("案件已提交，申请文件不能再修改。"))
+        current = {}
+        for att in attachments_of(locked):
+            current.setdefault(att.label, att)
+        for role in DOCUMENT_ROLES:
+            value = files_by_role.get(role)
+            files = value if isinstance(value, list) else ([value] if value else [])
+            for i, f in enumerate(files):
+                previous = current.get(role) if replace and i == 0 and len(files) == 1 else None
+                stored.append(store_upload(f, "prescreen.document", user, owner=locked, label=role,
+                                           supersedes=previous))
+    return stored
+
+
 def remove_draft_document(case, user, attachment_id):
     """The filer removes the current version of one of a draft's documents; the version it
     replaced becomes current again. A submitted case's files are never deleted. Returns the

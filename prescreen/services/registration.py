@@ -34,8 +34,11 @@ def evaluate_eligibility(reg, today=None):
     return [{"code": code, "label": str(label), "passed": bool(ok)} for code, label, ok in rules_]
 
 
-def apply_registration(user, *, technical_fields, **fields):
-    """The organisation applies (or re-applies) for 备案; eligibility is evaluated and stored."""
+def apply_registration(user, *, technical_fields, documents=(), **fields):
+    """The organisation applies (or re-applies) for 备案 with its supporting documents;
+    eligibility is evaluated and stored."""
+    from ipcenter.files.services import store_upload
+
     from dateutil.relativedelta import relativedelta
 
     from ..models import Registration
@@ -61,6 +64,8 @@ def apply_registration(user, *, technical_fields, **fields):
         reg.technical_fields.set(technical_fields)
         reg.eligibility = evaluate_eligibility(reg, today)
         reg.save(update_fields=["eligibility"])
+        for f in documents or ():
+            store_upload(f, "prescreen.document", user, owner=reg, label=_("证明材料"))
         record_event(reg, "prescreen.registration.applied", user)
     from ipcenter.notify.services import notify_role
 
