@@ -690,9 +690,13 @@ class ObjectActionView(ScopedObjectMixin, ServiceFormMixin, View):
             return self.step.service(obj, self.request.user, **self.service_data(form))
         return type(self).service(obj, self.request.user, **self.service_data(form))
 
+    def action_name(self):
+        """The name of the action asked for (the URL's ``action_kwarg``)."""
+        return self.kwargs.get(self.action_kwarg)
+
     def choose_step(self):
-        """The named action of the URL (``actions``), or 404."""
-        step = self.actions.get(self.kwargs.get(self.action_kwarg))
+        """The named action asked for (``actions``), or 404."""
+        step = self.actions.get(self.action_name())
         if step is None:
             raise Http404
         self.step = step

@@ -28,4 +28,10 @@ def takes_assignment(user, case):
     return case.state in (S.ACCEPTED, S.EXAMINING, S.NEEDS_CORRECTION) and is_centre_manager(user)
 
 
+@rules.predicate
+def edits_opinion(user, opinion):
+    """Only its author edits an opinion, while it is a draft or returned."""
+    return opinion.editable and opinion.author_id == user.pk
+
+
 acts_on_case = rules.predicate(acts_for_case)

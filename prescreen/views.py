@@ -622,68 +622,70 @@ class CnipaOutcomeView(CaseFormView):
 
 # ---- opinions ------------------------------------------------------------------------------
 
-class OpinionView(LoginRequiredMixin, View):
-    """The opinion editor for its author (items, conclusion, submit); read-only for others."""
+class OpinionDetailView(ObjectDetailView):
+    """The opinion page: the editor for its author (items, conclusion), read-only for others."""
 
-    def _get(self, request, pk):
-        return get_object_or_404(Opinion.objects.visible_to(request.user).select_related(
-            "case__organization", "case__technical_field", "author"), pk=pk)
+    model = Opinion
+    template_name = "prescreen/opinion.html"
+    context_object_name = "opinion"
+    action_forms = (
+        ActionForm("item_form", forms.DefectItemForm, allowed=rules.edits_opinion),
+        ActionForm("submit_form", forms.SubmitOpinionForm, allowed=rules.edits_opinion,
+                   kwargs=lambda v, o: {"initial": {"conclusion": o.conclusion, "reasons": o.reasons}}),
+    )
 
-    def _render(self, request, opinion, item_form=None, submit_form=None, status=200):
-        can_edit = opinion.editable and opinion.author_id == request.user.pk
-        items = opinion.items.select_related("defect_type")
-        letter = Attachment.objects.filter(  # scoped: the letter of an opinion read with visible_to
-            purpose=services.LETTER_PURPOSE, object_id=opinion.pk,
-                                           content_type__model="opinion").first()
-        return render(request, "prescreen/opinion.html", {
-            "opinion": opinion, "case": opinion.case, "items": items, "can_edit": can_edit, "letter": letter,
-            "item_form": item_form or (forms.DefectItemForm() if can_edit else None),
-            "submit_form": submit_form or (forms.SubmitOpinionForm(initial={
-                "conclusion": opinion.conclusion, "reasons": opinion.reasons}) if can_edit else None),
-            "findings": opinion.case.precheck_findings if request.user.is_internal else [],
-            "panels": hooks.case_panels(request, opinion.case),
-            "returned": services.latest_return(opinion) if request.user.is_internal else None,
-        }, status=status)
+    def refine_queryset(self, qs):
+        return qs.select_related("case__organization", "case__technical_field", "author")
 
-    def get(self, request, pk):
-        return self._render(request, self._get(request, pk))
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        opinion, user = self.object, self.request.user
+        ctx.update(
+            case=opinion.case, items=opinion.items.select_related("defect_type"),
+            can_edit=rules.edits_opinion(user, opinion),
+            letter=Attachment.objects.filter(  # scoped: the letter of an opinion read with visible_to
+                purpose=services.LETTER_PURPOSE, object_id=opinion.pk, content_type__model="opinion").first(),
+            findings=opinion.case.precheck_findings if user.is_internal else [],
+            panels=hooks.case_panels(self.request, opinion.case),
+            returned=services.latest_return(opinion) if user.is_internal else None,
+        )
+        return ctx
 
-    def post(self, request, pk):
-        opinion = self._get(request, pk)
-        action = request.POST.get("action")
-        try:
-            if action == "add_item":
-                form = forms.DefectItemForm(request.POST)
-                if not form.is_valid():
-                    return self._render(request, opinion, item_form=form, status=400)
-                try:
-                    services.add_defect_item(opinion, request.user, **form.cleaned_data)
-                except ValidationError as exc:
-                    apply_errors(form, exc)
-                    return self._render(request, opinion, item_form=form, status=400)
-                messages.success(request, _("已添加缺陷条目。"))
-            elif action == "delete_item":
-                services.delete_defect_item(opinion, request.user, request.POST.get("item"))
-                messages.success(request, _("已删除缺陷条目。"))
-            elif action == "submit":
-                form = forms.SubmitOpinionForm(request.POST)
-                if not form.is_valid():
-                    return self._render(request, opinion, submit_form=form, status=400)
-                try:
-                    opinion = services.submit_opinion(opinion, request.user, **form.cleaned_data)
-                except ValidationError as exc:
-                    apply_errors(form, exc)
-                    return self._render(request, opinion, submit_form=form, status=400)
-                if opinion.state == Opinion.State.ISSUED:
-                    messages.success(request, _("意见已签发，已通知申请人。"))
-                else:
-                    messages.info(request, _("意见已提交，等待互检通过后签发。"))
-                return redirect(opinion.case)
-            else:
-                raise Http404
-        except PermissionDenied as exc:
-            messages.error(request, str(exc) or _("无权执行此操作。"))
-        return redirect(opinion)
+
+class OpinionView(ObjectActionView):
+    """GET: the opinion page.  POST ``action``: add or delete a defect item, submit; a form
+    with errors is shown again under its fields on the opinion page (400)."""
+
+    model = Opinion
+    detail_view = OpinionDetailView
+    actions = {
+        "add_item": Step(services.add_defect_item, forms.DefectItemForm, "item_form",
+                         success_message=gettext_lazy("已添加缺陷条目。")),
+        "delete_item": Step(services.delete_defect_item, success_message=gettext_lazy("已删除缺陷条目。")),
+        "submit": Step(services.submit_opinion, forms.SubmitOpinionForm, "submit_form"),
+    }
+
+    def get(self, request, *args, **kwargs):
+        return self.detail_view.as_view()(request, *args, **kwargs)
+
+    def action_name(self):
+        return self.request.POST.get("action")
+
+    def choose_step(self):
+        super().choose_step()
+        if self.action_name() == "delete_item":
+            item = self.request.POST.get("item")
+            self.step = Step(lambda opinion, user: services.delete_defect_item(opinion, user, item),
+                             success_message=self.step.success_message)
+
+    def get_success_message(self, result):
+        if self.action_name() == "submit":
+            return (_("意见已签发，已通知申请人。") if result.state == Opinion.State.ISSUED
+                    else _("意见已提交，等待互检通过后签发。"))
+        return super().get_success_message(result)
+
+    def get_success_url(self, opinion, result):
+        return opinion.case.get_absolute_url() if self.action_name() == "submit" else opinion.get_absolute_url()
 
 
 class OpinionLetterView(LoginRequiredMixin, View):
