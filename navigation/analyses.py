@@ -256,8 +256,11 @@ def keyword_clusters(patents):
 
     sample = list(patents.order_by("-application_date", "-pk").values_list(
         "pk", "title", "abstract", "application_year")[:CLUSTER_SAMPLE])
-    # imported patents never change: the same sample has the same clusters, segmented once
-    key = "navigation:clusters:" + hashlib.sha1(",".join(str(row[0]) for row in sample).encode()).hexdigest()
+    # the same sample (ids and titles) has the same clusters: segmented once
+    digest = hashlib.sha1()
+    for pk, title, _abstract, _year in sample:
+        digest.update(f"{pk}\x1f{title}\x1e".encode())
+    key = f"navigation:clusters:{digest.hexdigest()}"
     found = cache.get(key)
     if found is None:
         cut = _segmenter()
