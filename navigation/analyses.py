@@ -283,7 +283,8 @@ def keyword_clusters(patents):
             "share": round(100 * len(c.members) / len(sample), 1) if sample else 0,
             "first_year": min(years) if years else None, "last_year": max(years) if years else None,
             "peak_year": min(years, key=lambda y: (-years[y], y)) if years else None,
-            "applicants": [{"name": n, "patents": k} for n, k in sorted(leaders.items(), key=lambda x: (-x[1], x[0]))[:3]],
+            "applicants": [{"name": n, "patents": k}
+                           for n, k in sorted(leaders.items(), key=lambda x: (-x[1], x[0]))[:3]],
         })
     return {"sample": len(sample), "clustered": len(ids), "rows": rows}
 

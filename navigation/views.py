@@ -408,7 +408,8 @@ class ChainEditView(LoginRequiredMixin, View):
         chain = project.chain
         ctx = {"project": project, "chain": chain, "chain_form": chain_form, "links": links}
         if chain is not None:
-            ctx["chain_links"] = ChainLink.objects.visible_to(request.user).filter(chain=chain).prefetch_related("nodes")
+            ctx["chain_links"] = ChainLink.objects.visible_to(request.user).filter(
+                chain=chain).prefetch_related("nodes")
             ctx["other_projects"] = NavigationProject.objects.filter(  # scoped: only a count, no project is shown
                 chain=chain).exclude(pk=project.pk).count()
         return render(request, self.template_name, ctx, status=status)
