@@ -18,5 +18,11 @@ class StatsConfig(PortalAppConfig):
             "task": "ipcenter.stats.tasks.send_monthly_report",
             "schedule": crontab(day_of_month="1", hour=6, minute=30),
         },
+        # the whole centre and each league, this month/quarter/year/since opening and the
+        # periods compared with them (tasks.WARM_INTERVAL: every 5 minutes)
+        "stats-warm-snapshots": {
+            "task": "ipcenter.stats.tasks.warm_snapshots",
+            "schedule": crontab(minute="*/5"),
+        },
     }
     autoload = ("reports", "network")  # the report kinds; the network section

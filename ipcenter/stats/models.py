@@ -1,7 +1,9 @@
-"""Statistics settings (reference values quoted next to the figures) and the monthly report log."""
+"""Statistics settings (reference values quoted next to the figures), the monthly report log and
+the figure snapshots the dashboard and the exports are served from."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ipcenter.querysets import ScopedQuerySet
 from ipcenter.singleton import SingletonSettings
 
 
@@ -34,3 +36,47 @@ class MonthlyReport(models.Model):
 
     def __str__(self):
         return f"{self.month:%Y-%m}"
+
+
+class FigureSnapshotQuerySet(ScopedQuerySet):
+    def scope(self, user):
+        """Whole-centre snapshots for centre-wide users; a station's for those whose station
+        scope includes it (the same rule as ``selection.resolve_scope``)."""
+        if not user.has_perm("stats.view_dashboard"):
+            return self.none()
+        if user.is_centre_wide:
+            return self.all()
+        return self.filter(station__isnull=False).by_station(user, "station")
+
+
+class FigureSnapshot(models.Model):
+    """Every provider's section for one scope, period and language, computed in the
+    background (``snapshots.refresh``) and read by the dashboard, the exports and the API.
+
+    ``period_key`` is the period's kind, start and end (``opening:<start>`` for "since
+    opening", whose end is always today: ``period_end`` says which day the data reach);
+    ``queued_at`` is the pending-recompute marker that lets exactly one recompute be queued."""
+
+    scope_key = models.CharField(_("统计范围"), max_length=40)
+    station = models.ForeignKey("accounts.Station", verbose_name=_("工作站"), null=True, blank=True,
+                                on_delete=models.CASCADE, related_name="+")
+    period_key = models.CharField(_("统计期间"), max_length=40)
+    period_start = models.DateField(_("开始日期"))
+    period_end = models.DateField(_("结束日期"))
+    language = models.CharField(_("语言"), max_length=10)
+    data = models.JSONField(_("数据"), null=True, blank=True)
+    computed_at = models.DateTimeField(_("计算时间"), null=True, blank=True)
+    compute_seconds = models.FloatField(_("计算耗时（秒）"), null=True, blank=True)
+    queued_at = models.DateTimeField(_("排队时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = FigureSnapshotQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("统计快照")
+        verbose_name_plural = _("统计快照")
+        constraints = [models.UniqueConstraint(fields=["scope_key", "period_key", "language"],
+                                               name="stats_snapshot_unique_key")]
+
+    def __str__(self):
+        return f"{self.scope_key} {self.period_key} {self.language}"

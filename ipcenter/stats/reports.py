@@ -77,30 +77,33 @@ def statistics_pdf(job, progress):
     return ReportOutput(pdf, _filename("统计报告", scope, "pdf"), "application/pdf")
 
 
-def build_statistics_pdf(scope, job=None, progress=lambda pct, msg="": None):
-    from .selection import definitions, scope_label, sections
+def build_statistics_pdf(scope, job=None, progress=lambda pct, msg="": None, max_age=None):
+    from .selection import definitions, scope_label
+    from .snapshots import figures_for
 
     progress(10, _("统计数据"))
-    data = sections(scope, compare=True)
+    figures = figures_for(scope, compare=True, compute_missing=True, max_age=max_age)
+    data = figures.sections
     progress(50, _("绘制图表"))
     for section in data:
         section.charts = _charts(section)
     progress(70, _("生成 PDF"))
     pdf = render_pdf("stats/report_pdf.html", {
         "scope": scope, "scope_label": scope_label(scope), "sections": data, "job": job,
-        "definitions": definitions(data), "generated_at": timezone.now(),
+        "definitions": definitions(data), "generated_at": timezone.now(), "computed_at": figures.computed_at,
         "previous": scope.period.previous(), "last_year": scope.period.last_year()})
     return pdf
 
 
-def workbook_sheets(scope, data):
+def workbook_sheets(scope, data, computed_at=None):
     """(title, headers, rows) per section: the figures with their comparison values as
     numbers, then each table below its title; a cover sheet with the period as dates."""
     from .selection import scope_label
 
     sheets = [(_("说明"), [_("项目"), _("内容")], [
         (_("统计范围"), str(scope_label(scope))), (_("开始日期"), scope.period.start),
-        (_("结束日期"), scope.period.end), (_("生成时间"), timezone.now())])]
+        (_("结束日期"), scope.period.end), (_("生成时间"), timezone.now()),
+        *([(_("数据更新于"), computed_at)] if computed_at is not None else [])])]
     for section in data:
         rows = []
         for f in section.figures:
@@ -119,13 +122,13 @@ def workbook_sheets(scope, data):
 @report_kind("stats.report.xlsx", _("统计报表（XLSX）"), permission="stats.view_dashboard",
              form=StatsScopeForm)
 def statistics_xlsx(job, progress):
-    from .selection import sections
+    from .snapshots import figures_for
 
     scope = _scope_of(job)
     progress(10, _("统计数据"))
-    data = sections(scope, compare=True)
+    figures = figures_for(scope, compare=True, compute_missing=True)
     progress(60, _("写入表格"))
-    content = write_xlsx(workbook_sheets(scope, data))
+    content = write_xlsx(workbook_sheets(scope, figures.sections, figures.computed_at))
     return ReportOutput(content, _filename("统计报表", scope, "xlsx"), XLSX_TYPE)
 
 
@@ -198,14 +201,17 @@ def narrative(scope, data):
 @report_kind("stats.work_report.pdf", _("工作报告（PDF）"), permission="stats.view_dashboard",
              form=StatsScopeForm)
 def work_report_pdf(job, progress):
-    from .selection import definitions, scope_label, sections
+    from .selection import definitions, scope_label
+    from .snapshots import figures_for
 
     scope = _scope_of(job)
     progress(10, _("统计数据"))
-    data = sections(scope)
+    figures = figures_for(scope, compute_missing=True)
+    data = figures.sections
     progress(60, _("撰写报告"))
     pdf = render_pdf("stats/work_report_pdf.html", {
         "scope": scope, "scope_label": scope_label(scope), "paragraphs": narrative(scope, data),
-        "definitions": definitions(data), "generated_at": timezone.now(), "job": job})
+        "definitions": definitions(data), "generated_at": timezone.now(), "computed_at": figures.computed_at,
+        "job": job})
     progress(95, _("保存"))
     return ReportOutput(pdf, _filename("工作报告", scope, "pdf"), "application/pdf")

@@ -115,7 +115,7 @@ def scope_params(scope):
     """The query parameters that reproduce ``scope`` (for links, jobs and the API)."""
     p = scope.period
     kind = p.kind
-    if p.start == OPENED_ON and kind == "range":
+    if p.start == OPENED_ON and p.end == timezone.localdate() and kind == "range":
         params = {"period": "opening"}
     elif kind == "month":
         params = {"period": "month", "year": p.start.year, "month": p.start.month}
@@ -136,7 +136,8 @@ def scope_label(scope):
 
 def sections(scope, compare=False, codes=None):
     """Every provider's section for ``scope`` the user may see (or those of ``codes``); with
-    ``compare`` each figure gets ``previous`` and ``last_year`` (same providers, other period)."""
+    ``compare`` each figure gets ``previous`` and ``last_year`` (same providers, other period).
+    Computed live: pages and exports read ``snapshots.figures_for`` instead."""
     chosen = [p for p in providers(scope.user) if codes is None or p.code in codes]
     result = [compute(p.code, scope) for p in chosen]
     if compare:

@@ -56,7 +56,7 @@ def send_monthly_report(today=None):
             return None
         period = Period.month(month.year, month.month)
         scope = StatsScope(recipients[0], period, StationScope.all())
-        pdf = build_statistics_pdf(scope)
+        pdf = build_statistics_pdf(scope, max_age=0)  # the month as it is now, not a snapshot
         filename = f"统计月报-{month:%Y%m}.pdf"
         msg = EmailMessage(subject=f"统计月报：{period.label}",
                            body=f"附件为{period.label}（{period.start} 至 {period.end}）全中心统计报告。",
@@ -72,3 +72,27 @@ def send_monthly_report(today=None):
 def send_monthly_report_task():
     row = send_monthly_report()
     return str(row) if row else None
+
+
+@shared_task(name="ipcenter.stats.tasks.refresh_snapshot", acks_late=True)
+def refresh_snapshot_task(snapshot_id):
+    """Recompute one figure snapshot (queued by ``snapshots.request_refresh``)."""
+    from .models import FigureSnapshot
+    from .snapshots import refresh
+
+    snapshot = FigureSnapshot.objects.filter(pk=snapshot_id).select_related("station").first()
+    if snapshot is None:  # pruned meanwhile
+        return None
+    refresh(snapshot)
+    return snapshot.compute_seconds
+
+
+#: how often beat warms the common snapshots (seconds); the beat entry in apps.py runs it
+WARM_INTERVAL = 5 * 60
+
+
+@shared_task(name="ipcenter.stats.tasks.warm_snapshots")
+def warm_snapshots_task():
+    from .snapshots import warm
+
+    return warm(interval=WARM_INTERVAL)

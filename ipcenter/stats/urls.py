@@ -7,4 +7,5 @@ app_name = "stats"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("export/<str:kind>/", views.export, name="export"),
+    path("refresh/", views.refresh, name="refresh"),
 ]
