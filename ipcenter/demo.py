@@ -35,13 +35,14 @@ def building():
             _building.pop()
 
 
-def on_demand(task):
-    """A seed marks a Celery task whose result the system also makes on first use (an opinion
-    letter is rendered when first downloaded): queuing it for every demo record at commit is
-    skipped, the record is otherwise exactly what the services made.  Outside ``building`` a
-    no-op."""
+def on_demand(owner, name="delay"):
+    """A seed marks background work whose result the system also makes on first use (an opinion
+    letter's job is started when the letter is first downloaded): ``owner.name`` (a task's
+    ``delay``, or a service function of a module) does nothing while the seed runs, so no job is
+    queued for every demo record; the record is otherwise exactly what the services made.
+    Outside ``building`` a no-op."""
     if _building:
-        _building[-1].enter_context(mock.patch.object(task, "delay", lambda *args, **kwargs: None))
+        _building[-1].enter_context(mock.patch.object(owner, name, lambda *args, **kwargs: None))
 
 
 @contextmanager

@@ -714,10 +714,10 @@ class Seeder:
         self.plan_open_work()
         self.plan_demo_cases()
         self.risk_actions()
-        # the letters of the demo opinions are rendered on first download (services.opinion_letter)
-        from .tasks import make_opinion_letter
+        # the letters of the demo opinions are made by their job on first download
+        from .services import examination
 
-        on_demand(make_opinion_letter)
+        on_demand(examination, "request_letter")
         steps = self.schedule.run()
         self.ctx["stdout"].write(
             f"prescreen: {Registration.objects.count()} registrations, {PreExamCase.objects.count()} cases, "

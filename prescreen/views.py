@@ -25,6 +25,8 @@ from ipcenter.forms import apply_errors
 from ipcenter.generic import (ActionForm, Column, ObjectActionView, ObjectCreateView, ObjectDetailView,
                               ObjectListView, PredicateRequiredMixin, Step)
 
+from ipcenter.reports.views import GeneratedFileView
+
 from . import forms, hooks, rules, services
 from .filters import CaseFilterSet, RegistrationFilterSet
 from .models import DefectItem, Opinion, PreExamCase, Registration, acts_for_case
@@ -528,15 +530,11 @@ class CaseDetailView(ObjectDetailView):
         ctx["actions"] = self.available_actions(case)
         ctx["transitions"] = []  # every action has its own form below
         visible_opinions = Opinion.objects.visible_to(user).filter(case=case).select_related("author")
-        letters = {a.object_id: a for a in Attachment.objects.filter(  # scoped: letters of the opinions read with visible_to
-            purpose=services.LETTER_PURPOSE, object_id__in=[o.pk for o in visible_opinions],
-            content_type__model="opinion")}
+        letters = {a.object_id: a for a in attachments_of(visible_opinions).filter(purpose=services.LETTER_PURPOSE)}
         ctx["opinions"] = [(o, letters.get(o.pk)) for o in visible_opinions.prefetch_related(
             Prefetch("items", queryset=DefectItem.objects.select_related("defect_type")))]
-        all_docs = Attachment.objects.filter(  # scoped: documents of the case read with visible_to
-            content_type__model="preexamcase", content_type__app_label="prescreen",
-                                             object_id=case.pk, purpose="prescreen.document").select_related(
-            "uploaded_by", "superseded_by").order_by("label", "-version")
+        all_docs = (attachments_of(case, current_only=False).filter(purpose="prescreen.document")
+                    .select_related("uploaded_by", "superseded_by").order_by("label", "-version"))
         ctx["documents"] = [(role, forms.DOCUMENT_LABELS[role], [a for a in all_docs if a.label == role])
                             for role in services.DOCUMENT_ROLES]
         ctx["attachments"] = []
@@ -643,8 +641,7 @@ class OpinionDetailView(ObjectDetailView):
         ctx.update(
             case=opinion.case, items=opinion.items.select_related("defect_type"),
             can_edit=rules.edits_opinion(user, opinion),
-            letter=Attachment.objects.filter(  # scoped: the letter of an opinion read with visible_to
-                purpose=services.LETTER_PURPOSE, object_id=opinion.pk, content_type__model="opinion").first(),
+            letter=services.stored_letter(opinion),
             findings=opinion.case.precheck_findings if user.is_internal else [],
             panels=hooks.case_panels(self.request, opinion.case),
             returned=services.latest_return(opinion) if user.is_internal else None,
@@ -688,13 +685,18 @@ class OpinionView(ObjectActionView):
         return opinion.case.get_absolute_url() if self.action_name() == "submit" else opinion.get_absolute_url()
 
 
-class OpinionLetterView(LoginRequiredMixin, View):
-    """Download the opinion letter (made now if the background job has not run yet)."""
+class OpinionLetterView(GeneratedFileView):
+    """The issued opinion's letter, or the page of the job making it (the core's generated-file view)."""
 
-    def get(self, request, pk):
+    kind = services.LETTER_JOB
+    title = gettext_lazy("预审意见通知书")
+
+    def get_target(self, request, pk):
         opinion = get_object_or_404(Opinion.objects.visible_to(request.user), pk=pk)
-        try:
-            letter = services.opinion_letter(opinion)
-        except ValidationError:
+        if opinion.state != Opinion.State.ISSUED:
             raise Http404
-        return redirect("files:download", letter.pk)
+        return opinion, opinion
+
+    def stored(self, opinion):
+        letter = services.stored_letter(opinion)
+        return letter.pk if letter else None

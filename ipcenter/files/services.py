@@ -220,7 +220,15 @@ def attach(attachments, owner):
 
 
 def attachments_of(owner, current_only=True):
-    qs = Attachment.objects.filter(content_type=ContentType.objects.get_for_model(owner), object_id=owner.pk)
+    """The attachments of one record, or of every record of a queryset (one query, no content
+    type spelled by the caller)."""
+    from django.db.models import QuerySet
+
+    if isinstance(owner, QuerySet):
+        qs = Attachment.objects.filter(content_type=ContentType.objects.get_for_model(owner.model),
+                                       object_id__in=owner.values("pk"))
+    else:
+        qs = Attachment.objects.filter(content_type=ContentType.objects.get_for_model(owner), object_id=owner.pk)
     if current_only:
         qs = qs.current()
     return qs.select_related("uploaded_by")

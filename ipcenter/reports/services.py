@@ -381,3 +381,16 @@ def fail_stale_jobs(now=None):
             failed += Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(
                 status=Job.Status.FAILED, error=message, finished_at=now, expires_at=now + _retention(spec))
     return failed
+
+
+def job_for(kind, target, user):
+    """The queued or running job of ``kind`` for ``target``, else a new one: the one call for a
+    record's generated file (an opinion letter, an agreement PDF), so a double click or a
+    download during the build joins the job under way instead of starting another.  The builder
+    must still store its file idempotently (two jobs started at the very same moment both run;
+    the second finds the file stored)."""
+    from .models import Job
+
+    pending = Job.objects.for_target(target).filter(  # scoped: the jobs of a record the caller holds
+        kind=kind, status__in=(Job.Status.QUEUED, Job.Status.RUNNING)).first()
+    return pending or request_job(kind, user, target=target)

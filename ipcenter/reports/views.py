@@ -2,10 +2,12 @@
 download of the result and of an import's error list, and a new run of an expired job."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.decorators.http import require_POST
 
 from ipcenter.forms import apply_errors
@@ -134,3 +136,41 @@ def job_rerun(request, pk):
         messages.error(request, "；".join(exc.messages))
         return redirect(job.get_absolute_url())
     return redirect(new.get_absolute_url())
+
+
+class GeneratedFileView(LoginRequiredMixin, View):
+    """A record's file that a job makes (an opinion letter, a mediation agreement): the stored
+    file when it exists; otherwise the page of the job making it, which reloads itself (202)
+    until the file is there; a failed or expired job can be started again (POST).
+
+    Subclasses set ``kind`` and implement ``get_target(request, pk)`` → ``(record, target)``
+    (``record`` is what the page links back to; both already scoped with ``visible_to``) and
+    ``stored(target)`` → the stored ``Attachment`` id or ``None``; ``title`` names the file."""
+
+    kind = None
+    title = ""
+    template_name = "reports/generated_file_pending.html"
+
+    def get_target(self, request, pk):  # pragma: no cover - subclasses
+        raise NotImplementedError
+
+    def stored(self, target):  # pragma: no cover - subclasses
+        raise NotImplementedError
+
+    def get(self, request, pk):
+        record, target = self.get_target(request, pk)
+        attachment_id = self.stored(target)
+        if attachment_id:
+            return redirect("files:download", attachment_id)
+        job = (Job.objects.visible_to(request.user).for_target(target).filter(kind=self.kind)
+               .order_by("-created_at").first())
+        if job is None or job.status == Job.Status.DONE:  # none yet, or done before the file was kept
+            job = services.job_for(self.kind, target, request.user)
+        return render(request, self.template_name, {"object": record, "target": target, "job": job,
+                                                    "title": self.title}, status=202)
+
+    def post(self, request, pk):
+        record, target = self.get_target(request, pk)
+        if not self.stored(target):
+            services.job_for(self.kind, target, request.user)
+        return redirect(request.path)

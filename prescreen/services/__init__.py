@@ -15,9 +15,9 @@ from .filing import (  # noqa: F401
     submit_case, update_draft,
 )
 from .examination import (  # noqa: F401
-    CORRECTION, LETTER_PURPOSE, TURNAROUND, accept_case, add_defect_item, assign_case, claim_case, claim_next,
+    CORRECTION, LETTER_JOB, LETTER_PURPOSE, TURNAROUND, accept_case, add_defect_item, assign_case, claim_case, claim_next,
     claimable_by, close_turnaround, correction_due_date, delete_defect_item, latest_return, opinion_letter,
-    refuse_case, return_opinion, start_opinion, submit_correction, submit_opinion, terminate_case,
+    refuse_case, request_letter, return_opinion, start_opinion, stored_letter, submit_correction, submit_opinion, terminate_case,
     terminate_for_missed_correction, try_release, withdraw_case,
 )
 from .cnipa import (  # noqa: F401

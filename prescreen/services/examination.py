@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ipcenter.accounts import roles
 from ipcenter.accounts.rules import is_centre_manager
@@ -38,7 +39,7 @@ def accept_case(case, user, comment=""):
             locked.number = _case_number(locked)
 
     case = run_transition(case, "accept", user, comment, on_change=on_change)
-    open_deadline(case, TURNAROUND, label=_("预审办结"), rule=Deadline.Rule.WORKING_DAYS,
+    open_deadline(case, TURNAROUND, label=gettext_lazy("预审办结"), rule=Deadline.Rule.WORKING_DAYS,
                   amount=cfg.turnaround_working_days, start=case.accepted_at)
     notify([case.filed_by], title=_("预审案件已受理：%(title)s") % {"title": case.title}, target=case,
            key=f"prescreen.accepted.{case.pk}")
@@ -221,7 +222,7 @@ def try_release(opinion, actor):
         if opinion.conclusion == Opinion.Conclusion.NEEDS_CORRECTION:
             case = run_transition(case, "request_correction", actor, check_permission=False,
                                   on_change=lambda c: setattr(c, "correction_rounds", c.correction_rounds + 1))
-            open_deadline(case, CORRECTION, label=_("提交补正"), rule=Deadline.Rule.WORKING_DAYS,
+            open_deadline(case, CORRECTION, label=gettext_lazy("提交补正"), rule=Deadline.Rule.WORKING_DAYS,
                           amount=cfg.correction_working_days, organization=case.organization)
         else:
             name = "qualify" if opinion.conclusion == Opinion.Conclusion.QUALIFIED else "disqualify"
@@ -232,26 +233,15 @@ def try_release(opinion, actor):
             case = run_transition(case, name, actor, check_permission=False, on_change=conclude)
             close_deadlines(case, TURNAROUND)
             if name == "qualify":
-                open_deadline(case, CNIPA_FILING, label=_("向国家知识产权局正式递交"),
+                open_deadline(case, CNIPA_FILING, label=gettext_lazy("向国家知识产权局正式递交"),
                               rule=Deadline.Rule.CALENDAR_DAYS, amount=cfg.cnipa_filing_days,
                               organization=case.organization)
             hooks.case_concluded.send(sender=PreExamCase, case=case, actor=actor)
         hooks.opinion_issued.send(sender=Opinion, opinion=opinion, actor=actor)
         notify([case.filed_by], title=_("预审意见已发出：%(title)s") % {"title": case.title},
                body=opinion.get_conclusion_display(), target=case, key=f"prescreen.opinion.{opinion.pk}")
-        transaction.on_commit(lambda pk=opinion.pk: _queue_letter(pk))
+        request_letter(opinion, actor)
     return True
-
-
-def _queue_letter(opinion_id):
-    from ..tasks import make_opinion_letter
-
-    try:
-        make_opinion_letter.delay(opinion_id)
-    except Exception:  # broker down: the letter is made on first download instead
-        import logging
-
-        logging.getLogger(__name__).warning("could not queue opinion letter %s", opinion_id, exc_info=True)
 
 
 def return_opinion(opinion, actor, reason):
@@ -342,34 +332,56 @@ def terminate_case(case, manager, reason):
 LETTER_PURPOSE = "prescreen.opinion_letter"
 
 
-def opinion_letter(opinion):
-    """The stored letter PDF of an issued opinion, rendered and attached on first use.
+LETTER_JOB = "prescreen.opinion_letter"
 
-    Idempotent and safe under concurrency: the opinion row is locked while the letter is
-    made, so two workers (or a worker and a download) never attach two letters."""
+
+def request_letter(opinion, user):
+    """The job that makes an issued opinion's letter (queued after commit; a download while it
+    runs joins it)."""
+    from ipcenter.reports.services import job_for
+
+    return job_for(LETTER_JOB, opinion, user)
+
+
+def stored_letter(opinion):
+    """The issued opinion's letter attachment, or ``None`` while its job has not made it."""
+    from ipcenter.files.services import attachments_of
+
+    return attachments_of(opinion).filter(purpose=LETTER_PURPOSE).first()
+
+
+def opinion_letter(opinion):
+    """The stored letter PDF of an issued opinion, rendered and attached once (the letter job).
+
+    The PDF is rendered without holding any lock; the opinion row is locked only to check that no
+    other run attached a letter first, so two runs (a redelivered job, a retry) attach one letter."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from ipcenter.files.services import attachments_of, store_upload
+    from ipcenter.files.services import store_upload
     from ipcenter.reports.pdf import render_pdf
 
     from ..models import Opinion
 
+    current = (Opinion.objects.select_related("case__organization", "case__technical_field", "author")  # scoped: the job's own target
+               .get(pk=opinion.pk))
+    if current.state != Opinion.State.ISSUED:
+        raise ValidationError(_("意见尚未签发，没有意见通知书。"))
+    existing = stored_letter(current)
+    if existing:
+        return existing
+    case = current.case
+    cfg = PrescreenSettings.load()
+    pdf = render_pdf("prescreen/opinion_letter_pdf.html", {
+        "opinion": current, "case": case, "items": current.items.select_related("defect_type"),
+        "correction_days": cfg.correction_working_days, "cnipa_days": cfg.cnipa_filing_days,
+        "correction_due": correction_due_date(current, cfg),
+    })
+    name = _("预审意见通知书-%(number)s-第%(n)s轮.pdf") % {"number": case.number or case.pk, "n": current.round}
     with transaction.atomic():
-        locked = (Opinion.objects.select_for_update(of=("self",))
-                  .select_related("case__organization", "case__technical_field", "author").get(pk=opinion.pk))
-        if locked.state != Opinion.State.ISSUED:
-            raise ValidationError(_("意见尚未签发，没有意见通知书。"))
-        existing = attachments_of(locked).filter(purpose=LETTER_PURPOSE).first()
+        locked = Opinion.objects.select_for_update(of=("self",)).get(pk=opinion.pk)  # scoped: as above
+        existing = stored_letter(locked)
         if existing:
             return existing
-        case = locked.case
-        cfg = PrescreenSettings.load()
-        pdf = render_pdf("prescreen/opinion_letter_pdf.html", {
-            "opinion": locked, "case": case, "items": locked.items.select_related("defect_type"),
-            "correction_days": cfg.correction_working_days, "cnipa_days": cfg.cnipa_filing_days,
-            "correction_due": correction_due_date(locked, cfg),
-        })
-        name = _("预审意见通知书-%(number)s-第%(n)s轮.pdf") % {"number": case.number or case.pk, "n": locked.round}
         return store_upload(SimpleUploadedFile(name, pdf, "application/pdf"), LETTER_PURPOSE, locked.author,
                             owner=locked, label=_("意见通知书"))
 

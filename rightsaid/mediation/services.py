@@ -18,6 +18,7 @@ from ipcenter.deadlines.services import close_deadlines, open_deadline
 from ipcenter.files.services import store_upload
 from ipcenter.http import absolute_url
 from ipcenter.notify.services import notify
+from ipcenter.reports.services import job_for
 from ipcenter.workflow.engine import TransitionNotAllowed, record_event, run_transition
 from ipcenter.workflow.numbering import next_number
 from rightsaid.models import IPType
@@ -268,7 +269,8 @@ def start_mediation(dispute, user, comment=""):
     def change(locked):
         now = timezone.now()
         locked.started_at = now
-        deadline = open_deadline(locked, TERM_KIND, label=_("人民调解期限：%(n)s") % {"n": locked.number},
+        deadline = open_deadline(locked, TERM_KIND, label=gettext_lazy("人民调解期限：%(n)s"),
+                                 label_params={"n": locked.number},
                                  rule=Deadline.Rule.CALENDAR_DAYS, amount=cfg.term_days, start=now,
                                  assignee=locked.mediator, station=locked.station)
         locked.due_date = timezone.localdate(deadline.due_at)
@@ -298,7 +300,8 @@ def extend_term(dispute, user, *, reason, new_due_date):
                                        new_due_date=new_due_date, created_by=user)
         start = locked.started_at or timezone.now()
         amount = (new_due_date - timezone.localdate(start)).days
-        open_deadline(locked, TERM_KIND, label=_("人民调解期限（已延长）：%(n)s") % {"n": locked.number},
+        open_deadline(locked, TERM_KIND, label=gettext_lazy("人民调解期限（已延长）：%(n)s"),
+                      label_params={"n": locked.number},
                       rule=Deadline.Rule.CALENDAR_DAYS, amount=amount, start=start,
                       assignee=locked.mediator, station=locked.station)
         locked.due_date = new_due_date
@@ -384,23 +387,13 @@ def store_agreement_pdf(agreement, user):
     return att
 
 
-def request_agreement_pdf(agreement, user):
-    """The job that makes the agreement PDF: the one queued or running, else a new one."""
-    from ipcenter.reports.models import Job
-    from ipcenter.reports.services import request_job
-
-    pending = Job.objects.for_target(agreement).filter(  # scoped: the jobs of an agreement the caller holds
-        kind=AGREEMENT_JOB, status__in=(Job.Status.QUEUED, Job.Status.RUNNING)).first()
-    return pending or request_job(AGREEMENT_JOB, user, target=agreement)
-
-
 def _open_confirmation_reminders(dispute, agreement, window_days):
     """The judicial-confirmation window: the mediator is reminded (to remind the parties), and
     so are the users of each party that is a registered organisation (their link is the public
     verification page, the one page of the dispute they may open)."""
     start = timezone.make_aware(datetime.datetime.combine(agreement.signed_on, datetime.time(9, 0)))
     open_deadline(dispute, CONFIRMATION_KIND, rule=Deadline.Rule.CALENDAR_DAYS, amount=window_days, start=start,
-                  label=_("提醒当事人申请司法确认：%(n)s") % {"n": dispute.number},
+                  label=gettext_lazy("提醒当事人申请司法确认：%(n)s"), label_params={"n": dispute.number},
                   assignee=dispute.mediator, station=dispute.station, url=dispute.get_absolute_url())
     reminded = set()
     for party in dispute.parties.filter(organization__isnull=False).select_related("organization"):
@@ -408,7 +401,7 @@ def _open_confirmation_reminders(dispute, agreement, window_days):
             continue
         reminded.add(party.organization_id)
         open_deadline(party, CONFIRMATION_KIND, rule=Deadline.Rule.CALENDAR_DAYS, amount=window_days, start=start,
-                      label=_("调解协议 %(a)s 的司法确认申请期限") % {"a": agreement.number},
+                      label=gettext_lazy("调解协议 %(a)s 的司法确认申请期限"), label_params={"a": agreement.number},
                       organization=party.organization, url=agreement.get_verification_path())
 
 
@@ -462,7 +455,7 @@ def reach_agreement(dispute, user, *, terms, signed_on):
         locked = run_transition(dispute, "reach_agreement", user, on_change=change)
         agreement = holder["agreement"]
         agreement.dispute = locked
-        request_agreement_pdf(agreement, user)
+        job_for(AGREEMENT_JOB, agreement, user)
     agreement.refresh_from_db(fields=["pdf"])  # made already when jobs run at commit (eager Celery)
     return agreement
 

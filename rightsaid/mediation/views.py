@@ -3,13 +3,15 @@ per step, the agreement PDF and the public verification page (no personal data).
 import hashlib
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from django.views import View
 
 from ipcenter.generic import (ActionForm, Column, ObjectActionView, ObjectCreateView, ObjectDetailView,
                               ObjectListView, PredicateRequiredMixin, Step)
+
+from ipcenter.reports.views import GeneratedFileView
 
 from . import forms, services
 from .filters import DisputeFilterSet
@@ -137,34 +139,21 @@ class DisputeActionView(WorkerRequiredMixin, ObjectActionView):
         return obj.get_absolute_url()
 
 
-class AgreementPdfView(WorkerRequiredMixin, View):
-    """The stored agreement PDF; while its job is making it, a page that says so and reloads
-    itself (202); a failed job can be started again (POST)."""
+class AgreementPdfView(WorkerRequiredMixin, GeneratedFileView):
+    """The stored agreement PDF, or the page of the job making it (the core's generated-file view)."""
 
-    def _agreement(self, request, pk):
+    kind = services.AGREEMENT_JOB
+    title = gettext_lazy("调解协议书")
+
+    def get_target(self, request, pk):
         dispute = get_object_or_404(Dispute.objects.visible_to(request.user), pk=pk)
         agreement = Agreement.objects.filter(dispute=dispute).first()  # scoped: of the dispute
         if agreement is None:
             raise Http404
         return dispute, agreement
 
-    def get(self, request, pk):
-        from ipcenter.reports.models import Job
-
-        dispute, agreement = self._agreement(request, pk)
-        if agreement.pdf_id:
-            return redirect("files:download", agreement.pdf_id)
-        job = Job.objects.visible_to(request.user).for_target(agreement).filter(kind=services.AGREEMENT_JOB).first()
-        if job is None:  # recorded before its job existed: start one (idempotent)
-            job = services.request_agreement_pdf(agreement, request.user)
-        return render(request, "mediation/agreement_pending.html",
-                      {"object": dispute, "agreement": agreement, "job": job}, status=202)
-
-    def post(self, request, pk):
-        dispute, agreement = self._agreement(request, pk)
-        if not agreement.pdf_id:
-            services.request_agreement_pdf(agreement, request.user)
-        return redirect("mediation:agreement-pdf", dispute.pk)
+    def stored(self, agreement):
+        return agreement.pdf_id
 
 
 class VerifyView(View):

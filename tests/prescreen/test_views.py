@@ -188,7 +188,7 @@ def test_quota_reached_is_a_clear_message(client, org, applicant_user):
 
 # ---- the whole round trip through the pages ------------------------------------------------
 
-def test_round_trip_through_the_pages(client, org, applicant_user, manager_user):
+def test_round_trip_through_the_pages(client, org, applicant_user, manager_user, django_capture_on_commit_callbacks):
     register(org)
     examiner = factories.examiner(("new-materials",))
     case = services.submit_case(draft(org, applicant_user, files=_files()), applicant_user)
@@ -210,7 +210,8 @@ def test_round_trip_through_the_pages(client, org, applicant_user, manager_user)
     client.post(url, {"action": "add_item", "defect_type": DefectType.objects.get(code="unclear-claim").pk,
                       "location": "权利要求 2", "text": "“所述支耳”缺乏引用基础", "suggestion": "在权利要求1中引入支耳"})
     assert opinion.items.count() == 1
-    client.post(url, {"action": "submit", "conclusion": "needs_correction", "reasons": ""})
+    with django_capture_on_commit_callbacks(execute=True):  # the letter's job runs at commit (eager Celery)
+        client.post(url, {"action": "submit", "conclusion": "needs_correction", "reasons": ""})
     opinion.refresh_from_db()
     case.refresh_from_db()
     assert opinion.state == Opinion.State.ISSUED and case.state == PreExamCase.State.NEEDS_CORRECTION

@@ -241,7 +241,7 @@ def test_the_pdf_is_made_after_the_agreement_is_recorded_and_a_failed_render_can
     login(client, mediator)
     url = reverse("mediation:agreement-pdf", args=[dispute.pk])
     waiting = client.get(url)
-    assert waiting.status_code == 202 and 'data-testid="agreement-retry"' in waiting.content.decode()
+    assert waiting.status_code == 202 and 'data-testid="generated-file-retry"' in waiting.content.decode()
     monkeypatch.setattr(services, "render_agreement_pdf", real_render)
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(url).status_code == 302
