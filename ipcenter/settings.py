@@ -314,3 +314,5 @@ STATS_MAX_AGE = env.int("STATS_MAX_AGE", default=10 * 60)
 STATS_REFRESH_MIN_INTERVAL = env.int("STATS_REFRESH_MIN_INTERVAL", default=60)
 STATS_REQUEUE_AFTER = env.int("STATS_REQUEUE_AFTER", default=15 * 60)
 STATS_WARM_LANGUAGES = env.list("STATS_WARM_LANGUAGES", default=["zh-hans"])
+# list exports (?export=xlsx) above this many rows run as a background job
+LIST_EXPORT_SYNC_LIMIT = env.int("LIST_EXPORT_SYNC_LIMIT", default=5000)
