@@ -1,8 +1,10 @@
 """Automatic formal pre-check of patent application documents (自动形式预检).
 
 `extract_text` turns an uploaded PDF / DOCX / image into an `ExtractedDoc`; `run_precheck` applies the
-formal rules to the documents of a case and returns `Finding`s, each with a Chinese message and the
-exact location (权利要求 n, 说明书 第[0012]段 / 第n段, 附图 图n, 摘要, 发明名称).
+formal rules to the documents of a case and returns `Finding`s, each with a code, its parameters and the
+exact place (权利要求 n, 说明书 第[0012]段 / 第n段, 附图 图n, 摘要, 发明名称). The texts are the templates of
+`MESSAGES` and `PLACES`: a stored finding keeps the Chinese text and its parameters, and `shown` renders
+it in the viewer's language (a finding stored before the parameters were kept shows its stored text).
 
 Figure numbering: a label such as "图3a"/"图3A" is a sub-figure of figure 3 and is normalised to "3a".
 A reference to "图3" is satisfied by any drawn sub-figure "3a", "3b", …, and a drawn "图3" page
@@ -16,12 +18,52 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_lazy as _
+
 ROLE_LABELS = {
-    "request": "请求书",
-    "description": "说明书",
-    "claims": "权利要求书",
-    "abstract": "说明书摘要",
-    "drawings": "说明书附图",
+    "request": _("请求书"),
+    "description": _("说明书"),
+    "claims": _("权利要求书"),
+    "abstract": _("说明书摘要"),
+    "drawings": _("说明书附图"),
+}
+
+# The message of each finding (by its message key: the finding's code, or a variant of it);
+# parameters are plain values, ``role`` a document role shown by its label.
+MESSAGES = {
+    "missing_document": _("缺少必需的申请文件：%(role)s。"),
+    "document_without_text": _("未能从%(role)s中提取到文字，无法自动检查，请上传可复制文字的PDF或DOCX文件。"),
+    "title_too_long": _("发明名称共%(length)s个字，超过%(limit)s个字的限制。"),
+    "title_forbidden_word": _("发明名称中含有不宜使用的词语“%(word)s”（商业性宣传用语、商标或含义不确定的用语）。"),
+    "abstract_too_long": _("摘要文字部分共%(length)s个字，超过%(limit)s个字的限制。"),
+    "claims_not_numbered": _("权利要求书中未识别到编号的权利要求，权利要求应以阿拉伯数字顺序编号（如“1.”）。"),
+    "claims_numbering.first": _("权利要求应从1开始编号，第一项权利要求的编号为%(number)s。"),
+    "claims_numbering": _("权利要求编号不连续：权利要求%(previous)s之后应为权利要求%(expected)s，实际为权利要求%(number)s。"),
+    "claims_forward_reference": _("权利要求%(number)s引用了权利要求%(refs)s；从属权利要求只能引用在前的权利要求。"),
+    "claims_forbidden_word": _("权利要求%(number)s中含有含义不确定或不宜使用的词语“%(word)s”。"),
+    "drawing_unlabelled": _("无法识别附图文件“%(name)s”中的图号，请在附图下方标注“图1”等图号，或将图片文件命名为“图1.png”等。"),
+    "figure_missing": _("说明书提到了图%(fig)s，但说明书附图中没有图%(fig)s。"),
+    "figure_not_referenced": _("说明书附图中的图%(fig)s在说明书中没有被提及（附图说明中应逐一说明各幅附图）。"),
+    # a file that could not be read (code ``unreadable``) and a check that ran out of time
+    "file_too_large": _("文件超过%(mb)s MB，未做自动检查。"),
+    "unsupported_type": _("不支持的文件类型“%(ext)s”，请上传PDF、DOCX或图片文件。"),
+    "pdf_unreadable": _("无法读取该PDF文件，请确认文件未损坏且未加密。"),
+    "docx_unreadable": _("无法读取该Word文件，请上传有效的DOCX文件。"),
+    "file_missing": _("文件已不在存储中，请重新上传。"),
+    "precheck_timeout": _("自动形式预检超时未完成，请检查文件是否过大或损坏；提交时将再次检查。"),
+}
+# Where a finding is, by place code.
+PLACES = {
+    "role": "%(role)s",
+    "title": _("发明名称"),
+    "abstract": _("摘要"),
+    "claim": _("权利要求 %(number)s"),
+    "paragraph_mark": _("说明书 第[%(mark)s]段"),
+    "paragraph": _("说明书 第%(number)s段"),
+    "figure": _("附图 图%(fig)s"),
+    "drawing_file": _("附图 %(name)s"),
+    "file": "%(name)s",
+    "all_files": _("全部文件"),
 }
 REQUIRED_ROLES = ("request", "description", "claims", "abstract")
 
@@ -55,7 +97,12 @@ IMAGE_EXTENSIONS = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".
 
 
 class ExtractionError(ValueError):
-    """The file could not be read; the message is Chinese and safe to show to the user."""
+    """The file could not be read; the message is Chinese and safe to show to the user, ``key``
+    and ``params`` say it again for `MESSAGES`."""
+
+    def __init__(self, key: str, **params):
+        self.key, self.params = key, params
+        super().__init__(source_text(MESSAGES[key], params))
 
 
 @dataclass
@@ -67,22 +114,86 @@ class ExtractedDoc:
     filename: str = ""
 
 
+def _render(template, params) -> str:
+    """``template`` with ``params`` in the active language (a ``role`` by its label)."""
+    values = {k: ROLE_LABELS.get(v, v) if k == "role" else v for k, v in (params or {}).items()}
+    return str(template) % values
+
+
+def source_text(template, params=None) -> str:
+    """The text in the source language (Chinese), whatever language is active."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        return _render(template, params)
+
+
 @dataclass
 class Finding:
     code: str
     severity: str  # "block" | "warn"
-    message: str
     document: str  # document role: request / description / claims / abstract / drawings / title
-    location: str
+    params: dict  # plain values for the message template
+    place: str  # a key of PLACES
+    place_params: dict = field(default_factory=dict)
+    message_key: str = ""  # a key of MESSAGES when not the code; "" with ``text``: a fixed text
+    text: str = ""  # a message that has no template (a file refused by the container check)
+
+    @property
+    def message(self) -> str:
+        key = self.message_key or self.code
+        return source_text(MESSAGES[key], self.params) if key in MESSAGES else self.text
+
+    @property
+    def location(self) -> str:
+        return source_text(PLACES[self.place], self.place_params)
 
     def as_dict(self) -> dict:
-        return {
+        """What is stored: the Chinese text (read as it is by the API and by older readers)
+        with the message key and parameters `shown` renders it from."""
+        stored = {
             "code": self.code,
             "severity": self.severity,
             "message": self.message,
             "document": self.document,
             "location": self.location,
+            "place": self.place,
+            "place_params": self.place_params,
         }
+        key = self.message_key or self.code
+        if key in MESSAGES:
+            stored.update(message_key=key, params=self.params)
+        return stored
+
+
+def shown(finding: dict) -> dict:
+    """A stored finding with its message and location in the active language; one stored
+    without its parameters (or with a key this version does not know) keeps its text."""
+    message, location = finding.get("message", ""), finding.get("location", "")
+    key = finding.get("message_key")
+    if key in MESSAGES and isinstance(finding.get("params"), dict):
+        try:
+            message = _render(MESSAGES[key], finding["params"])
+        except (KeyError, TypeError, ValueError):
+            pass
+    if finding.get("place") in PLACES and isinstance(finding.get("place_params"), dict):
+        try:
+            location = _render(PLACES[finding["place"]], finding["place_params"])
+        except (KeyError, TypeError, ValueError):
+            pass
+    return {**finding, "message": message, "location": location}
+
+
+def unreadable_file(role: str, filename: str, *, key: str = "", params=None, text: str = "") -> Finding:
+    """A document of ``role`` that could not be checked: ``key`` of `MESSAGES` with its
+    parameters, or a fixed ``text``."""
+    return Finding("unreadable", "warn", role, dict(params or {}), "file", {"name": filename},
+                   message_key=key, text=text)
+
+
+def timeout_finding() -> Finding:
+    return Finding("precheck_timeout", "warn", "", {}, "all_files")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -175,7 +286,7 @@ def extract_text(fileobj, filename: str) -> ExtractedDoc:
                             filename=filename)
     data = fileobj.read(MAX_INPUT_BYTES + 1) if hasattr(fileobj, "read") else bytes(fileobj)
     if len(data) > MAX_INPUT_BYTES:
-        raise ExtractionError("文件超过%d MB，未做自动检查。" % (MAX_INPUT_BYTES // (1024 * 1024)))
+        raise ExtractionError("file_too_large", mb=MAX_INPUT_BYTES // (1024 * 1024))
     if hasattr(fileobj, "seek"):
         try:
             fileobj.seek(0)
@@ -186,7 +297,7 @@ def extract_text(fileobj, filename: str) -> ExtractedDoc:
     elif ext == ".docx" or data[:2] == b"PK":
         doc = _extract_docx(data)
     else:
-        raise ExtractionError("不支持的文件类型“%s”，请上传PDF、DOCX或图片文件。" % (ext or filename))
+        raise ExtractionError("unsupported_type", ext=ext or filename)
     doc.filename = filename
     return doc
 
@@ -239,7 +350,7 @@ def _extract_pdf(data: bytes) -> ExtractedDoc:
                 page_texts.append(text)
                 page.close()  # drop the page's parsed objects
     except Exception as exc:  # pdfminer raises many types for broken files
-        raise ExtractionError("无法读取该PDF文件，请确认文件未损坏且未加密。") from exc
+        raise ExtractionError("pdf_unreadable") from exc
     page_labels: list[str] = []
     for text in page_texts:
         page_labels.extend(figure_labels(text.splitlines()))
@@ -327,7 +438,7 @@ def _extract_docx(data: bytes) -> ExtractedDoc:
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:
-        raise ExtractionError("无法读取该Word文件，请上传有效的DOCX文件。") from exc
+        raise ExtractionError("docx_unreadable") from exc
     numbering = _DocxNumbering(document)
     paragraphs, chars = [], 0
     for para in document.paragraphs:
@@ -442,12 +553,18 @@ def find_forbidden_words(text: str, words, allowed_compounds=None) -> list[str]:
 _PARA_MARK = re.compile(r"^\s*\[(\d{3,5})\]")
 
 
-def paragraph_location(paragraphs: list[str], index: int) -> str:
-    """"说明书 第[0012]段" when the paragraph carries its number, otherwise "说明书 第n段" (1-based)."""
+def paragraph_place(paragraphs: list[str], index: int) -> tuple[str, dict]:
+    """"说明书 第[0012]段" when the paragraph carries its number, otherwise "说明书 第n段" (1-based):
+    the place code and its parameters."""
     m = _PARA_MARK.match(normalise(paragraphs[index]))
     if m:
-        return f"说明书 第[{m.group(1)}]段"
-    return f"说明书 第{index + 1}段"
+        return "paragraph_mark", {"mark": m.group(1)}
+    return "paragraph", {"number": index + 1}
+
+
+def paragraph_location(paragraphs: list[str], index: int) -> str:
+    place, params = paragraph_place(paragraphs, index)
+    return source_text(PLACES[place], params)
 
 
 def _text_length(text: str) -> int:
@@ -483,80 +600,52 @@ def run_precheck(
     # 1. required documents
     for role in required_roles:
         if not docs.get(role):
-            findings.append(Finding(
-                "missing_document", "block",
-                f"缺少必需的申请文件：{ROLE_LABELS.get(role, role)}。",
-                role, ROLE_LABELS.get(role, role),
-            ))
+            findings.append(Finding("missing_document", "block", role, {"role": role}, "role", {"role": role}))
         elif role != "drawings" and not any(d.text.strip() for d in docs[role]):
-            findings.append(Finding(
-                "document_without_text", "warn",
-                f"未能从{ROLE_LABELS.get(role, role)}中提取到文字，无法自动检查，请上传可复制文字的PDF或DOCX文件。",
-                role, ROLE_LABELS.get(role, role),
-            ))
+            findings.append(Finding("document_without_text", "warn", role, {"role": role}, "role", {"role": role}))
 
     # 2. title
     title = (title or "").strip()
     if title:
         length = _text_length(title)
         if length > title_limit:
-            findings.append(Finding(
-                "title_too_long", "warn",
-                f"发明名称共{length}个字，超过{title_limit}个字的限制。",
-                "title", "发明名称",
-            ))
+            findings.append(Finding("title_too_long", "warn", "title", {"length": length, "limit": title_limit},
+                                    "title"))
         for word in find_forbidden_words(title, forbidden_words, allowed_compounds):
-            findings.append(Finding(
-                "title_forbidden_word", "warn",
-                f"发明名称中含有不宜使用的词语“{word}”（商业性宣传用语、商标或含义不确定的用语）。",
-                "title", "发明名称",
-            ))
+            findings.append(Finding("title_forbidden_word", "warn", "title", {"word": word}, "title"))
 
     # 3. abstract
     abstract_paragraphs = [p for d in docs.get("abstract", []) for p in d.paragraphs]
     if abstract_paragraphs:
         length = _text_length(_abstract_body(abstract_paragraphs))
         if length > abstract_limit:
-            findings.append(Finding(
-                "abstract_too_long", "warn",
-                f"摘要文字部分共{length}个字，超过{abstract_limit}个字的限制。",
-                "abstract", "摘要",
-            ))
+            findings.append(Finding("abstract_too_long", "warn", "abstract",
+                                    {"length": length, "limit": abstract_limit}, "abstract"))
 
     # 4. claims: numbering, dependencies, forbidden words
     claim_paragraphs = [p for d in docs.get("claims", []) for p in d.paragraphs]
     claims = parse_claims(claim_paragraphs)
     if claim_paragraphs and not claims:
-        findings.append(Finding(
-            "claims_not_numbered", "warn",
-            "权利要求书中未识别到编号的权利要求，权利要求应以阿拉伯数字顺序编号（如“1.”）。",
-            "claims", "权利要求书",
-        ))
+        findings.append(Finding("claims_not_numbered", "warn", "claims", {}, "role", {"role": "claims"}))
     expected = 1
     for claim in claims:
         if claim.number != expected:
-            if expected == 1:
-                message = f"权利要求应从1开始编号，第一项权利要求的编号为{claim.number}。"
-            else:
-                message = (f"权利要求编号不连续：权利要求{expected - 1}之后应为权利要求{expected}，"
-                           f"实际为权利要求{claim.number}。")
-            findings.append(Finding("claims_numbering", "warn", message, "claims", f"权利要求 {claim.number}"))
+            findings.append(Finding(
+                "claims_numbering", "warn", "claims",
+                {"previous": expected - 1, "expected": expected, "number": claim.number},
+                "claim", {"number": claim.number}, message_key="claims_numbering.first" if expected == 1 else "",
+            ))
         expected = claim.number + 1
     for claim in claims:
         later = [n for n in claim.references if n >= claim.number]
         if later:
-            refs = "、".join(str(n) for n in later)
             findings.append(Finding(
-                "claims_forward_reference", "warn",
-                f"权利要求{claim.number}引用了权利要求{refs}；从属权利要求只能引用在前的权利要求。",
-                "claims", f"权利要求 {claim.number}",
+                "claims_forward_reference", "warn", "claims",
+                {"number": claim.number, "refs": "、".join(str(n) for n in later)}, "claim", {"number": claim.number},
             ))
         for word in find_forbidden_words(claim.text, forbidden_words, allowed_compounds):
-            findings.append(Finding(
-                "claims_forbidden_word", "warn",
-                f"权利要求{claim.number}中含有含义不确定或不宜使用的词语“{word}”。",
-                "claims", f"权利要求 {claim.number}",
-            ))
+            findings.append(Finding("claims_forbidden_word", "warn", "claims", {"number": claim.number, "word": word},
+                                    "claim", {"number": claim.number}))
 
     # 5. figures: description references vs drawings, both directions
     description_paragraphs = [p for d in docs.get("description", []) for p in d.paragraphs]
@@ -574,30 +663,19 @@ def run_precheck(
             unlabelled.append(d)
     for d in unlabelled:
         name = d.filename or "附图文件"
-        findings.append(Finding(
-            "drawing_unlabelled", "warn",
-            f"无法识别附图文件“{name}”中的图号，请在附图下方标注“图1”等图号，或将图片文件命名为“图1.png”等。",
-            "drawings", f"附图 {name}",
-        ))
+        findings.append(Finding("drawing_unlabelled", "warn", "drawings", {"name": name}, "drawing_file",
+                                {"name": name}))
     if (drawings or first_reference) and not unlabelled:
         for fig in sorted(first_reference, key=_figure_sort_key):
             if not _figure_satisfied(fig, drawn):
-                index = first_reference[fig]
-                location = paragraph_location(description_paragraphs, index)
-                findings.append(Finding(
-                    "figure_missing", "warn",
-                    f"{location.replace(' ', '')}提到了图{fig}，但说明书附图中没有图{fig}。",
-                    "description", location,
-                ))
+                place, place_params = paragraph_place(description_paragraphs, first_reference[fig])
+                findings.append(Finding("figure_missing", "warn", "description", {"fig": fig}, place, place_params))
     if drawings:
         referenced = set(first_reference)
         for fig in sorted(drawn, key=_figure_sort_key):
             if not _figure_satisfied(fig, referenced):
-                findings.append(Finding(
-                    "figure_not_referenced", "warn",
-                    f"说明书附图中的图{fig}在说明书中没有被提及（附图说明中应逐一说明各幅附图）。",
-                    "drawings", f"附图 图{fig}",
-                ))
+                findings.append(Finding("figure_not_referenced", "warn", "drawings", {"fig": fig}, "figure",
+                                        {"fig": fig}))
     return findings
 
 

@@ -21,6 +21,17 @@ def _private_media(settings, tmp_path):
     private_storage._wrapped = empty
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request with the English language cookie leaves English active in the thread (the
+    locale middleware activates it, nothing deactivates it): every test ends in the default
+    language, so the next one does not store or compare texts in English."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _own_cache_namespace(worker_id):
     """Each pytest process gets its own key prefix in the shared Redis, so one worker's

@@ -276,11 +276,17 @@ class CnipaOutcomeSerializer(serializers.Serializer):
 
 
 class FindingSerializer(serializers.Serializer):
+    """A pre-check finding: message and location in the requester's language; the message key,
+    place and their parameters say it again (absent on findings stored before they were kept)."""
     code = serializers.CharField()
     severity = serializers.CharField()
     message = serializers.CharField()
     document = serializers.CharField()
     location = serializers.CharField()
+    message_key = serializers.CharField(required=False)
+    params = serializers.DictField(required=False)
+    place = serializers.CharField(required=False)
+    place_params = serializers.DictField(required=False)
 
 
 class PrecheckResultSerializer(serializers.Serializer):

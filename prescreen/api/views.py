@@ -22,6 +22,7 @@ from ipcenter.files.services import attachments_of, store_upload, validate_uploa
 from .. import services
 from ..filters import CaseFilterSet, OpinionFilterSet, RegistrationFilterSet
 from ..models import DefectItem, DefectType, PreExamCase, acts_for_case
+from ..precheck import shown as shown_finding
 from . import serializers as s
 
 DOCUMENT_PURPOSE = "prescreen.document"
@@ -201,7 +202,7 @@ class CaseViewSet(ScopedModelViewSet):
         case = self.get_object()
         if not (acts_for_case(request.user, case) or request.user.is_internal):
             raise exceptions.PermissionDenied()
-        findings = call_service(services.run_formal_precheck, case)
+        findings = [shown_finding(f) for f in call_service(services.run_formal_precheck, case)]
         return Response({"blocking": sum(1 for f in findings if f["severity"] == "block"), "findings": findings})
 
     # filing and acceptance -----------------------------------------------------

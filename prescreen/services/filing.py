@@ -48,7 +48,10 @@ def run_formal_precheck(case):
     from ipcenter.files.containers import ContainerError, check_container
     from ipcenter.files.services import attachments_of, kind_of
 
-    from ..precheck import MAX_INPUT_BYTES, ExtractionError, extract_text, run_precheck
+    from django.conf import settings
+    from django.utils import translation
+
+    from ..precheck import MAX_INPUT_BYTES, ExtractionError, extract_text, run_precheck, unreadable_file
 
     cfg = PrescreenSettings.load()
     docs = {role: [] for role in DOCUMENT_ROLES}
@@ -61,12 +64,15 @@ def run_formal_precheck(case):
             # (files stored before the upload check existed get the same protection)
             with att.file.open("rb") as fh:
                 data = fh.read(MAX_INPUT_BYTES + 1)
-            check_container(data, kind_of(att.mime_type), att.original_name)
+            with translation.override(settings.LANGUAGE_CODE):  # a refusal is stored in the source language
+                check_container(data, kind_of(att.mime_type), att.original_name)
             docs[att.label].append(extract_text(io.BytesIO(data), att.original_name))
-        except (ExtractionError, ContainerError, OSError) as exc:
-            message = _("文件已不在存储中，请重新上传。") if isinstance(exc, OSError) else str(exc)
-            problems.append({"code": "unreadable", "severity": "warn", "message": message,
-                             "document": att.label, "location": att.original_name})
+        except ExtractionError as exc:
+            problems.append(unreadable_file(att.label, att.original_name, key=exc.key, params=exc.params).as_dict())
+        except OSError:
+            problems.append(unreadable_file(att.label, att.original_name, key="file_missing").as_dict())
+        except ContainerError as exc:
+            problems.append(unreadable_file(att.label, att.original_name, text=str(exc)).as_dict())
     findings = [f.as_dict() for f in run_precheck(
         {k: v for k, v in docs.items() if v}, title=case.title, forbidden_words=cfg.forbidden_words(),
         abstract_limit=cfg.abstract_limit, title_limit=cfg.title_limit)] + problems
@@ -141,9 +147,9 @@ def finish_precheck(case_id, digest, timed_out=False):
     if case is None or precheck_digest(case) != digest:
         return None
     if timed_out:
-        findings = [{"code": "precheck_timeout", "severity": "warn", "document": "",
-                     "location": _("全部文件"),
-                     "message": _("自动形式预检超时未完成，请检查文件是否过大或损坏；提交时将再次检查。")}]
+        from ..precheck import timeout_finding
+
+        findings = [timeout_finding().as_dict()]
         PreExamCase.objects.filter(pk=case.pk).update(precheck_findings=findings)
     else:
         findings = run_formal_precheck(case)
@@ -244,7 +250,9 @@ def submit_case(case, user):
     findings = _fresh_precheck_findings(case)
     if findings is None:
         findings = run_formal_precheck(case)
-    blocking = [f["message"] for f in findings if f["severity"] == "block"]
+    from ..precheck import shown
+
+    blocking = [shown(f)["message"] for f in findings if f["severity"] == "block"]  # in the filer's language
     with transaction.atomic():
         list(Registration.objects.select_for_update().filter(organization=case.organization))
         errors = filing_errors(case)
