@@ -548,6 +548,10 @@ class ServiceFormMixin:
     success_message = gettext_lazy("已保存。")
     #: names of cleaned fields the service does not take
     exclude_fields = ()
+    #: a refusal that names no field (a rule about the record, not about the form) is a message on
+    #: the record's page after a redirect instead of an error above the form
+    refusals_as_messages = False
+    refused = False
 
     def get_form_kwargs(self):
         return {}
@@ -570,10 +574,21 @@ class ServiceFormMixin:
         try:
             return call()
         except ValidationError as exc:
-            apply_errors(form, exc)
+            if self.refusals_as_messages and not hasattr(exc, "error_dict"):
+                self.refuse(" ".join(exc.messages))
+            else:
+                apply_errors(form, exc)
         except PermissionDenied as exc:
-            form.add_error(None, str(exc) or _("无权执行此操作。"))
+            message = str(exc) or _("无权执行此操作。")
+            if self.refusals_as_messages:
+                self.refuse(message)
+            else:
+                form.add_error(None, message)
         return None
+
+    def refuse(self, message):
+        messages.error(self.request, message)
+        self.refused = True
 
     def get_success_message(self, result):
         return str(self.success_message) if self.success_message else ""
@@ -678,13 +693,6 @@ class ObjectActionView(ScopedObjectMixin, ServiceFormMixin, View):
     def get_object(self):
         return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
 
-    def get_form_kwargs(self):
-        return {"prefix": self.form_prefix()} if self.form_prefix() else {}
-
-    def form_prefix(self):
-        """The prefix of the form, when the detail page renders it with one."""
-        return None
-
     def perform(self, obj, form):
         if self.step is not None:
             return self.step.service(obj, self.request.user, **self.service_data(form))
@@ -728,6 +736,8 @@ class ObjectActionView(ScopedObjectMixin, ServiceFormMixin, View):
         form = self.bound_form()
         if form.is_valid():
             result = self.run_service(form, lambda: self.perform(obj, form))
+            if self.refused:
+                return HttpResponseRedirect(obj.get_absolute_url())
             if not form.errors:
                 return self.succeed(result, self.get_success_url(obj, result))
         return self.render_detail(form)

@@ -219,7 +219,7 @@ class CaseDetailView(ObjectDetailView):
 
 
 def _feedback_form(referral):
-    return forms.FeedbackForm(prefix=f"referral-{referral.pk}")
+    return forms.FeedbackForm(auto_id=f"referral{referral.pk}_%s")
 
 
 class CaseTransitionView(TransitionView):
@@ -319,8 +319,8 @@ class FeedbackView(ObjectActionView):
     def refine_queryset(self, qs):
         return qs.select_related("case")
 
-    def form_prefix(self):
-        return f"referral-{self.kwargs['pk']}"
+    def get_form_kwargs(self):
+        return {"auto_id": f"referral{self.kwargs['pk']}_%s"}
 
     def bound_form(self):
         form = super().bound_form()

@@ -2,8 +2,8 @@
 statistics.  Records come from ``visible_to`` (others' checks are 404)."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -12,10 +12,11 @@ from django.views.generic import TemplateView
 
 from ipcenter.accounts import roles
 from ipcenter.forms import apply_errors
-from ipcenter.generic import Column, ObjectListView, PredicateRequiredMixin
+from ipcenter.generic import (ActionForm, Column, ObjectActionView, ObjectDetailView, ObjectListView,
+                              PredicateRequiredMixin, Step)
 from prescreen.models import Opinion, PreExamCase
 
-from . import forms, services
+from . import forms, rules, services
 from .filters import QualityCheckFilterSet, FeedbackFilterSet
 from .models import QualityCheck, FeedbackItem, FixTask, Sample
 from .stats import quality_stats
@@ -109,86 +110,95 @@ class FeedbackListView(QualityUserMixin, ObjectListView):
         return qs.select_related("case", "examiner")
 
 
-class QualityCheckDetailView(QualityUserMixin, View):
-    def _get(self, request, pk):
-        return get_object_or_404(QualityCheck.objects.visible_to(request.user).select_related(
-            "case__technical_field", "opinion__author", "examiner", "reviewer", "sample", "appeal_of"), pk=pk)
+class QualityCheckPageView(QualityUserMixin, ObjectDetailView):
+    """A check's page: the opinion under check, the errors, the verdict; the reviewer's,
+    the examiner's (appeal, fix) forms as the workflow and ``quality.rules`` offer them."""
 
-    def _render(self, request, check, status=200, **forms_):
-        user = request.user
-        editable = check.state == QualityCheck.State.OPEN and check.reviewer_id == user.pk
-        items = check.opinion.items.select_related("defect_type")
-        ctx = {
-            "check": check, "case": check.case, "opinion": check.opinion, "items": items,
-            "errors": check.errors.select_related("error_type", "defect_item"), "editable": editable,
-            "can_take": check.state == QualityCheck.State.OPEN and not check.reviewer_id and check.examiner_id != user.pk,
-            "error_form": forms_.get("error_form") or (forms.ErrorForm(check=check) if editable else None),
-            "complete_form": forms_.get("complete_form") or (forms.CompleteForm(check=check) if editable else None),
-            "appeal_form": forms_.get("appeal_form") or (
-                forms.AppealForm() if check.examiner_id == user.pk and check.can_appeal else None),
-            "appeal_check": QualityCheck.objects.filter(appeal_of=check).first(),  # scoped: of a check read with visible_to
-            "fix_task": services.with_due(FixTask.objects.filter(check_record=check), services.FIX_KIND).first(),  # scoped: ditto
-            "now": timezone.now(),
-            "history": QualityCheck.objects.visible_to(user).filter(opinion__case=check.case).exclude(pk=check.pk)
+    model = QualityCheck
+    template_name = "quality/check_detail.html"
+    context_object_name = "check"
+    action_forms = (
+        ActionForm("error_form", forms.ErrorForm, allowed=rules.reviews_check, kwargs=lambda v, o: {"check": o}),
+        ActionForm("complete_form", forms.CompleteForm, transition="complete", allowed=rules.reviews_check,
+                   kwargs=lambda v, o: {"check": o}),
+        ActionForm("appeal_form", forms.AppealForm, allowed=rules.may_appeal),
+        ActionForm("fix_form", forms.FixForm, allowed=rules.fixes_check),
+    )
+
+    def refine_queryset(self, qs):
+        return qs.select_related("case__technical_field", "opinion__author", "examiner", "reviewer", "sample",
+                                 "appeal_of")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        check, user = self.object, self.request.user
+        ctx.update(
+            case=check.case, opinion=check.opinion, items=check.opinion.items.select_related("defect_type"),
+            errors=check.errors.select_related("error_type", "defect_item"),
+            editable=rules.reviews_check(user, check), can_take=rules.may_take_check(user, check),
+            appeal_check=QualityCheck.objects.filter(appeal_of=check).first(),  # scoped: of a check read with visible_to
+            fix_task=services.with_due(FixTask.objects.filter(check_record=check), services.FIX_KIND).first(),  # scoped: ditto
+            now=timezone.now(),
+            history=QualityCheck.objects.visible_to(user).filter(opinion__case=check.case).exclude(pk=check.pk)
             .select_related("reviewer").order_by("created_at"),
-        }
-        task = ctx["fix_task"]
-        if task and task.state == FixTask.State.OPEN and task.examiner_id == user.pk:
-            ctx["fix_form"] = forms_.get("fix_form") or forms.FixForm()
-        return render(request, "quality/check_detail.html", ctx, status=status)
+        )
+        return ctx
 
-    def get(self, request, pk):
-        return self._render(request, self._get(request, pk))
 
-    def post(self, request, pk):
-        check = self._get(request, pk)
-        action = request.POST.get("action")
-        form_key, form = None, None
-        try:
-            if action == "take":
-                services.take_check(check, request.user)
-                messages.success(request, _("已领取。"))
-            elif action == "add_error":
-                form_key, form = "error_form", forms.ErrorForm(request.POST, check=check)
-                if form.is_valid():
-                    services.add_error(check, request.user, **form.cleaned_data)
-                    messages.success(request, _("已记录差错。"))
-            elif action == "remove_error":
-                error_id = request.POST.get("error", "")
-                if not error_id.isdigit():
-                    raise ValidationError(_("请选择要删除的差错。"))
-                services.remove_error(check, request.user, int(error_id))
-            elif action == "complete":
-                form_key, form = "complete_form", forms.CompleteForm(request.POST, check=check)
-                if form.is_valid():
-                    check = services.complete_check(check, request.user, **form.cleaned_data)
-                    messages.success(request, _("质检已完成：%(o)s。") % {"o": check.get_outcome_display()})
-            elif action == "appeal":
-                form_key, form = "appeal_form", forms.AppealForm(request.POST)
-                if form.is_valid():
-                    services.appeal(check, request.user, form.cleaned_data["reason"])
-                    messages.success(request, _("申诉已提交，将由上一级质检复核。"))
-            elif action == "fix":
-                task = FixTask.objects.filter(check_record=check).first()  # scoped: of a check read with visible_to
-                if task is None:
-                    raise ValidationError(_("该质检没有整改任务。"))
-                form_key, form = "fix_form", forms.FixForm(request.POST)
-                if form.is_valid():
-                    services.resubmit_fix(task, request.user, form.cleaned_data["fix_note"])
-                    messages.success(request, _("整改已提交。"))
-            else:
-                raise Http404
-        except ValidationError as exc:
-            if form is not None and hasattr(exc, "error_dict"):
-                apply_errors(form, exc)
-            else:  # a rule about the record, not about a field: shown as a message on the page
-                messages.error(request, " ".join(exc.messages))
-                form = None
-        except PermissionDenied as exc:
-            messages.error(request, str(exc) or _("无权执行此操作。"))
-        if form is not None and form.errors:
-            return self._render(request, self._get(request, pk), status=400, **{form_key: form})
-        return redirect("quality:check-detail", pk)
+def _resubmit_fix(check, user, *, fix_note):
+    task = FixTask.objects.filter(check_record=check).first()  # scoped: of a check read with visible_to
+    if task is None:
+        raise ValidationError(_("该质检没有整改任务。"))
+    return services.resubmit_fix(task, user, fix_note)
+
+
+def _remove_error(error_id):
+    def remove(check, user):
+        if not (error_id or "").isdigit():
+            raise ValidationError(_("请选择要删除的差错。"))
+        return services.remove_error(check, user, int(error_id))
+    return remove
+
+
+class QualityCheckDetailView(QualityUserMixin, ObjectActionView):
+    """GET: the check's page.  POST ``action``: take, add/remove an error, complete, appeal,
+    report the fix; a form with errors is shown again under its fields (400)."""
+
+    model = QualityCheck
+    detail_view = QualityCheckPageView
+    refusals_as_messages = True
+    actions = {
+        "take": Step(services.take_check, success_message=gettext_lazy("已领取。")),
+        "add_error": Step(services.add_error, forms.ErrorForm, "error_form",
+                          success_message=gettext_lazy("已记录差错。")),
+        "remove_error": Step(None, success_message=""),
+        "complete": Step(services.complete_check, forms.CompleteForm, "complete_form"),
+        "appeal": Step(services.appeal, forms.AppealForm, "appeal_form",
+                       success_message=gettext_lazy("申诉已提交，将由上一级质检复核。")),
+        "fix": Step(_resubmit_fix, forms.FixForm, "fix_form", success_message=gettext_lazy("整改已提交。")),
+    }
+
+    def get(self, request, *args, **kwargs):
+        return self.detail_view.as_view()(request, *args, **kwargs)
+
+    def action_name(self):
+        return self.request.POST.get("action")
+
+    def choose_step(self):
+        super().choose_step()
+        if self.action_name() == "remove_error":
+            self.step = Step(_remove_error(self.request.POST.get("error", "")), success_message="")
+
+    def get_form_kwargs(self):
+        return {"check": self.object} if self.action_name() in ("add_error", "complete") else {}
+
+    def get_success_message(self, result):
+        if self.action_name() == "complete":
+            return _("质检已完成：%(o)s。") % {"o": result.get_outcome_display()}
+        return super().get_success_message(result)
+
+    def get_success_url(self, check, result):
+        return reverse("quality:check-detail", args=[check.pk])
 
 
 class SampleCreateView(QualityUserMixin, View):

@@ -194,10 +194,11 @@ def test_empty_feedback_is_shown_under_its_own_referral(client):
     case = handling_case(worker)
     first = ra.refer_case(case, worker, authority="market_regulator", note="一")
     login(client, worker)
-    r = client.post(reverse("rightsaid:referral-feedback", args=[first.pk]), {f"referral-{first.pk}-feedback": ""})
+    r = client.post(reverse("rightsaid:referral-feedback", args=[first.pk]), {"feedback": ""})
     assert r.status_code == 400
     rows = dict((ref.pk, form) for ref, form in r.context["referral_rows"])
     assert rows[first.pk].errors["feedback"]
+    assert f'id="referral{first.pk}_feedback_error"' in r.content.decode()
     first.refresh_from_db()
     assert first.feedback_at is None
 
