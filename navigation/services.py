@@ -72,7 +72,8 @@ def plan_phase(phase, user, *, owner, due_date, note=None):
 def _open_phase_deadline(phase):
     start = timezone.now()
     days = max(0, (phase.due_date - timezone.localdate()).days)
-    open_deadline(phase, PHASE_DEADLINE, label=gettext_lazy("导航阶段：%(phase)s"), label_params={"phase": phase.get_kind_display()},
+    open_deadline(phase, PHASE_DEADLINE, label=gettext_lazy("导航阶段：%(phase)s"),
+                  label_params={"phase": phase.Kind(phase.kind).label},
                   rule=Deadline.Rule.CALENDAR_DAYS, amount=days, start=start, assignee=phase.owner,
                   url=phase.project.get_absolute_url())
 

@@ -105,10 +105,10 @@ def open_case(user, *, station, evidence_files=(), **fields):
     record_event(case, "rightsaid.assistancecase.intake", user, to_state=case.state)
     _store_evidence(evidence_files, user, case)
     cfg = RightsaidSettings.load()
-    open_deadline(case, REVIEW, label=_("受理审查"), rule=Deadline.Rule.WORKING_DAYS,
+    open_deadline(case, REVIEW, label=gettext_lazy("受理审查"), rule=Deadline.Rule.WORKING_DAYS,
                   amount=cfg.review_working_days, station=case.station)
     if case.kind == AssistanceCase.Kind.COMPLAINT:
-        open_deadline(case, COMPLAINT_CLOCK, label=_("举报投诉办理"), rule=Deadline.Rule.WORKING_DAYS,
+        open_deadline(case, COMPLAINT_CLOCK, label=gettext_lazy("举报投诉办理"), rule=Deadline.Rule.WORKING_DAYS,
                       amount=cfg.complaint_working_days, station=case.station)
     staff = [u for u in station_staff(case.station) if u != user]
     if staff:
@@ -204,7 +204,8 @@ def refer_case(case, user, *, authority, authority_name="", note=""):
         ref = Referral.objects.create(case=locked, authority=authority, authority_name=authority_name,
                                       note=note, referred_by=user)
         holder["ref"] = ref
-        open_deadline(ref, REFERRAL_FEEDBACK, label=gettext_lazy("移交反馈：%(a)s"), label_params={"a": ref.get_authority_display()},
+        open_deadline(ref, REFERRAL_FEEDBACK, label=gettext_lazy("移交反馈：%(a)s"),
+                      label_params={"a": ref.Authority(ref.authority).label},
                       rule=Deadline.Rule.CALENDAR_DAYS, amount=RightsaidSettings.load().referral_feedback_days,
                       station=locked.station, url=locked.get_absolute_url())
     case = run_transition(case, "refer", user, note, on_change=change,
@@ -327,7 +328,7 @@ def file_exhibition_complaint(user, *, exhibition, evidence_files=(), **fields):
         record_event(c, "rightsaid.exhibitioncomplaint.filed", user,
                      data={"repeat_infringer": c.repeat_infringer})
         _store_evidence(evidence_files, user, c)
-        open_deadline(c, EXHIBITION_ANSWER, label=_("被投诉人答辩"), rule=Deadline.Rule.HOURS,
+        open_deadline(c, EXHIBITION_ANSWER, label=gettext_lazy("被投诉人答辩"), rule=Deadline.Rule.HOURS,
                       amount=RightsaidSettings.load().exhibition_answer_hours, station=exhibition.station)
     return c
 

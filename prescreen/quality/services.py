@@ -92,7 +92,7 @@ def open_peer_check(opinion, actor=None):
     except IntegrityError:  # opened concurrently
         return QualityCheck.objects.get(opinion=opinion, level=Level.PEER, state=QualityCheck.State.OPEN)
     if reviewer is not None:
-        open_deadline(check, CHECK_KIND, label=_("完成互检"), rule=Deadline.Rule.WORKING_DAYS,
+        open_deadline(check, CHECK_KIND, label=gettext_lazy("完成互检"), rule=Deadline.Rule.WORKING_DAYS,
                       amount=cfg.peer_check_working_days, assignee=reviewer)
         notify([reviewer], title=_("请互检：%(case)s") % {"case": opinion.case}, target=check)
     else:
@@ -125,7 +125,7 @@ def take_peer_check(check, user):
             raise PermissionDenied(_("只有同领域的其他预审员可以互检。"))
         locked.reviewer = user
         locked.save(update_fields=["reviewer"])
-    open_deadline(locked, CHECK_KIND, label=_("完成互检"), rule=Deadline.Rule.WORKING_DAYS,
+    open_deadline(locked, CHECK_KIND, label=gettext_lazy("完成互检"), rule=Deadline.Rule.WORKING_DAYS,
                   amount=QualitySettings.load().peer_check_working_days, assignee=user)
     return locked
 
@@ -198,7 +198,7 @@ def complete_check(check, user, *, outcome, score=None, comment=""):
         elif outcome == QualityCheck.Outcome.RETURN:
             task = FixTask.objects.create(check_record=locked, case=locked.case, examiner=locked.examiner,
                                           reason=locked.comment)
-            open_deadline(task, FIX_KIND, label=_("质检整改"), rule=Deadline.Rule.WORKING_DAYS,
+            open_deadline(task, FIX_KIND, label=gettext_lazy("质检整改"), rule=Deadline.Rule.WORKING_DAYS,
                           amount=cfg.fix_working_days, assignee=locked.examiner)
             record_event(locked.case, "quality.fixtask.opened", user, comment=locked.comment)
         if locked.appeal_of_id:
@@ -278,7 +278,7 @@ def take_check(check, user):
             raise ValidationError(_("申诉须由原检查人以外的人员复核。"))
         locked.reviewer = user
         locked.save(update_fields=["reviewer"])
-    open_deadline(locked, CHECK_KIND, label=_("完成质检"), rule=Deadline.Rule.WORKING_DAYS,
+    open_deadline(locked, CHECK_KIND, label=gettext_lazy("完成质检"), rule=Deadline.Rule.WORKING_DAYS,
                   amount=QualitySettings.load().check_working_days, assignee=user)
     return locked
 
@@ -373,7 +373,8 @@ def draw_sample(level, user, *, period_start, period_end, share=None, seed=None,
                                          reviewer=assignee if assignee and assignee.pk != o.author_id else None,
                                          sample=sample)
             if check.reviewer_id:
-                open_deadline(check, CHECK_KIND, label=gettext_lazy("完成%(level)s"), label_params={"level": check.get_level_display()},
+                open_deadline(check, CHECK_KIND, label=gettext_lazy("完成%(level)s"),
+                              label_params={"level": Level(check.level).label},
                               rule=Deadline.Rule.WORKING_DAYS, amount=cfg.check_working_days,
                               assignee=check.reviewer)
             record_event(o.case, f"quality.sample.{level}_drawn", user)

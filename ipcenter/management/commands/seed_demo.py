@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from ipcenter.accounts import roles
 from ipcenter.accounts.models import Organization, Station, TechnicalField, User
@@ -147,7 +148,8 @@ class Command(BaseCommand):
             notify(users["manager"], title="新单位注册待审核：包头新创稀土应用有限公司",
                    url=pending.get_absolute_url(), target=pending, email=False)
         if not Deadline.objects.filter(kind="accounts.review").exists():
-            open_deadline(pending, "accounts.review", label="审核新注册单位：包头新创稀土应用有限公司",
+            open_deadline(pending, "accounts.review", label=gettext_lazy("审核新注册单位：%(name)s"),
+                          label_params={"name": pending.name},
                           rule=Deadline.Rule.WORKING_DAYS, amount=3, assignee=users["manager"])
         return {"stations": stations, "fields": fields, "orgs": orgs, "users": users,
                 "password": DEMO_PASSWORD, "stdout": self.stdout}
