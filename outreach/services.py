@@ -365,3 +365,17 @@ def _send_mail(reg, subject, template, attach_ics=False):
             log.exception("outreach mail for registration %s failed", pk)
 
     transaction.on_commit(send)
+
+
+def add_materials(event, user, files):
+    """Staff add an event's materials (all of them or, when one is refused, none)."""
+    from ipcenter.files.services import store_upload
+
+    if not files:
+        raise ValidationError({"files": _("请选择要上传的文件。")})
+    from .models import is_event_staff
+
+    if not is_event_staff(user):
+        raise PermissionDenied(_("只有活动工作人员可以上传活动资料。"))
+    with transaction.atomic():
+        return [store_upload(f, "outreach.material", user, owner=event, label=_("活动资料")) for f in files]

@@ -343,21 +343,16 @@ class FeedbackView(View):
 # --- materials --------------------------------------------------------------------------------------
 
 class MaterialUploadView(EventStaffMixin, View):
-    def post(self, request, pk):
-        from ipcenter.files.services import store_upload
+    """Materials are stored by the service, all or none."""
 
+    def post(self, request, pk):
         event = _staff_event(request, pk)
-        files = request.FILES.getlist("files")
-        if not files:
-            messages.error(request, _("请选择要上传的文件。"))
         try:
-            for f in files:
-                store_upload(f, "outreach.material", request.user, owner=event, label=_("活动资料"))
+            stored = services.add_materials(event, request.user, request.FILES.getlist("files"))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            if files:
-                messages.success(request, _("已上传 %(n)d 个资料文件。") % {"n": len(files)})
+            messages.success(request, _("已上传 %(n)d 个资料文件。") % {"n": len(stored)})
         return redirect(event)
 
 

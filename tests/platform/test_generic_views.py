@@ -306,3 +306,39 @@ def test_the_case_page_offers_referral_and_closing_only_where_the_workflow_allow
     ra.close_case(case, worker, outcome="resolved")
     closed = client.get(case.get_absolute_url()).context
     assert not any(k in closed for k in ("referral_form", "close_form", "evidence_form", "transfer_form"))
+
+
+# ---- files are stored by services, all or none ----------------------------------------------
+
+def test_event_materials_with_one_bad_file_store_none(client):
+    from django.utils import timezone
+
+    from ipcenter.files.services import attachments_of
+    from outreach.models import Event
+    from outreach.services import save_event
+
+    staff = factories.staff(roles.OUTREACH_STAFF, "centre")
+    start = timezone.now() + datetime.timedelta(days=7)
+    event = save_event(Event(title="专利预审政策培训", station=factories.station("baotou"), capacity=10,
+                             starts_at=start, ends_at=start + datetime.timedelta(hours=3), hours=3,
+                             venue="包头市知识产权服务中心", published=True), staff)
+    login(client, staff)
+    r = client.post(f"/outreach/events/{event.pk}/materials/", {"files": [
+        SimpleUploadedFile("课件.pdf", PDF, "application/pdf"),
+        SimpleUploadedFile("病毒.exe", b"MZ\x90\x00" + b"\x00" * 64, "application/octet-stream")]}, follow=True)
+    assert "病毒.exe" in r.content.decode()
+    assert not attachments_of(event).exists()  # the good file is not kept beside the refused one
+
+
+def test_a_bad_defect_item_re_renders_the_opinion_page_with_the_error_under_its_field(client):
+    examiner = factories.examiner(fields=("new-materials",))
+    case = factories.case_in(PreExamCase.State.EXAMINING, examiner_user=examiner)
+    from prescreen import services as ps
+
+    opinion = ps.start_opinion(case, examiner)
+    login(client, examiner)
+    r = client.post(opinion.get_absolute_url(), {"action": "add_item", "location": "权利要求 1", "text": ""})
+    assert r.status_code == 400
+    assert case.title in r.content.decode()
+    assert "text" in r.context["item_form"].errors and "defect_type" in r.context["item_form"].errors
+    assert not opinion.items.exists()
