@@ -614,6 +614,10 @@ class ObjectCreateView(LoginRequiredMixin, ServiceFormMixin, View):
     service = None
     template_name = "generic/object_form.html"
     title = None
+    #: a form that sits on another page (a dashboard's "draw a sample"): errors re-render that
+    #: page's view with the bound form under ``form_name``
+    page_view = None
+    form_name = "form"
 
     def get_initial(self):
         return {}
@@ -624,6 +628,10 @@ class ObjectCreateView(LoginRequiredMixin, ServiceFormMixin, View):
     def render_form(self, form, status=200):
         from django.shortcuts import render
 
+        if self.page_view is not None:
+            view = self.page_view()
+            view.setup(self.request, *self.args, **self.kwargs)
+            return view.render_to_response(view.get_context_data(**{self.form_name: form}), status=status)
         return render(self.request, self.template_name, self.get_context_data(form=form), status=status)
 
     def get(self, request, *args, **kwargs):

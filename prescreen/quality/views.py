@@ -2,7 +2,7 @@
 statistics.  Records come from ``visible_to`` (others' checks are 404)."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,9 +11,8 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from ipcenter.accounts import roles
-from ipcenter.forms import apply_errors
-from ipcenter.generic import (ActionForm, Column, ObjectActionView, ObjectDetailView, ObjectListView,
-                              PredicateRequiredMixin, Step)
+from ipcenter.generic import (ActionForm, Column, ObjectActionView, ObjectCreateView, ObjectDetailView,
+                              ObjectListView, PredicateRequiredMixin, Step)
 from prescreen.models import Opinion, PreExamCase
 
 from . import forms, rules, services
@@ -53,7 +52,7 @@ class IndexView(QualityUserMixin, TemplateView):
         if not ctx["is_qc"]:
             ctx["my_stats"] = quality_stats(user)
         if ctx["is_qc"]:
-            ctx["sample_form"] = forms.SampleForm()
+            ctx.setdefault("sample_form", forms.SampleForm())
             ctx["samples"] = Sample.objects.visible_to(user).select_related("drawn_by")[:10]
         return ctx
 
@@ -201,29 +200,28 @@ class QualityCheckDetailView(QualityUserMixin, ObjectActionView):
         return reverse("quality:check-detail", args=[check.pk])
 
 
-class SampleCreateView(QualityUserMixin, View):
-    def post(self, request):
-        if not _is_qc(request.user):
+class SampleCreateView(QualityUserMixin, ObjectCreateView):
+    """A QC reviewer draws a sample from the quality start page; errors re-render that page."""
+
+    form_class = forms.SampleForm
+    page_view = IndexView
+    form_name = "sample_form"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not _is_qc(request.user):
             raise PermissionDenied
-        form = forms.SampleForm(request.POST)
-        if form.is_valid():
-            try:
-                sample = services.draw_sample(form.cleaned_data["level"], request.user,
-                                              period_start=form.cleaned_data["period_start"],
-                                              period_end=form.cleaned_data["period_end"],
-                                              share=form.cleaned_data["share"], seed=form.cleaned_data["seed"],
-                                              reviewer=form.cleaned_data["reviewer"])
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, _("已抽取 %(k)s 件（总体 %(n)s 件）。") % {
-                    "k": len(sample.selected), "n": len(sample.population)})
-                return redirect(sample)
-        view = IndexView()
-        view.setup(request)
-        ctx = view.get_context_data()
-        ctx["sample_form"] = form
-        return render(request, "quality/index.html", ctx, status=400)
+        return super().dispatch(request, *args, **kwargs)
+
+    http_method_names = ["post"]
+
+    def create(self, form):
+        d = form.cleaned_data
+        return services.draw_sample(d["level"], self.request.user, period_start=d["period_start"],
+                                    period_end=d["period_end"], share=d["share"], seed=d["seed"],
+                                    reviewer=d["reviewer"])
+
+    def get_success_message(self, sample):
+        return _("已抽取 %(k)s 件（总体 %(n)s 件）。") % {"k": len(sample.selected), "n": len(sample.population)}
 
 
 class SampleDetailView(QualityUserMixin, View):

@@ -342,3 +342,16 @@ def test_a_bad_defect_item_re_renders_the_opinion_page_with_the_error_under_its_
     assert case.title in r.content.decode()
     assert "text" in r.context["item_form"].errors and "defect_type" in r.context["item_form"].errors
     assert not opinion.items.exists()
+
+
+def test_a_bad_sample_re_renders_the_quality_start_page_with_the_error_under_its_field(client):
+    from prescreen.quality.models import Sample
+
+    qc = factories.staff(roles.QC_REVIEWER, "centre")
+    login(client, qc)
+    r = client.post(reverse("quality:sample-create"), {
+        "level": "department", "period_start": "2026-03-01", "period_end": "2026-01-01"})
+    assert r.status_code == 400
+    assert "period_end" in r.context["sample_form"].errors
+    assert "to_do" in r.context  # the start page's own context, built by its own view
+    assert not Sample.objects.exists()
