@@ -310,7 +310,9 @@ LOGGING = {
 PORTAL_NAME = env.str("PORTAL_NAME", default="知识产权保护中心")
 # statistics figures are served from snapshots (ipcenter.stats.snapshots): seconds a snapshot
 # counts as fresh, the shortest gap between two "立即刷新", a queued recompute taken as lost
-STATS_MAX_AGE = env.int("STATS_MAX_AGE", default=10 * 60)
+STATS_MAX_AGE = env.int("STATS_MAX_AGE", default=15 * 60)
+# a period that ended before today: its snapshot is recomputed after this many seconds
+STATS_CLOSED_MAX_AGE = env.int("STATS_CLOSED_MAX_AGE", default=6 * 3600)
 STATS_REFRESH_MIN_INTERVAL = env.int("STATS_REFRESH_MIN_INTERVAL", default=60)
 STATS_REQUEUE_AFTER = env.int("STATS_REQUEUE_AFTER", default=15 * 60)
 STATS_WARM_LANGUAGES = env.list("STATS_WARM_LANGUAGES", default=["zh-hans"])

@@ -19,10 +19,10 @@ class StatsConfig(PortalAppConfig):
             "schedule": crontab(day_of_month="1", hour=6, minute=30),
         },
         # the whole centre and each league, this month/quarter/year/since opening and the
-        # periods compared with them (tasks.WARM_INTERVAL: every 5 minutes)
+        # periods compared with them (tasks.WARM_INTERVAL: every 10 minutes)
         "stats-warm-snapshots": {
             "task": "ipcenter.stats.tasks.warm_snapshots",
-            "schedule": crontab(minute="*/5"),
+            "schedule": crontab(minute="*/10"),
         },
     }
     autoload = ("reports", "network")  # the report kinds; the network section

@@ -167,12 +167,24 @@ def _max_age():
     return dt.timedelta(seconds=settings.STATS_MAX_AGE)
 
 
+def _age_limit(snapshot, today, max_age=None):
+    """How old ``snapshot`` may be: ``STATS_MAX_AGE`` (or ``max_age``) while its period is open;
+    a period that ended before today changes only through late corrections, so its snapshot is
+    recomputed after ``STATS_CLOSED_MAX_AGE`` — the comparisons (previous period, last year) are
+    such periods, and recomputing them as often as the open ones tripled the beat's work."""
+    age = max_age if max_age is not None else _max_age()
+    if snapshot.period_end is not None and snapshot.period_end < today:
+        age = max(age, dt.timedelta(seconds=settings.STATS_CLOSED_MAX_AGE))
+    return age
+
+
 def is_fresh(snapshot, now=None, max_age=None, today=None):
     if snapshot.data is None or snapshot.computed_at is None:
         return False
-    if snapshot.period_key.startswith("opening:") and snapshot.period_end != (today or timezone.localdate()):
+    today = today or timezone.localdate()
+    if snapshot.period_key.startswith("opening:") and snapshot.period_end != today:
         return False
-    return snapshot.computed_at >= (now or timezone.now()) - (max_age if max_age is not None else _max_age())
+    return snapshot.computed_at >= (now or timezone.now()) - _age_limit(snapshot, today, max_age)
 
 
 def _rows_for(scope, periods, language, today):

@@ -88,7 +88,7 @@ def refresh_snapshot_task(snapshot_id):
 
 
 #: how often beat warms the common snapshots (seconds); the beat entry in apps.py runs it
-WARM_INTERVAL = 5 * 60
+WARM_INTERVAL = 10 * 60
 
 
 @shared_task(name="ipcenter.stats.tasks.warm_snapshots")

@@ -303,6 +303,12 @@ def test_beat_keeps_the_centre_and_each_league_warm(db, queued):
     FigureSnapshot.objects.update(queued_at=None, data=[], computed_at=timezone.now())
     assert snapshots.warm() == 0  # fresh until the next run
     age(seconds=settings.STATS_MAX_AGE)
+    open_periods = [p for p in periods if p.end >= today]  # this month/quarter/year, since opening
+    assert len(open_periods) == 4
+    per_period = (1 + Station.objects.leagues().count()) * len(settings.STATS_WARM_LANGUAGES)
+    assert snapshots.warm() == per_period * len(open_periods)  # closed periods are not recomputed as often
+    FigureSnapshot.objects.update(queued_at=None, computed_at=timezone.now())
+    age(seconds=settings.STATS_CLOSED_MAX_AGE)
     assert snapshots.warm() == expected
     age(days=8)
     snapshots.warm()
