@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ipcenter.stats.aggregate import grouping_sets
-from ipcenter.stats.figures import Figure, Section, Series, Table, figure_provider
+from ipcenter.stats.figures import Figure, Section, Series, Table, figure_provider, narrative, number
 from ipcenter.stats.workdays import rate, turnaround
 
 from .models import PrescreenSettings, PreExamCase, Registration
@@ -194,3 +194,21 @@ def prescreen_figures(scope):
         ],
         definitions={k: v for k, v in DEFINITIONS.items()},
     )
+
+
+@narrative("prescreen", title=gettext_lazy("专利快速预审"))
+def prescreen_narrative(section, sections):
+    v = section.value
+    sentences = [_("累计备案 %(total)s 家创新主体，期间新增备案 %(new)s 家；专利预审案件受理量 %(acc)s 件，"
+                   "收到预审申请 %(rec)s 件。") % {
+        "total": number(v("entities_total")), "new": number(v("entities_new")),
+        "acc": number(v("cases_accepted")), "rec": number(v("cases_received"))}]
+    if v("grant_days") is not None:
+        sentences.append(_("发明专利授权周期由平均 %(ref)s 个月缩短到 %(days)s 天，授权率 %(rate)s%%。") % {
+            "ref": number(v("grant_cycle_reference")), "days": number(v("grant_days")),
+            "rate": number(v("grant_rate"))})
+    sentences.append(_("预审办结周期中位数 %(med)s 个工作日，%(within)s%% 的案件在期限内办结，预审合格率 %(q)s%%，"
+                       "向国家知识产权局正式递交 %(f)s 件。") % {
+        "med": number(v("turnaround_median")), "within": number(v("turnaround_within")),
+        "q": number(v("qualified_rate")), "f": number(v("cnipa_filings"))})
+    return sentences

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from ipcenter.deadlines.models import Deadline
 from ipcenter.deadlines.services import deadlines_of
 from ipcenter.stats.aggregate import grouping_sets
-from ipcenter.stats.figures import Figure, Section, Series, Table, figure_provider
+from ipcenter.stats.figures import Figure, Section, Series, Table, figure_provider, narrative, number
 from ipcenter.stats.workdays import rate
 
 from .models import (AssistanceCase, Channel, Consultation, Exhibition, ExhibitionComplaint, IPType, Referral,
@@ -175,3 +175,19 @@ def rightsaid_figures(scope):
         ],
         definitions=dict(DEFINITIONS),
     )
+
+
+@narrative("rightsaid", title=gettext_lazy("维权援助网络"))
+def rightsaid_narrative(section, sections):
+    v = section.value
+    sentences = [_("构建“1+12+N”知识产权维权援助工作模式，受理咨询 %(c)s 次（其中 12330 热线 %(h)s 次），"
+                   "办理维权援助案件 %(a)s 件，提供展会现场服务 %(e)s 场。") % {
+        "c": number(v("consultations")), "h": number(v("consultations_12330")), "a": number(v("assistance_cases")),
+        "e": number(v("exhibitions"))},
+        _("与法院、检察院、公安、海关等部门协作，协助处理专利侵权案件 %(p)s 件、假冒专利案件 %(f)s 件、"
+          "商标侵权案件 %(t)s 件，移交有关机关 %(r)s 次。") % {
+        "p": number(v("patent_infringement")), "f": number(v("counterfeit_patent")),
+        "t": number(v("trademark_infringement")), "r": number(v("referrals"))}]
+    if v("overseas"):
+        sentences.append(_("开展海外维权指导 %(o)s 件。") % {"o": number(v("overseas"))})
+    return sentences

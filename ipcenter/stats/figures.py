@@ -289,3 +289,38 @@ def compute(code, scope):
     section = provider.func(scope)
     section.code, section.title = provider.code, str(provider.title)
     return section
+
+
+# --- the work report's sentences -----------------------------------------------------------
+
+@dataclass(frozen=True)
+class Narrative:
+    code: str
+    func: Callable
+    title: str = ""
+    part_of: str = ""
+
+
+NARRATIVES = {}
+
+
+def narrative(code, title="", part_of=""):
+    """Register ``func(section, sections_by_code) -> [sentence, ...]`` as the work report's
+    sentences about section ``code`` (in the provider's module, next to the figures they read).
+    ``title`` names its chapter (default: the provider's title); ``part_of`` adds the sentences
+    to another section's chapter instead (mediation inside rights assistance).  A section
+    without a narrative is written as a plain list of its figures."""
+    def decorator(func):
+        NARRATIVES[code] = Narrative(code, func, title, part_of)
+        return func
+
+    return decorator
+
+
+def number(value, digits=None):
+    """A figure as the work report writes it: ``—`` when unknown, no ``.0`` on whole numbers."""
+    if value is None:
+        return "—"
+    if isinstance(value, float) and value.is_integer() and digits is None:
+        return str(int(value))
+    return f"{value:,.{digits}f}" if digits is not None else str(value)

@@ -1,12 +1,14 @@
 """Report kinds of the stats app."""
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ipcenter.reports import charts
 from ipcenter.reports.pdf import render_pdf
 from ipcenter.reports.registry import ReportOutput, report_kind
 from ipcenter.reports.xlsx import XLSX_TYPE, write_xlsx
 
+from .figures import NARRATIVES, number, providers
 from .forms import StatsScopeForm
 from .services import platform_overview
 
@@ -132,69 +134,48 @@ def statistics_xlsx(job, progress):
     return ReportOutput(content, _filename("统计报表", scope, "xlsx"), XLSX_TYPE)
 
 
-def _n(value, digits=None):
-    if value is None:
-        return "—"
-    if isinstance(value, float) and value.is_integer() and digits is None:
-        return str(int(value))
-    return f"{value:,.{digits}f}" if digits is not None else str(value)
+CHAPTER_NUMERALS = (gettext_lazy("一"), gettext_lazy("二"), gettext_lazy("三"), gettext_lazy("四"),
+                    gettext_lazy("五"), gettext_lazy("六"), gettext_lazy("七"), gettext_lazy("八"),
+                    gettext_lazy("九"), gettext_lazy("十"))
+
+
+def _figure_list(section):
+    parts = [_("%(label)s %(value)s%(unit)s") % {"label": f.label, "value": number(f.value), "unit": f.unit}
+             for f in section.figures if f.value is not None]
+    return [_("%(items)s。") % {"items": _("，").join(parts)}] if parts else []
 
 
 def narrative(scope, data):
-    """The work report's paragraphs: the headline figures written into sentences the way the
-    centre's two-year article does.  Sections that are missing are left out."""
+    """The work report's paragraphs: an opening sentence, then one chapter per section in the
+    providers' order, written by the sentences each app registered for its section
+    (``ipcenter.stats.figures.narrative``) the way the centre's two-year article writes them.
+    Sections that are missing or empty are left out."""
     from .selection import scope_label
 
     by = {s.code: s for s in data}
-    out = []
     where = str(scope_label(scope))
     intro = _("%(period)s，%(where)s围绕专利预审、维权援助和宣传培训等重点工作，各项业务稳步推进。") % {
         "period": scope.period.label, "where": where if scope.station else _("自治区知识产权保护中心")}
-    out.append((_("总体情况"), [intro]))
-    pre = by.get("prescreen")
-    if pre is not None:
-        v = pre.value
-        sentences = [_("累计备案 %(total)s 家创新主体，期间新增备案 %(new)s 家；专利预审案件受理量 %(acc)s 件，"
-                       "收到预审申请 %(rec)s 件。") % {
-            "total": _n(v("entities_total")), "new": _n(v("entities_new")),
-            "acc": _n(v("cases_accepted")), "rec": _n(v("cases_received"))}]
-        if v("grant_days") is not None:
-            sentences.append(_("发明专利授权周期由平均 %(ref)s 个月缩短到 %(days)s 天，授权率 %(rate)s%%。") % {
-                "ref": _n(v("grant_cycle_reference")), "days": _n(v("grant_days")), "rate": _n(v("grant_rate"))})
-        sentences.append(_("预审办结周期中位数 %(med)s 个工作日，%(within)s%% 的案件在期限内办结，预审合格率 %(q)s%%，"
-                           "向国家知识产权局正式递交 %(f)s 件。") % {
-            "med": _n(v("turnaround_median")), "within": _n(v("turnaround_within")),
-            "q": _n(v("qualified_rate")), "f": _n(v("cnipa_filings"))})
-        out.append((_("一、专利快速预审"), sentences))
-    qc = by.get("quality")
-    if qc is not None and qc.figures:
-        out.append((_("二、预审质量"), [_("开展四级质检 %(n)s 次，差错率 %(e)s%%，预审结论与实审结果一致率 %(c)s%%。") % {
-            "n": _n(qc.value("qc_checks")), "e": _n(qc.value("qc_error_rate")), "c": _n(qc.value("qc_consistency"))}]))
-    ra = by.get("rightsaid")
-    if ra is not None:
-        v = ra.value
-        sentences = [_("构建“1+12+N”知识产权维权援助工作模式，受理咨询 %(c)s 次（其中 12330 热线 %(h)s 次），"
-                       "办理维权援助案件 %(a)s 件，提供展会现场服务 %(e)s 场。") % {
-            "c": _n(v("consultations")), "h": _n(v("consultations_12330")), "a": _n(v("assistance_cases")),
-            "e": _n(v("exhibitions"))},
-            _("与法院、检察院、公安、海关等部门协作，协助处理专利侵权案件 %(p)s 件、假冒专利案件 %(f)s 件、"
-              "商标侵权案件 %(t)s 件，移交有关机关 %(r)s 次。") % {
-            "p": _n(v("patent_infringement")), "f": _n(v("counterfeit_patent")),
-            "t": _n(v("trademark_infringement")), "r": _n(v("referrals"))}]
-        if v("overseas"):
-            sentences.append(_("开展海外维权指导 %(o)s 件。") % {"o": _n(v("overseas"))})
-        med = by.get("mediation")
-        if med is not None:
-            sentences.append(_("人民调解工作站登记调解纠纷 %(d)s 件，调解成功率 %(r)s%%，申请司法确认 %(j)s 件。") % {
-                "d": _n(med.value("disputes")), "r": _n(med.value("mediation_success_rate")),
-                "j": _n(med.value("judicial_confirmations"))})
-        out.append((_("三、维权援助网络"), sentences))
-    for code, title in (("navigation", _("四、专利导航")), ("outreach", _("五、宣传培训"))):
-        s = by.get(code)
-        if s is not None and s.figures:
-            parts = [_("%(label)s %(value)s%(unit)s") % {"label": f.label, "value": _n(f.value), "unit": f.unit}
-                     for f in s.figures if f.value is not None]
-            out.append((title, [_("%(items)s。") % {"items": _("，").join(parts)}]))
+    chapters, order = {}, []
+    for provider in providers():
+        section = by.get(provider.code)
+        if section is None or not section.figures:
+            continue
+        spec = NARRATIVES.get(provider.code)
+        sentences = spec.func(section, by) if spec else _figure_list(section)
+        if not sentences:
+            continue
+        target = (spec.part_of if spec and spec.part_of else provider.code)
+        if target in chapters:
+            chapters[target][1].extend(sentences)
+        else:
+            chapters[target] = (str(spec.title if spec and spec.title else provider.title), list(sentences))
+            order.append(target)
+    out = [(_("总体情况"), [intro])]
+    for i, code in enumerate(order):
+        title, sentences = chapters[code]
+        numeral = CHAPTER_NUMERALS[i] if i < len(CHAPTER_NUMERALS) else str(i + 1)
+        out.append((_("%(n)s、%(title)s") % {"n": numeral, "title": title}, sentences))
     return out
 
 

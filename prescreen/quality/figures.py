@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ipcenter.stats.figures import Figure, Section, Series, Table, figure_provider
+from ipcenter.stats.figures import Figure, Section, Series, Table, figure_provider, narrative, number
 
 from .stats import completed_checks, quality_stats
 
@@ -76,3 +76,10 @@ def quality_figures(scope):
                        [(r["label"].replace("知识产权保护分中心", ""), r["error_rate"]) for r in leagues])],
         definitions=dict(DEFINITIONS),
     )
+
+
+@narrative("quality", title=gettext_lazy("预审质量"))
+def quality_narrative(section, sections):
+    return [_("开展四级质检 %(n)s 次，差错率 %(e)s%%，预审结论与实审结果一致率 %(c)s%%。") % {
+        "n": number(section.value("qc_checks")), "e": number(section.value("qc_error_rate")),
+        "c": number(section.value("qc_consistency"))}]

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ipcenter.stats.figures import Figure, Section, Table, figure_provider
+from ipcenter.stats.figures import Figure, Section, Table, figure_provider, narrative, number
 from ipcenter.stats.workdays import rate
 
 from .models import Dispute, JudicialConfirmation
@@ -56,3 +56,10 @@ def mediation_figures(scope):
                        for r in registered.values("state").annotate(n=Count("pk")).order_by("state")])],
         definitions=dict(DEFINITIONS),
     )
+
+
+@narrative("mediation", part_of="rightsaid")
+def mediation_narrative(section, sections):
+    return [_("人民调解工作站登记调解纠纷 %(d)s 件，调解成功率 %(r)s%%，申请司法确认 %(j)s 件。") % {
+        "d": number(section.value("disputes")), "r": number(section.value("mediation_success_rate")),
+        "j": number(section.value("judicial_confirmations"))}]
