@@ -82,24 +82,47 @@ def docx_bytes(paragraphs):
 
 
 def document_texts(title, topic, short):
+    """(description, claims, abstract) paragraphs of an application.  A topic's three forms (a
+    preparation method, a process, a test or surface method) claim different things, so one
+    company's filings on one topic are not near-duplicates of each other."""
     subject, domain, raw, key, finish, effect = topic
     noun = title[2:]
+    if short.endswith("工艺"):
+        solution = f"{key}时分段控制温度和时间，在线监测{subject}的质量指标"
+        claims = [
+            "权利要求书",
+            f"1. 一种{noun}，其特征在于，{key}时将温度波动控制在±2℃以内，每30分钟在线检测一次{subject}"
+            f"的质量指标，偏离设定值时自动调整物料流量。",
+            f"2. 根据权利要求1所述的{short}，其特征在于，所述质量指标为决定{subject}{effect}的指标。",
+            f"3. 根据权利要求1或2所述的{short}，其特征在于，{finish}后对每批{subject}留样。",
+        ]
+    elif short.endswith("方法") and short != "制备方法":
+        solution = f"{finish}后取{subject}样品，经前处理后仪器测定，依据标准曲线判定"
+        claims = [
+            "权利要求书",
+            f"1. 一种{noun}，其特征在于，{finish}后取{subject}样品，经前处理后用液相色谱仪测定"
+            f"特征组分，依据标准曲线计算含量，判定{subject}是否{effect}。",
+            f"2. 根据权利要求1所述的{short}，其特征在于，所述前处理为{raw}时留取的对照样与待测样同步处理。",
+            f"3. 根据权利要求1或2所述的{short}，其特征在于，每批{subject}样品平行测定三次。",
+        ]
+    else:
+        solution = f"{raw}；{key}；{finish}"
+        claims = [
+            "权利要求书",
+            f"1. 一种{noun}，其特征在于，包括以下步骤：S1，{raw}；S2，{key}；S3，{finish}。",
+            f"2. 根据权利要求1所述的{short}，其特征在于，步骤S1之前还包括对原料进行检验的步骤。",
+            f"3. 根据权利要求1或2所述的{short}，其特征在于，步骤S3得到的产品{effect}。",
+        ]
     description = [
         "说明书", title, "技术领域", f"[0001] 本发明涉及{domain}技术领域，具体涉及{noun}。",
         "背景技术", f"[0002] 现有的{subject}生产中工艺稳定性不足，产品质量波动较大，难以满足规模化生产的要求。",
         "发明内容", f"[0003] 本发明的目的是提供{noun}，以解决上述问题。",
-        f"[0004] 本发明的技术方案包括：{raw}；{key}；{finish}。",
-        "附图说明", "[0005] 图1是本发明实施例的工艺流程示意图；", "[0006] 图2是本发明实施例与对比例的性能对比图。",
-        "具体实施方式", f"[0007] 如图1所示，实施例1中{raw}，然后{key}，最后{finish}。",
-        f"[0008] 如图2所示，与对比例相比，本发明的产品{effect}。",
+        f"[0004] 本发明的技术方案包括：{solution}。",
+        "附图说明", "[0005] 图1是本发明实施例的流程示意图；", "[0006] 图2是本发明实施例与对比例的对比图。",
+        "具体实施方式", f"[0007] 如图1所示，实施例1中{solution}。",
+        f"[0008] 如图2所示，与对比例相比，本发明{effect}。",
     ]
-    claims = [
-        "权利要求书",
-        f"1. 一种{noun}，其特征在于，包括以下步骤：S1，{raw}；S2，{key}；S3，{finish}。",
-        f"2. 根据权利要求1所述的{short}，其特征在于，步骤S1之前还包括对原料进行检验的步骤。",
-        f"3. 根据权利要求1或2所述的{short}，其特征在于，步骤S3得到的产品{effect}。",
-    ]
-    abstract = ["说明书摘要", f"本发明公开了{noun}，包括以下步骤：{raw}；{key}；{finish}。本发明的产品{effect}。"]
+    abstract = ["说明书摘要", f"本发明公开了{noun}：{solution}。本发明{effect}。"]
     return description, claims, abstract
 
 

@@ -274,7 +274,7 @@ class CaseRun:
     def do_correct(self):
         title, topic, short = self.spec["title"]
         _, claims, _ = document_texts(title, topic, short)
-        revised = claims[:3] + [claims[3].replace("步骤S3得到的", "经步骤S3得到的")]
+        revised = claims[:3] + [claims[3].replace("其特征在于，", "其特征在于，按预审意见修改后，")]
         self.case = services.submit_correction(
             self.case, self.spec["filer"], {"claims": SimpleUploadedFile("权利要求书（修改）.pdf", pdf_bytes(revised))}
             if self.spec["pdf_claims"] else {"claims": SimpleUploadedFile(
