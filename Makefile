@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ipcenter
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 PYTEST_ARGS ?=
+# two test processes (pytest-xdist): the suite's browser journeys and seeds overlap on two cores
+PYTEST_WORKERS ?= 2
 
 .PHONY: run test bench venv messages check worker beat clean
 
@@ -29,7 +31,7 @@ run: venv messages
 test: venv messages
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 	CELERY_TASK_ALWAYS_EAGER=1 FAST_PASSWORD_HASHING=1 \
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 bench: venv
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \

@@ -41,20 +41,21 @@ def _url(name):
     return None
 
 
-def test_no_page_answers_a_hostile_query_with_a_server_error():
+@pytest.mark.parametrize("username", ["manager", "applicant", "examiner", "mediator"])
+def test_no_page_answers_a_hostile_query_with_a_server_error(username):
+    """One test per role, so the crawl's ~1,500 requests per role spread over the test workers."""
     call_command("seed_demo", verbosity=0)
     urls = sorted({u for u in (_url(n) for n in set(_names(get_resolver().url_patterns))
                                if not n.startswith(SKIPPED)) if u})
     assert len(urls) > 100
     failures, requests = [], 0
-    for username in ("manager", "applicant", "examiner", "mediator"):
-        client = Client(raise_request_exception=False)
-        client.force_login(User.objects.get(username=username), backend="django.contrib.auth.backends.ModelBackend")
-        for url in urls:
-            for query in HOSTILE:
-                requests += 1
-                status = client.get(url + query).status_code
-                if status >= 500:
-                    failures.append((username, url + query, status))
-    assert requests > 1500
+    client = Client(raise_request_exception=False)
+    client.force_login(User.objects.get(username=username), backend="django.contrib.auth.backends.ModelBackend")
+    for url in urls:
+        for query in HOSTILE:
+            requests += 1
+            status = client.get(url + query).status_code
+            if status >= 500:
+                failures.append((username, url + query, status))
+    assert requests > 400
     assert failures == []
