@@ -766,6 +766,17 @@ class ObjectActionView(ScopedObjectMixin, ServiceFormMixin, View):
         return view.render_to_response(ctx, status=status)
 
 
+
+class RecordPageActionView(ObjectActionView):
+    """The record's own page takes its actions' POSTs: GET is the ``detail_view``, and the
+    action to run is the POSTed ``action`` field (the opinion editor, the quality check page)."""
+
+    def get(self, request, *args, **kwargs):
+        return self.detail_view.as_view()(request, *args, **kwargs)
+
+    def action_name(self):
+        return self.request.POST.get("action")
+
 class ObjectEditView(ScopedObjectMixin, UpdateView):
     """Edit form whose saved changes are logged field by field on the timeline."""
 

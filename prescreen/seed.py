@@ -230,7 +230,7 @@ class CaseRun:
 
     # -- the steps -------------------------------------------------------------------------------
     def do_draft(self):
-        sd, spec = self.seeder, self.spec
+        spec = self.spec
         title, topic, short = spec["title"]
         org = spec["org"]
         files = builders.application_files(title, topic, short, applicant=org.name, inventors=spec["inventors"],

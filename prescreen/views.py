@@ -19,11 +19,10 @@ from django_htmx.http import HttpResponseClientRefresh
 from ipcenter.accounts import roles
 from ipcenter.accounts.models import User
 from ipcenter.accounts.rules import is_centre_manager
-from ipcenter.files.models import Attachment
 from ipcenter.files.services import attachments_of
 from ipcenter.forms import apply_errors
 from ipcenter.generic import (ActionForm, Column, ObjectActionView, ObjectCreateView, ObjectDetailView,
-                              ObjectListView, PredicateRequiredMixin, Step)
+                              ObjectListView, PredicateRequiredMixin, RecordPageActionView, Step)
 
 from ipcenter.reports.views import GeneratedFileView
 
@@ -649,7 +648,7 @@ class OpinionDetailView(ObjectDetailView):
         return ctx
 
 
-class OpinionView(ObjectActionView):
+class OpinionView(RecordPageActionView):
     """GET: the opinion page.  POST ``action``: add or delete a defect item, submit; a form
     with errors is shown again under its fields on the opinion page (400)."""
 
@@ -661,12 +660,6 @@ class OpinionView(ObjectActionView):
         "delete_item": Step(services.delete_defect_item, success_message=gettext_lazy("已删除缺陷条目。")),
         "submit": Step(services.submit_opinion, forms.SubmitOpinionForm, "submit_form"),
     }
-
-    def get(self, request, *args, **kwargs):
-        return self.detail_view.as_view()(request, *args, **kwargs)
-
-    def action_name(self):
-        return self.request.POST.get("action")
 
     def choose_step(self):
         super().choose_step()

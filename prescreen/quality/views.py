@@ -1,6 +1,5 @@
 """Quality pages: the reviewer's work list, the check form, appeals and fixes, samples and
 statistics.  Records come from ``visible_to`` (others' checks are 404)."""
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -11,8 +10,8 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from ipcenter.accounts import roles
-from ipcenter.generic import (ActionForm, Column, ObjectActionView, ObjectCreateView, ObjectDetailView,
-                              ObjectListView, PredicateRequiredMixin, Step)
+from ipcenter.generic import (ActionForm, Column, ObjectCreateView, ObjectDetailView,
+                              ObjectListView, PredicateRequiredMixin, RecordPageActionView, Step)
 from prescreen.models import Opinion, PreExamCase
 
 from . import forms, rules, services
@@ -159,7 +158,7 @@ def _remove_error(error_id):
     return remove
 
 
-class QualityCheckDetailView(QualityUserMixin, ObjectActionView):
+class QualityCheckDetailView(QualityUserMixin, RecordPageActionView):
     """GET: the check's page.  POST ``action``: take, add/remove an error, complete, appeal,
     report the fix; a form with errors is shown again under its fields (400)."""
 
@@ -176,12 +175,6 @@ class QualityCheckDetailView(QualityUserMixin, ObjectActionView):
                        success_message=gettext_lazy("申诉已提交，将由上一级质检复核。")),
         "fix": Step(_resubmit_fix, forms.FixForm, "fix_form", success_message=gettext_lazy("整改已提交。")),
     }
-
-    def get(self, request, *args, **kwargs):
-        return self.detail_view.as_view()(request, *args, **kwargs)
-
-    def action_name(self):
-        return self.request.POST.get("action")
 
     def choose_step(self):
         super().choose_step()

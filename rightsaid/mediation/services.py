@@ -3,7 +3,6 @@ functions; each checks the actor's rights and the dispute's state."""
 import datetime
 import secrets
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
