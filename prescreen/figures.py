@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ipcenter.stats.aggregate import grouping_sets
+from ipcenter.accounts.models import field_name
 from ipcenter.stats.figures import Figure, Section, Series, Table, figure_provider, narrative, number
 from ipcenter.stats.workdays import rate, turnaround
 
@@ -172,7 +173,7 @@ def prescreen_figures(scope):
         sums={"q": Case(When(state=S.QUALIFIED, then=1), default=0),
               "g": Case(When(cnipa_outcome=PreExamCase.CnipaOutcome.GRANT, then=1), default=0)})
     by_state = [(states.get(r["state"], r["state"]), r["n"]) for r in sorted(parts["state"], key=lambda r: r["state"])]
-    by_field = [(r["technical_field__name"] or _("（未指定）"), r["n"]) for r in
+    by_field = [(field_name(r["technical_field__name"]) or _("（未指定）"), r["n"]) for r in
                 sorted(parts["field"], key=lambda r: (-r["n"], r["technical_field__name"] or ""))]
     by_league = [(r["organization__league__name"] or _("（未指定）"), r["n"]) for r in
                  sorted(parts["league"], key=lambda r: (-r["n"], r["organization__league__name"] or ""))]

@@ -17,7 +17,7 @@ from django.views.generic import TemplateView
 from django_htmx.http import HttpResponseClientRefresh
 
 from ipcenter.accounts import roles
-from ipcenter.accounts.models import User
+from ipcenter.accounts.models import User, field_name
 from ipcenter.accounts.rules import is_centre_manager
 from ipcenter.files.services import attachments_of
 from ipcenter.forms import apply_errors
@@ -221,13 +221,23 @@ CASE_LIST_ONLY = ("number", "title", "patent_type", "state", "submitted_at", "ac
                   "organization__name", "technical_field__name",
                   *(f"examiner__{f}" for f in User.LABEL_FIELDS))
 
+
+def _field_cell(row):
+    """The case's technical field in the viewer's language (a model row or a values row)."""
+    if isinstance(row, dict):
+        return field_name(row.technical_field__name)
+    return row.technical_field.display_name if row.technical_field_id else ""
+
+
 CASE_COLUMNS = [
     Column("number", gettext_lazy("预审编号"), sort="number", link=True, needs=("number", "state"),
            value=lambda c: c.number or (_("（草稿）") if c.state == S.DRAFT else _("（待受理）"))),
     Column("title", gettext_lazy("发明名称"), link=True),
     Column("patent_type", gettext_lazy("类型"), sort="patent_type"),
     Column("organization.name", gettext_lazy("申请人单位"), sort="organization__name"),
-    Column("technical_field.name", gettext_lazy("技术领域"), sort="technical_field__sort_order"),
+    Column("technical_field.name", gettext_lazy("技术领域"), sort="technical_field__sort_order",
+           value=_field_cell,
+           needs=("technical_field__name",)),
     Column("examiner", gettext_lazy("预审员"), person=True),
     Column("state", gettext_lazy("状态"), sort="state", badge=True),
     Column("submitted_at", gettext_lazy("提交时间"), sort="submitted_at"),
@@ -269,7 +279,9 @@ class QueueView(ObjectListView):
         Column("number", gettext_lazy("预审编号"), link=True),
         Column("title", gettext_lazy("发明名称"), link=True),
         Column("patent_type", gettext_lazy("类型")),
-        Column("technical_field.name", gettext_lazy("技术领域")),
+        Column("technical_field.name", gettext_lazy("技术领域"),
+               value=_field_cell,
+               needs=("technical_field__name",)),
         Column("organization.name", gettext_lazy("申请人单位")),
         Column("accepted_at", gettext_lazy("受理时间")),
     ]

@@ -31,7 +31,20 @@ class TechnicalField(models.Model):
         verbose_name_plural = _("技术领域")
 
     def __str__(self):
-        return str(self.name)
+        return self.display_name
+
+    @property
+    def display_name(self):
+        """The name in the viewer's language: the reference fields' names are in the catalogue;
+        a field an administrator added shows as typed."""
+        return field_name(self.name)
+
+
+def field_name(name):
+    """A technical field's stored (Chinese) name in the active language."""
+    from django.utils.translation import gettext
+
+    return gettext(name) if name else name
 
 
 class StationQuerySet(ScopedQuerySet):

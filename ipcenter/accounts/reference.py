@@ -1,5 +1,6 @@
 """Reference data of the centre (seed article): the 1+12+N station network and
 the technical fields.  Used by the data migration and by tests."""
+from django.utils.translation import gettext_noop
 
 CENTRE = ("centre", "内蒙古自治区知识产权保护中心")
 
@@ -59,10 +60,11 @@ WORKSTATIONS = [
     ("alxa", "alxa-ejina", "额济纳旗工作站", "workstation"),
 ]
 
+# names are stored in Chinese and shown through the catalogue (TechnicalField.display_name)
 TECHNICAL_FIELDS = [
-    ("biology", "生物", True, 1),
-    ("new-materials", "新材料", True, 2),
-    ("new-energy", "新能源（筹建中）", False, 3),
+    ("biology", gettext_noop("生物"), True, 1),
+    ("new-materials", gettext_noop("新材料"), True, 2),
+    ("new-energy", gettext_noop("新能源（筹建中）"), False, 3),
 ]
 
 

@@ -7,6 +7,7 @@ from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
 from ipcenter.accounts import roles
+from ipcenter.accounts.models import field_name
 
 from .models import QualityCheck, CheckError, ErrorType, FeedbackItem, Level
 
@@ -119,7 +120,7 @@ def quality_stats(user, date_from=None, date_to=None):
         },
         "by_examiner": _rows(checks, "examiner", lambda pk: names.get(pk, "")),
         "by_level": _rows(checks, "level", lambda code: str(levels.get(code, code))),
-        "by_field": _rows(checks, "case__technical_field__name", lambda name: name or _("（未指定）")),
+        "by_field": _rows(checks, "case__technical_field__name", lambda name: field_name(name) or _("（未指定）")),
         "by_month": [dict(r, label=r["key"].strftime("%Y-%m")) for r in
                      _rows(checks.annotate(month=TruncMonth("completed_at")), "month")],
         "by_category": _category_rows(checks, total["n"]),
