@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ipcenter.http import site_url
 from ipcenter.notify.services import notify
@@ -145,7 +146,7 @@ def _fill_from_waiting_list(event):
         record_event(event, "outreach.registration.promoted", None, params={"name": reg.name})
         _send_mail(reg, _("候补成功：%(t)s") % {"t": event.title}, "outreach/email/promoted.txt")
         if reg.user_id:
-            notify(reg.user, title=_("您已由候补转为正式报名：%(t)s") % {"t": event.title},
+            notify(reg.user, title=gettext_lazy("您已由候补转为正式报名：%(t)s"), title_params={"t": event.title},
                    url=reg.get_absolute_url(), email=False, key=f"outreach.promoted.{reg.pk}")
     return promoted
 
@@ -266,7 +267,7 @@ def send_feedback_requests(event):
             if reg.user_id:
                 from django.urls import reverse
 
-                notify(reg.user, title=_("请评价活动：%(t)s") % {"t": locked.title},
+                notify(reg.user, title=gettext_lazy("请评价活动：%(t)s"), title_params={"t": locked.title},
                        url=reverse("outreach:feedback", args=[reg.code]), email=False,
                        key=f"outreach.feedback.{reg.pk}")
     return len(attendees)
@@ -331,11 +332,11 @@ def log_base_activity(base, user, **data):
 # --- mail -----------------------------------------------------------------------------------
 
 def _send_confirmation(reg):
-    subject = {State.CONFIRMED: _("报名成功：%(t)s"), State.WAITING: _("已进入候补名单：%(t)s"),
-               State.PENDING: _("报名已提交，待审核：%(t)s")}[reg.state] % {"t": reg.event.title}
-    _send_mail(reg, subject, "outreach/email/confirmation.txt", attach_ics=True)
+    subject = {State.CONFIRMED: gettext_lazy("报名成功：%(t)s"), State.WAITING: gettext_lazy("已进入候补名单：%(t)s"),
+               State.PENDING: gettext_lazy("报名已提交，待审核：%(t)s")}[reg.state]
+    _send_mail(reg, str(subject) % {"t": reg.event.title}, "outreach/email/confirmation.txt", attach_ics=True)
     if reg.user_id:
-        notify(reg.user, title=subject, url=reg.get_absolute_url(), email=False,
+        notify(reg.user, title=subject, title_params={"t": reg.event.title}, url=reg.get_absolute_url(), email=False,
                key=f"outreach.registered.{reg.pk}")
 
 

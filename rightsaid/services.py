@@ -112,7 +112,7 @@ def open_case(user, *, station, evidence_files=(), **fields):
                       amount=cfg.complaint_working_days, station=case.station)
     staff = [u for u in station_staff(case.station) if u != user]
     if staff:
-        notify(staff, title=_("新的维权援助申请：%(t)s") % {"t": case.title}, url=case.get_absolute_url(),
+        notify(staff, title=gettext_lazy("新的维权援助申请：%(t)s"), title_params={"t": case.title}, url=case.get_absolute_url(),
                target=case, email=False, key=f"rightsaid.case.{case.pk}.intake")
     return case
 
@@ -142,8 +142,10 @@ def convert_consultation(consultation, user, *, kind=AssistanceCase.Kind.ASSISTA
 
 
 def _notify_requester(case, title):
+    """``title``: a lazy template taking the case number as ``%(n)s``."""
     if case.requester_user_id:
-        notify(case.requester_user, title=title, url=case.get_absolute_url(), target=case, email=True)
+        notify(case.requester_user, title=title, title_params={"n": case.number}, url=case.get_absolute_url(),
+               target=case, email=True)
 
 
 def start_review(case, user, comment=""):
@@ -156,7 +158,7 @@ def accept_case(case, user, comment=""):
         locked.handled_by = locked.handled_by or user
         close_deadlines(locked, REVIEW)
     case = run_transition(case, "accept", user, comment, on_change=change)
-    _notify_requester(case, _("您的维权援助申请 %(n)s 已受理") % {"n": case.number})
+    _notify_requester(case, gettext_lazy("您的维权援助申请 %(n)s 已受理"))
     return case
 
 
@@ -170,7 +172,7 @@ def decline_case(case, user, reason):
         close_deadlines(locked, REVIEW)
         close_deadlines(locked, COMPLAINT_CLOCK, state=Deadline.State.CANCELLED)
     case = run_transition(case, "decline", user, reason, on_change=change)
-    _notify_requester(case, _("您的维权援助申请 %(n)s 不予受理") % {"n": case.number})
+    _notify_requester(case, gettext_lazy("您的维权援助申请 %(n)s 不予受理"))
     return case
 
 
@@ -210,7 +212,7 @@ def refer_case(case, user, *, authority, authority_name="", note=""):
                       station=locked.station, url=locked.get_absolute_url())
     case = run_transition(case, "refer", user, note, on_change=change,
                           data={"authority": authority})
-    _notify_requester(case, _("您的维权援助案件 %(n)s 已移交有关机关") % {"n": case.number})
+    _notify_requester(case, gettext_lazy("您的维权援助案件 %(n)s 已移交有关机关"))
     return holder["ref"]
 
 
@@ -252,7 +254,7 @@ def close_case(case, user, *, outcome, outcome_note="", amount_claimed=None, amo
         for ref in locked.referrals.filter(feedback_at__isnull=True):
             close_deadlines(ref, REFERRAL_FEEDBACK, state=Deadline.State.CANCELLED)
     case = run_transition(case, "close", user, outcome_note, on_change=change, data={"outcome": outcome})
-    _notify_requester(case, _("您的维权援助案件 %(n)s 已结案") % {"n": case.number})
+    _notify_requester(case, gettext_lazy("您的维权援助案件 %(n)s 已结案"))
     return case
 
 
@@ -294,7 +296,8 @@ def transfer_case(obj, user, station, reason=""):
     obj.station = station
     staff = station_staff(station)
     if staff:
-        notify(staff, title=_("有案件移送至本站：%(o)s") % {"o": obj}, url=obj.get_absolute_url(), target=obj,
+        notify(staff, title=gettext_lazy("有案件移送至本站：%(o)s"), title_params={"o": obj}, url=obj.get_absolute_url(),
+               target=obj,
                email=False)
     return obj
 

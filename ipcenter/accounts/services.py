@@ -2,6 +2,7 @@
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ipcenter.notify.services import notify, notify_role
 from ipcenter.workflow.engine import record_event, run_transition
@@ -41,7 +42,7 @@ def sign_up_applicant(*, username, password, email, display_name, phone, org_dat
     assign_roles(user, roles.AGENCY if kind == Organization.Kind.AGENCY else roles.APPLICANT)
     record_event(org, "accounts.organization.signup", user,
                  to_state=org.status)
-    notify_role(roles.MANAGER, title=_("新单位注册待审核：%(name)s") % {"name": org.name},
+    notify_role(roles.MANAGER, title=gettext_lazy("新单位注册待审核：%(name)s"), title_params={"name": org.name},
                 url=org.get_absolute_url(), target=org)
     return user
 
@@ -50,10 +51,11 @@ def review_organization(org, action, user, comment=""):
     """Approve or return a pending organisation; its members are told the result."""
     org = run_transition(org, action, user, comment)
     if action == "approve":
-        title = _("贵单位“%(name)s”已通过审核。") % {"name": org.name}
+        title, params = gettext_lazy("贵单位“%(name)s”已通过审核。"), {"name": org.name}
     elif action == "reject":
-        title = _("贵单位“%(name)s”的注册被退回：%(reason)s") % {"name": org.name, "reason": comment}
+        title, params = gettext_lazy("贵单位“%(name)s”的注册被退回：%(reason)s"), {"name": org.name, "reason": comment}
     else:
         return org
-    notify(org.members.filter(is_active=True), title=title, url=org.get_absolute_url(), target=org)
+    notify(org.members.filter(is_active=True), title=title, title_params=params, url=org.get_absolute_url(),
+           target=org)
     return org

@@ -12,7 +12,7 @@ import logging
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ipcenter.notify.services import notify
 
@@ -216,12 +216,15 @@ def reminder_recipients(deadline):
 
 
 def _reminder_title(deadline, stage):
+    """The reminder's title template and its parameters; the deadline's name goes in as its
+    own template, so each reader sees both in their language."""
     due = timezone.localtime(deadline.due_at).strftime("%Y-%m-%d %H:%M" if deadline.rule == "hours" else "%Y-%m-%d")
+    params = {"label": {"text": deadline.label, "params": deadline.label_params or {}}, "due": due}
     if stage.offset_days < 0:
-        return _("期限提醒：%(label)s 将于 %(due)s 到期") % {"label": deadline.display_label, "due": due}
+        return gettext_lazy("期限提醒：%(label)s 将于 %(due)s 到期"), params
     if stage.offset_days == 0:
-        return _("今日到期：%(label)s（%(due)s）") % {"label": deadline.display_label, "due": due}
-    return _("已逾期：%(label)s（%(due)s 到期）") % {"label": deadline.display_label, "due": due}
+        return gettext_lazy("今日到期：%(label)s（%(due)s）"), params
+    return gettext_lazy("已逾期：%(label)s（%(due)s 到期）"), params
 
 
 def send_reminder(deadline, stage):
@@ -231,7 +234,8 @@ def send_reminder(deadline, stage):
         with transaction.atomic():
             reminder = DeadlineReminder.objects.create(deadline=deadline, stage=stage.code)
             recipients = reminder_recipients(deadline)
-            notify(recipients, title=_reminder_title(deadline, stage), url=deadline.url, target=deadline,
+            title, title_params = _reminder_title(deadline, stage)
+            notify(recipients, title=title, title_params=title_params, url=deadline.url, target=deadline,
                    key=f"deadline:{deadline.pk}:{stage.code}")
             reminder.recipients = len(recipients)
             reminder.save(update_fields=["recipients"])

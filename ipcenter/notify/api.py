@@ -11,6 +11,10 @@ from .models import Notification
 
 
 class NotificationSerializer(serializers.ModelSerializer):
+    # in the viewer's language (the stored row keeps the source text and its parameters)
+    title = serializers.CharField(source="display_title", read_only=True)
+    body = serializers.CharField(source="display_body", read_only=True)
+
     class Meta:
         model = Notification
         fields = ["id", "title", "body", "url", "created_at", "read_at"]

@@ -8,6 +8,33 @@ from django.utils.translation import gettext_lazy as _
 from ipcenter.querysets import ScopedQuerySet
 
 
+def render_text(text, params):
+    """A stored source text (or template) in the active language: the text through the
+    catalogue; a parameter ``{"text": …, "params": {…}}`` is itself such a text (a choice
+    label, a deadline's name inside a reminder), other values (names, numbers, titles the
+    users typed) stay as they are.  A text that no longer takes its parameters shows as
+    stored."""
+    from django.utils.translation import gettext
+
+    if not text:
+        return text or ""
+    translated = gettext(text)
+    if not params:
+        return translated
+    values = {}
+    for k, v in params.items():
+        if isinstance(v, dict) and "text" in v:
+            v = render_text(v["text"], v.get("params") or {})
+        values[k] = v
+    try:
+        return translated % values
+    except (KeyError, TypeError, ValueError):
+        try:
+            return text % values
+        except (KeyError, TypeError, ValueError):
+            return text
+
+
 class NotificationQuerySet(ScopedQuerySet):
     def scope(self, user):
         return self.filter(recipient=user)
@@ -25,8 +52,16 @@ class Notification(models.Model):
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE,
                                   related_name="notifications")
+    # the source (Chinese) text, or with ``title_params``/``body_params`` its template:
+    # ``display_title``/``display_body`` render it in the viewer's language when shown (rows
+    # written before the parameters were kept show their stored text).  A body is mostly the
+    # actor's own words (a reason, a note): it goes through the catalogue only if it was given
+    # as a translatable text (``body_translatable``).
     title = models.CharField(_("标题"), max_length=300)
+    title_params = models.JSONField(_("标题参数"), default=dict, blank=True)
     body = models.TextField(_("内容"), blank=True)
+    body_params = models.JSONField(_("内容参数"), default=dict, blank=True)
+    body_translatable = models.BooleanField(default=False, editable=False)
     url = models.CharField(_("链接"), max_length=300, blank=True)
     content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField(null=True, blank=True)
@@ -55,7 +90,18 @@ class Notification(models.Model):
         ]
 
     def __str__(self):
-        return self.title
+        return self.display_title
+
+    @property
+    def display_title(self):
+        """The title in the active language (see ``render_text``)."""
+        return render_text(self.title, self.title_params)
+
+    @property
+    def display_body(self):
+        if not self.body_translatable:
+            return self.body
+        return render_text(self.body, self.body_params)
 
     @property
     def is_read(self):

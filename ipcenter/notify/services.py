@@ -10,7 +10,8 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
 
 from ipcenter.http import absolute_url
 
@@ -27,11 +28,46 @@ def _recipients(users):
     return list(users)
 
 
-def notify(users, title, body="", url="", target=None, email=True, key=None):
+def source_text(text, params=None):
+    """``text`` and ``params`` in the source language (lazy texts evaluated in it, other
+    values made JSON-able), for a row that is rendered in the viewer's language later
+    (``Notification.display_title``).  A parameter may be ``{"text": …, "params": {…}}``,
+    a template of its own."""
+    with translation.override(settings.LANGUAGE_CODE):
+        stored = str(text or "")
+        values = {k: _source_value(v) for k, v in (params or {}).items()}
+    if values:
+        try:
+            stored % values
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"notification text {stored!r} does not take {sorted(values)}") from exc
+    return stored, values
+
+
+def _source_value(value):
+    if isinstance(value, dict) and "text" in value:
+        text, params = source_text(value["text"], value.get("params"))
+        return {"text": text, "params": params}
+    if isinstance(value, Promise):  # a translatable text (a choice label): rendered when shown
+        return {"text": str(value), "params": {}}
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)  # a record, a date: its text in the source language
+
+
+def notify(users, title, body="", url="", target=None, email=True, key=None, title_params=None,
+           body_params=None):
     """Notify each user once; with ``key`` a repeated call delivers nothing new.
 
-    Returns the notifications created.
+    ``title``/``body`` are translatable texts (``gettext_lazy``), templates with
+    ``title_params``/``body_params`` (``gettext_lazy("预审案件已受理：%(title)s")``,
+    ``{"title": case.title}``): they are kept in the source language and shown in each
+    viewer's; a lazy parameter (a choice label) is translated too, other values are shown
+    as given.  A plain-string body (a reason the actor typed) is shown as it is.  Returns the notifications created.
     """
+    title, title_params = source_text(title, title_params)
+    body_translatable = isinstance(body, Promise)
+    body, body_params = source_text(body, body_params)
     created = []
     ct = ContentType.objects.get_for_model(target) if target is not None else None
     if not url and target is not None and hasattr(target, "get_absolute_url"):
@@ -40,7 +76,8 @@ def notify(users, title, body="", url="", target=None, email=True, key=None):
         if user is None or not user.is_active:
             continue
         fields = dict(
-            recipient=user, title=str(title)[:300], body=str(body or ""), url=url or "",
+            recipient=user, title=title[:300], title_params=title_params, body=body,
+            body_params=body_params, body_translatable=body_translatable, url=url or "",
             content_type=ct, object_id=target.pk if target is not None else None, key=key,
             email_status=(Notification.EmailStatus.PENDING if email and user.email
                           else Notification.EmailStatus.NONE),
@@ -100,7 +137,10 @@ def send_pending_emails(limit=200):
                 n.email_attempts += 1
                 link = absolute_url(n.url) if n.url else ""
                 try:
-                    send_mail(n.title, "\n\n".join(x for x in [n.body, link] if x),
+                    # users keep no language preference: mail is in the site's language
+                    with translation.override(settings.LANGUAGE_CODE):
+                        subject, text = n.display_title, n.display_body
+                    send_mail(subject, "\n\n".join(x for x in [text, link] if x),
                               settings.DEFAULT_FROM_EMAIL, [n.recipient.email])
                 except Exception:
                     log.exception("e-mail for notification %s failed", n.pk)

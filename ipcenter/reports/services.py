@@ -25,6 +25,7 @@ from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ipcenter.notify.services import notify
 
@@ -295,7 +296,7 @@ def _finish_done(job, spec, ctx, output):
         job.save()
     cache.delete(_progress_key(job.pk))
     if spec is None or spec.notify:
-        notify(job.requested_by, title=_("报表已生成：%(title)s") % {"title": job.title},
+        notify(job.requested_by, title=gettext_lazy("报表已生成：%(title)s"), title_params={"title": job.title},
                url=job.get_absolute_url(), email=False)
     return job
 
@@ -327,7 +328,7 @@ def _finish_failed(job, spec, ctx, message):
         job.save()
     cache.delete(_progress_key(job.pk))
     if spec is None or spec.notify:
-        notify(job.requested_by, title=_("报表生成失败：%(title)s") % {"title": job.title},
+        notify(job.requested_by, title=gettext_lazy("报表生成失败：%(title)s"), title_params={"title": job.title},
                url=job.get_absolute_url(), email=False)
     return job
 

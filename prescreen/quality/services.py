@@ -94,12 +94,12 @@ def open_peer_check(opinion, actor=None):
     if reviewer is not None:
         open_deadline(check, CHECK_KIND, label=gettext_lazy("完成互检"), rule=Deadline.Rule.WORKING_DAYS,
                       amount=cfg.peer_check_working_days, assignee=reviewer)
-        notify([reviewer], title=_("请互检：%(case)s") % {"case": opinion.case}, target=check)
+        notify([reviewer], title=gettext_lazy("请互检：%(case)s"), title_params={"case": opinion.case}, target=check)
     else:
         from ipcenter.notify.services import notify_role
 
-        notify_role(roles.MANAGER, title=_("没有可互检的其他预审员：%(case)s") % {"case": opinion.case},
-                    body=_("该意见在互检完成前不能签发。"), target=check, key=f"quality.peer.none.{check.pk}")
+        notify_role(roles.MANAGER, title=gettext_lazy("没有可互检的其他预审员：%(case)s"),
+                    title_params={"case": opinion.case}, body=gettext_lazy("该意见在互检完成前不能签发。"), target=check, key=f"quality.peer.none.{check.pk}")
     record_event(opinion.case, "quality.check.peer_opened", actor,
                  data={"reviewer": _name(reviewer) if reviewer else ""})
     return check
@@ -203,8 +203,8 @@ def complete_check(check, user, *, outcome, score=None, comment=""):
             record_event(locked.case, "quality.fixtask.opened", user, comment=locked.comment)
         if locked.appeal_of_id:
             _settle_appeal(locked)
-    notify([locked.examiner], title=_("质检结果：%(case)s · %(outcome)s") % {
-        "case": locked.case, "outcome": locked.get_outcome_display()}, body=locked.comment, target=locked)
+    notify([locked.examiner], title=gettext_lazy("质检结果：%(case)s · %(outcome)s"), title_params={
+        "case": locked.case, "outcome": QualityCheck.Outcome(locked.outcome).label}, body=locked.comment, target=locked)
     return locked
 
 
@@ -225,7 +225,7 @@ def resubmit_fix(task, user, note):
         close_deadlines(locked, FIX_KIND)
         record_event(locked.case, "quality.fixtask.done", user, comment=locked.fix_note)
     if locked.check_record.reviewer:
-        notify([locked.check_record.reviewer], title=_("整改已提交：%(case)s") % {"case": locked.case},
+        notify([locked.check_record.reviewer], title=gettext_lazy("整改已提交：%(case)s"), title_params={"case": locked.case},
                body=locked.fix_note, target=locked.check_record)
     return locked
 
@@ -258,7 +258,8 @@ def appeal(check, user, reason):
                      params={"level": appeal_check.get_level_display()}, comment=reason)
     from ipcenter.notify.services import notify_role
 
-    notify_role(roles.QC_REVIEWER, title=_("质检申诉待复核：%(case)s") % {"case": locked.case}, target=appeal_check)
+    notify_role(roles.QC_REVIEWER, title=gettext_lazy("质检申诉待复核：%(case)s"), title_params={"case": locked.case},
+                target=appeal_check)
     return appeal_check
 
 
@@ -432,7 +433,8 @@ def record_feedback(case, actor=None):
         verdict = {True: _("一致"), False: _("不一致"), None: _("不可比")}[consistent]
         record_event(case, "quality.feedbackitem.recorded", actor, params={"verdict": verdict}, comment=note)
         if consistent is False:
-            notify([opinion.author], title=_("实审反馈与预审结论不一致：%(case)s") % {"case": case}, body=note,
+            notify([opinion.author], title=gettext_lazy("实审反馈与预审结论不一致：%(case)s"), title_params={"case": case},
+                   body=note,
                    target=case)
     return item
 
@@ -453,6 +455,6 @@ def draw_monthly_samples(today=None):
     if drawn:
         from ipcenter.notify.services import notify_role
 
-        notify_role(roles.QC_REVIEWER, title=_("%(month)s 质检抽样已生成，共 %(n)s 件待领取") % {
+        notify_role(roles.QC_REVIEWER, title=gettext_lazy("%(month)s 质检抽样已生成，共 %(n)s 件待领取"), title_params={
             "month": f"{period_start:%Y-%m}", "n": sum(len(s.selected) for s in drawn)})
     return drawn

@@ -41,7 +41,7 @@ def accept_case(case, user, comment=""):
     case = run_transition(case, "accept", user, comment, on_change=on_change)
     open_deadline(case, TURNAROUND, label=gettext_lazy("预审办结"), rule=Deadline.Rule.WORKING_DAYS,
                   amount=cfg.turnaround_working_days, start=case.accepted_at)
-    notify([case.filed_by], title=_("预审案件已受理：%(title)s") % {"title": case.title}, target=case,
+    notify([case.filed_by], title=gettext_lazy("预审案件已受理：%(title)s"), title_params={"title": case.title}, target=case,
            key=f"prescreen.accepted.{case.pk}")
     return case
 
@@ -49,7 +49,7 @@ def accept_case(case, user, comment=""):
 def refuse_case(case, user, reason):
     case = run_transition(case, "refuse", user, reason,
                           on_change=lambda locked: setattr(locked, "refuse_reason", reason))
-    notify([case.filed_by], title=_("预审案件不予受理：%(title)s") % {"title": case.title}, body=reason,
+    notify([case.filed_by], title=gettext_lazy("预审案件不予受理：%(title)s"), title_params={"title": case.title}, body=reason,
            target=case, key=f"prescreen.refused.{case.pk}")
     return case
 
@@ -238,8 +238,8 @@ def try_release(opinion, actor):
                               organization=case.organization)
             hooks.case_concluded.send(sender=PreExamCase, case=case, actor=actor)
         hooks.opinion_issued.send(sender=Opinion, opinion=opinion, actor=actor)
-        notify([case.filed_by], title=_("预审意见已发出：%(title)s") % {"title": case.title},
-               body=opinion.get_conclusion_display(), target=case, key=f"prescreen.opinion.{opinion.pk}")
+        notify([case.filed_by], title=gettext_lazy("预审意见已发出：%(title)s"), title_params={"title": case.title},
+               body=Opinion.Conclusion(opinion.conclusion).label, target=case, key=f"prescreen.opinion.{opinion.pk}")
         request_letter(opinion, actor)
     return True
 
@@ -256,7 +256,7 @@ def return_opinion(opinion, actor, reason):
             raise ValidationError(_("只有待签发的意见可以退回。"))
         run_transition(locked, "return", actor, reason, check_permission=False)
         record_event(locked.case, "prescreen.opinion.returned", actor, comment=reason)
-    notify([locked.author], title=_("预审意见被退回：%(case)s") % {"case": locked.case}, body=reason,
+    notify([locked.author], title=gettext_lazy("预审意见被退回：%(case)s"), title_params={"case": locked.case}, body=reason,
            target=locked.case)
     return locked
 
@@ -284,7 +284,7 @@ def submit_correction(case, user, files, note=""):
         close_deadlines(case, CORRECTION)
     run_formal_precheck(case)
     if case.examiner_id:
-        notify([case.examiner], title=_("申请人已提交补正：%(case)s") % {"case": case}, target=case)
+        notify([case.examiner], title=gettext_lazy("申请人已提交补正：%(case)s"), title_params={"case": case}, target=case)
     return case
 
 
@@ -302,7 +302,7 @@ def terminate_for_missed_correction(deadline):
     except ValidationError:
         return False
     close_deadlines(case, TURNAROUND, state=Deadline.State.CANCELLED)
-    notify([case.filed_by], title=_("预审案件已终止：%(title)s") % {"title": case.title}, body=reason,
+    notify([case.filed_by], title=gettext_lazy("预审案件已终止：%(title)s"), title_params={"title": case.title}, body=reason,
            target=case, key=f"prescreen.terminated.{case.pk}")
     return True
 
@@ -314,7 +314,8 @@ def withdraw_case(case, user, reason):
     for kind in (TURNAROUND, CORRECTION):
         close_deadlines(case, kind, state=Deadline.State.CANCELLED)
     if case.examiner_id:
-        notify([case.examiner], title=_("申请人已撤回案件：%(case)s") % {"case": case}, body=reason, target=case)
+        notify([case.examiner], title=gettext_lazy("申请人已撤回案件：%(case)s"), title_params={"case": case}, body=reason,
+               target=case)
     return case
 
 
@@ -323,7 +324,7 @@ def terminate_case(case, manager, reason):
                           on_change=lambda c: setattr(c, "termination_reason", reason))
     for kind in (TURNAROUND, CORRECTION):
         close_deadlines(case, kind, state=Deadline.State.CANCELLED)
-    notify([case.filed_by], title=_("预审案件已终止：%(title)s") % {"title": case.title}, body=reason,
+    notify([case.filed_by], title=gettext_lazy("预审案件已终止：%(title)s"), title_params={"title": case.title}, body=reason,
            target=case, key=f"prescreen.terminated.{case.pk}")
     return case
 

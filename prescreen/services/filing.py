@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ipcenter.accounts import roles
 from ipcenter.accounts.services import require_reviewed_organization
@@ -270,7 +271,8 @@ def submit_case(case, user):
 def notify_submitted(case):
     from ipcenter.notify.services import notify_role
 
-    notify_role(roles.MANAGER, title=_("新的预审案件待受理：%(title)s") % {"title": case.title}, target=case,
+    notify_role(roles.MANAGER, title=gettext_lazy("新的预审案件待受理：%(title)s"), title_params={"title": case.title},
+                target=case,
                 key=f"prescreen.submitted.{case.pk}")
 
 

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ipcenter.accounts import roles
 from ipcenter.accounts.services import require_reviewed_organization
@@ -69,7 +70,7 @@ def apply_registration(user, *, technical_fields, documents=(), **fields):
         record_event(reg, "prescreen.registration.applied", user)
     from ipcenter.notify.services import notify_role
 
-    notify_role(roles.MANAGER, title=_("新的备案申请：%(org)s") % {"org": org}, target=reg)
+    notify_role(roles.MANAGER, title=gettext_lazy("新的备案申请：%(org)s"), title_params={"org": org}, target=reg)
     return reg
 
 
@@ -85,7 +86,8 @@ def approve_registration(reg, manager):
         locked.decided_at, locked.decided_by = timezone.now(), manager
 
     reg = run_transition(reg, "approve", manager, on_change=on_change)
-    notify(_org_users(reg.organization), title=_("备案已通过：%(org)s") % {"org": reg.organization}, target=reg)
+    notify(_org_users(reg.organization), title=gettext_lazy("备案已通过：%(org)s"), title_params={"org": reg.organization},
+           target=reg)
     return reg
 
 
@@ -94,7 +96,7 @@ def return_registration(reg, manager, reason):
         locked.return_reason, locked.decided_at, locked.decided_by = reason, timezone.now(), manager
 
     reg = run_transition(reg, "return", manager, reason, on_change=on_change)
-    notify(_org_users(reg.organization), title=_("备案申请被退回：%(org)s") % {"org": reg.organization},
+    notify(_org_users(reg.organization), title=gettext_lazy("备案申请被退回：%(org)s"), title_params={"org": reg.organization},
            body=reason, target=reg)
     return reg
 
@@ -114,7 +116,8 @@ def suspend_registration(reg, manager, *, reason, until):
         locked.suspended_until, locked.risk_note = until, reason
 
     reg = run_transition(reg, "suspend", manager, reason, check_permission=False, on_change=on_change)
-    notify(_org_users(reg.organization), title=_("备案已暂停至 %(date)s") % {"date": until}, body=reason,
+    notify(_org_users(reg.organization), title=gettext_lazy("备案已暂停至 %(date)s"), title_params={"date": until},
+           body=reason,
            target=reg)
     return reg
 
@@ -124,7 +127,7 @@ def reinstate_registration(reg, actor):
         locked.suspended_until = None
 
     reg = run_transition(reg, "reinstate", actor, check_permission=actor is not None, on_change=on_change)
-    notify(_org_users(reg.organization), title=_("备案已恢复"), target=reg)
+    notify(_org_users(reg.organization), title=gettext_lazy("备案已恢复"), target=reg)
     return reg
 
 
@@ -134,7 +137,7 @@ def cancel_registration(reg, manager, reason):
         locked.cancelled_on, locked.risk_note = timezone.localdate(), reason
 
     reg = run_transition(reg, "cancel", manager, reason, on_change=on_change)
-    notify(_org_users(reg.organization), title=_("备案已取消"), body=reason, target=reg)
+    notify(_org_users(reg.organization), title=gettext_lazy("备案已取消"), body=reason, target=reg)
     return reg
 
 

@@ -249,7 +249,7 @@ def assign_mediator(dispute, user, mediator, *, declaration, confirmed):
     locked = run_transition(dispute, "assign_mediator", user, comment=_("调解员：%(m)s") % {"m": mediator},
                             on_change=change, data={"mediator": mediator.pk})
     if mediator != user:
-        notify(mediator, title=_("您被指派为调解员：%(n)s") % {"n": locked.number},
+        notify(mediator, title=gettext_lazy("您被指派为调解员：%(n)s"), title_params={"n": locked.number},
                url=locked.get_absolute_url(), target=locked)
     return locked
 

@@ -145,7 +145,7 @@ class Command(BaseCommand):
         users["examiner3"].hired_on = timezone.localdate() - timezone.timedelta(days=60)
         users["examiner3"].save(update_fields=["hired_on"])
         if not users["manager"].notifications.exists():
-            notify(users["manager"], title="新单位注册待审核：包头新创稀土应用有限公司",
+            notify(users["manager"], title=gettext_lazy("新单位注册待审核：%(name)s"), title_params={"name": "包头新创稀土应用有限公司"},
                    url=pending.get_absolute_url(), target=pending, email=False)
         if not Deadline.objects.filter(kind="accounts.review").exists():
             open_deadline(pending, "accounts.review", label=gettext_lazy("审核新注册单位：%(name)s"),
