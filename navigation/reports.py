@@ -3,6 +3,7 @@ charts, tables, search strategy, databases, cut-off date) and the XLSX of its ta
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ipcenter.reports.pdf import render_pdf
 from ipcenter.reports.registry import ReportOutput, report_kind
@@ -36,7 +37,7 @@ def _sections(report, job, progress, with_charts):
     return out, patents, filters
 
 
-@report_kind("navigation.report", _("专利导航分析报告"))
+@report_kind("navigation.report", gettext_lazy("专利导航分析报告"))
 def build_report(job, progress):
     report = _report_for(job)
     project = report.project
@@ -53,7 +54,7 @@ def build_report(job, progress):
     return ReportOutput(pdf, f"{report.title}-v{report.version}.pdf", "application/pdf")
 
 
-@report_kind("navigation.report_tables", _("专利导航报告数据表"))
+@report_kind("navigation.report_tables", gettext_lazy("专利导航报告数据表"))
 def build_tables(job, progress):
     report = _report_for(job)
     sections, _patents, _filters = _sections(report, job, progress, with_charts=False)

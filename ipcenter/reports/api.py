@@ -19,6 +19,7 @@ class ReportJobSerializer(serializers.ModelSerializer):
     download_url = serializers.SerializerMethodField()
     errors_url = serializers.SerializerMethodField()
     input = serializers.FileField(write_only=True, required=False, label="导入文件")
+    title = serializers.CharField(source="display_title", read_only=True)
 
     class Meta:
         model = ReportJob

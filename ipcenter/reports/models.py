@@ -23,6 +23,17 @@ def error_report_path(instance, filename):
     return f"reports/{instance.pk.hex}-errors"
 
 
+def _renderings(text):
+    """``text`` in each site language, as a job would have stored it."""
+    from django.utils import translation
+
+    out = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            out.add(str(text)[:200])
+    return out
+
+
 class JobQuerySet(ScopedQuerySet):
     def scope(self, user):
         """A job is visible to who requested it and, when it has a target record, to whoever
@@ -99,7 +110,25 @@ class ReportJob(models.Model):
         ]
 
     def __str__(self):
+        return self.display_title
+
+    @property
+    def title_text(self):
+        """The kind's own (translatable) title when the job kept it, else the stored title: a
+        notification parameter that each reader sees in their language."""
+        from .registry import REPORT_KINDS
+
+        spec = REPORT_KINDS.get(self.kind)
+        if spec is not None and self.title in _renderings(spec.title):
+            return spec.title
         return self.title
+
+    @property
+    def display_title(self):
+        """The title in the viewer's language when it is the kind's own (it is stored in the
+        source language, older rows in the requester's); a title the request form made (a
+        period, a name) shows as stored."""
+        return str(self.title_text)
 
     def get_absolute_url(self):
         return reverse("reports:job", args=[self.pk])

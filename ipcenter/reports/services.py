@@ -18,12 +18,13 @@ import os
 import uuid
 
 from django import forms
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -109,7 +110,9 @@ def request_job(kind, user, params=None, *, files=None, target=None, input_file=
                     store_upload(input_file, spec.input_purpose, user)
             except ValidationError as exc:
                 raise ValidationError({"file": exc.messages})
-        job = Job(kind=kind, direction=spec.direction, title=str(title or spec.title)[:200], params=params,
+        with translation.override(settings.LANGUAGE_CODE):  # shown in each viewer's: ``display_title``
+            stored_title = str(title or spec.title)[:200]
+        job = Job(kind=kind, direction=spec.direction, title=stored_title, params=params,
                   requested_by=user, input_file=attachment)
         if target is not None:
             job.target = target
@@ -296,7 +299,7 @@ def _finish_done(job, spec, ctx, output):
         job.save()
     cache.delete(_progress_key(job.pk))
     if spec is None or spec.notify:
-        notify(job.requested_by, title=gettext_lazy("报表已生成：%(title)s"), title_params={"title": job.title},
+        notify(job.requested_by, title=gettext_lazy("报表已生成：%(title)s"), title_params={"title": job.title_text},
                url=job.get_absolute_url(), email=False)
     return job
 
@@ -328,7 +331,7 @@ def _finish_failed(job, spec, ctx, message):
         job.save()
     cache.delete(_progress_key(job.pk))
     if spec is None or spec.notify:
-        notify(job.requested_by, title=gettext_lazy("报表生成失败：%(title)s"), title_params={"title": job.title},
+        notify(job.requested_by, title=gettext_lazy("报表生成失败：%(title)s"), title_params={"title": job.title_text},
                url=job.get_absolute_url(), email=False)
     return job
 

@@ -13,7 +13,7 @@ from .forms import StatsScopeForm
 from .services import platform_overview
 
 
-@report_kind("stats.overview.pdf", _("中心概况（PDF）"), permission="stats.view_dashboard")
+@report_kind("stats.overview.pdf", gettext_lazy("中心概况（PDF）"), permission="stats.view_dashboard")
 def overview_pdf(job, progress):
     progress(10, _("统计数据"))
     data = platform_overview()
@@ -28,7 +28,7 @@ def overview_pdf(job, progress):
     return ReportOutput(pdf, f"中心概况-{timezone.localdate():%Y%m%d}.pdf", "application/pdf")
 
 
-@report_kind("stats.overview.xlsx", _("中心概况（XLSX）"), permission="stats.view_dashboard")
+@report_kind("stats.overview.xlsx", gettext_lazy("中心概况（XLSX）"), permission="stats.view_dashboard")
 def overview_xlsx(job, progress):
     data = platform_overview()
     progress(50, _("写入表格"))
@@ -70,7 +70,7 @@ def _filename(prefix, scope, ext):
     return f"{prefix}-{scope_label(scope)}-{scope.period.start:%Y%m%d}-{scope.period.end:%Y%m%d}.{ext}"
 
 
-@report_kind("stats.report.pdf", _("统计报告（PDF）"), permission="stats.view_dashboard",
+@report_kind("stats.report.pdf", gettext_lazy("统计报告（PDF）"), permission="stats.view_dashboard",
              form=StatsScopeForm)
 def statistics_pdf(job, progress):
     scope = _scope_of(job)
@@ -121,7 +121,7 @@ def workbook_sheets(scope, data, computed_at=None):
     return sheets
 
 
-@report_kind("stats.report.xlsx", _("统计报表（XLSX）"), permission="stats.view_dashboard",
+@report_kind("stats.report.xlsx", gettext_lazy("统计报表（XLSX）"), permission="stats.view_dashboard",
              form=StatsScopeForm)
 def statistics_xlsx(job, progress):
     from .snapshots import figures_for
@@ -179,7 +179,7 @@ def narrative(scope, data):
     return out
 
 
-@report_kind("stats.work_report.pdf", _("工作报告（PDF）"), permission="stats.view_dashboard",
+@report_kind("stats.work_report.pdf", gettext_lazy("工作报告（PDF）"), permission="stats.view_dashboard",
              form=StatsScopeForm)
 def work_report_pdf(job, progress):
     from .selection import definitions, scope_label

@@ -3,6 +3,7 @@ import datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ipcenter.reports import charts
 from ipcenter.reports.pdf import render_pdf
@@ -52,7 +53,7 @@ def charts_for(data):
     }
 
 
-@report_kind("quality.stats.pdf", _("质检统计（PDF）"), permission="quality.view_stats")
+@report_kind("quality.stats.pdf", gettext_lazy("质检统计（PDF）"), permission="quality.view_stats")
 def stats_pdf(job, progress):
     date_from, date_to = _dates(job)
     progress(20, _("统计数据"))
@@ -64,7 +65,7 @@ def stats_pdf(job, progress):
     return ReportOutput(pdf, f"质检统计-{timezone.localdate():%Y%m%d}.pdf", "application/pdf")
 
 
-@report_kind("quality.stats.xlsx", _("质检统计（XLSX）"), permission="quality.view_stats")
+@report_kind("quality.stats.xlsx", gettext_lazy("质检统计（XLSX）"), permission="quality.view_stats")
 def stats_xlsx(job, progress):
     date_from, date_to = _dates(job)
     data = quality_stats(job.requested_by, date_from, date_to)

@@ -173,3 +173,38 @@ def test_a_choice_label_is_translated_and_typed_words_are_not():
     with translation.override("en"):
         # "说明" is a catalogue entry too ("Description"), but here it is what a user typed
         assert (n.display_title, n.display_body) == ("Quality check result: 说明 · Return for fix", "说明")
+
+
+@pytest.mark.django_db
+def test_a_jobs_own_title_reads_in_the_viewers_language_and_a_made_title_as_stored():
+    from ipcenter.reports import services as reports
+    from ipcenter.reports.models import ReportJob
+
+    manager = factories.manager()
+    with translation.override("en"):
+        job = reports.request_job("stats.overview.xlsx", manager)
+    assert job.title == "中心概况（XLSX）"  # the source text, whoever asked
+    older = ReportJob.objects.create(kind="stats.overview.xlsx", title="Centre overview (XLSX)", requested_by=manager)
+    made = ReportJob.objects.create(kind="stats.overview.xlsx", title="2026 年 11 月报表", requested_by=manager)
+    with translation.override("zh-hans"):
+        assert (job.display_title, older.display_title, made.display_title) == (
+            "中心概况（XLSX）", "中心概况（XLSX）", "2026 年 11 月报表")
+    with translation.override("en"):
+        assert (job.display_title, older.display_title) == ("Centre overview (XLSX)", "Centre overview (XLSX)")
+        notify(manager, title=gettext_lazy("报表已生成：%(title)s"), title_params={"title": job.title_text},
+               email=False)
+    n = Notification.objects.get(recipient=manager)
+    with translation.override("zh-hans"):
+        assert n.display_title == "报表已生成：中心概况（XLSX）"
+    with translation.override("en"):
+        assert n.display_title == "Report ready: Centre overview (XLSX)"
+
+
+def test_every_job_kind_title_is_a_translatable_text():
+    from django.utils.functional import Promise
+
+    from ipcenter.reports.registry import REPORT_KINDS
+
+    assert len(REPORT_KINDS) >= 10
+    plain = [code for code, spec in REPORT_KINDS.items() if not isinstance(spec.title, Promise)]
+    assert plain == [], "titles made with gettext at import are in one language for every viewer"
