@@ -112,15 +112,19 @@ class Period:
     @property
     def label(self):
         kind = self.kind
+        from django.utils.translation import gettext
+
+        kind, y = self.kind, self.start.year
         if kind == "month":
-            return f"{self.start.year}年{self.start.month}月"
+            return gettext("%(y)s年%(m)s月") % {"y": y, "m": self.start.month}
         if kind == "quarter":
-            return f"{self.start.year}年第{(self.start.month + 2) // 3}季度"
+            return gettext("%(y)s年第%(q)s季度") % {"y": y, "q": (self.start.month + 2) // 3}
         if kind == "year":
-            return f"{self.start.year}年"
+            return gettext("%(y)s年") % {"y": y}
+        dates = {"start": f"{self.start:%Y-%m-%d}", "end": f"{self.end:%Y-%m-%d}"}
         if self.start == OPENED_ON:
-            return f"运行以来（{self.start:%Y-%m-%d} 至 {self.end:%Y-%m-%d}）"
-        return f"{self.start:%Y-%m-%d} 至 {self.end:%Y-%m-%d}"
+            return gettext("运行以来（%(start)s 至 %(end)s）") % dates
+        return gettext("%(start)s 至 %(end)s") % dates
 
     def as_params(self):
         return {"start": self.start.isoformat(), "end": self.end.isoformat()}
