@@ -24,6 +24,15 @@ TOPICS = [("专利侵权判定咨询", "patent"), ("假冒专利标识举报", "
           ("网店售卖仿冒商品", "trademark"), ("软件著作权登记", "copyright"), ("员工带走技术资料", "trade_secret"),
           ("展会上发现侵权展品", "patent"), ("地理标志使用规范", "geo"), ("海外参展知识产权风险", "patent"),
           ("专利许可合同纠纷", "patent"), ("商标近似判断", "trademark"), ("外观设计被仿冒", "patent")]
+# the cause of an assistance case, by its type (so a title never contradicts the type)
+CASE_TITLES = {
+    "patent_infringement": ["发明专利被仿制", "实用新型专利侵权", "外观设计被仿冒", "展会上发现侵权展品"],
+    "counterfeit_patent": ["产品标注假冒专利号", "宣传材料冒用专利"],
+    "trademark_infringement": ["网店售卖仿冒商品", "商标被抢注", "近似商标混淆", "地理标志被冒用"],
+    "copyright": ["软件被复制销售", "产品图册被抄袭"],
+    "trade_secret": ["员工带走技术资料", "配方泄露"],
+    "other": ["知识产权许可合同纠纷", "技术合同履行纠纷"],
+}
 NAMES = ["王先生", "李女士", "张经理", "刘工", "陈总", "杨女士", "赵先生", "黄经理", "巴特尔", "其其格", "孙女士", "周先生"]
 # consultations by channel: the 12330 hotline first (weights)
 CHANNELS = (("12330", 55), ("phone", 15), ("walk_in", 15), ("online", 15))
@@ -159,9 +168,11 @@ class Seeder:
     def case_fields(self, i):
         rnd = self.rnd
         kind = _pick(rnd, KINDS)
-        fields = {"kind": kind, "case_type": _pick(rnd, CASE_TYPES), "channel": rnd.choice(["12330", "walk_in"]),
-                  "title": f"{rnd.choice(TOPICS)[0]}（{i + 1}）", "description": "当事人提供了购买凭证和照片。",
+        case_type = _pick(rnd, CASE_TYPES)
+        fields = {"kind": kind, "case_type": case_type, "channel": rnd.choice(["12330", "walk_in"]),
+                  "title": rnd.choice(CASE_TITLES[case_type]), "description": "当事人提供了购买凭证和照片。",
                   "respondent": rnd.choice(RESPONDENTS), "requester_name": rnd.choice(NAMES)}
+        fields["title"] = f"{fields['title']}（被请求人：{fields['respondent']}）"
         if kind == "overseas":
             fields.update(country="蒙古国", overseas_station=Station.objects.get(code="overseas-mongolia"),
                           title="蒙古国商标被抢注", case_type="trademark_infringement")
