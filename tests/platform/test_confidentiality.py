@@ -75,7 +75,7 @@ def test_centre_staff_still_see_the_internal_events(client, peer_returned_then_p
 
 def test_no_notification_or_mail_tells_the_applicant_of_internal_checks(peer_returned_then_passed, applicant_user,
                                                                           mailoutbox):
-    texts = [f"{n.title} {n.body}" for n in Notification.objects.filter(recipient=applicant_user)]
+    texts = [f"{n.display_title} {n.display_body}" for n in Notification.objects.filter(recipient=applicant_user)]
     texts += [f"{m.subject} {m.body}" for m in mailoutbox if applicant_user.email in m.to]
     for text in texts:
         for word in ("互检", "质检", "内部意见", "退回修改"):

@@ -330,7 +330,7 @@ def test_judicial_confirmation_reminder_is_sent_exactly_once(mediator):
     assert timezone.localdate(due) == agreement.signed_on + datetime.timedelta(days=30)
 
     def reminders(user):
-        return Notification.objects.filter(recipient=user, title__contains="司法确认").count()
+        return sum("司法确认" in n.display_title for n in Notification.objects.filter(recipient=user))
 
     two_days_before = due - datetime.timedelta(days=2)
     sweep(now=two_days_before)
