@@ -83,7 +83,7 @@ class Event(models.Model):
     published = models.BooleanField(_("已发布"), default=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("创建人"))
-    created = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     feedback_sent_at = models.DateTimeField(_("问卷发送时间"), null=True, blank=True)
     attachments = GenericRelation("files.Attachment")
 
@@ -166,7 +166,7 @@ class Registration(models.Model):
     state = models.CharField(_("状态"), max_length=20, choices=State.choices, default=State.CONFIRMED)
     source = models.CharField(_("来源"), max_length=20, choices=Source.choices, default=Source.PUBLIC)
     code = models.CharField(_("签到码"), max_length=12, unique=True, default=new_code, editable=False)
-    created = models.DateTimeField(_("报名时间"), default=timezone.now)
+    created_at = models.DateTimeField(_("报名时间"), default=timezone.now)
     waiting_since = models.DateTimeField(_("候补时间"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
     checked_in_at = models.DateTimeField(_("签到时间"), null=True, blank=True)
@@ -179,7 +179,7 @@ class Registration(models.Model):
     class Meta:
         verbose_name = _("报名")
         verbose_name_plural = _("报名")
-        ordering = ["created", "pk"]
+        ordering = ["created_at", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["event", "mobile"], condition=Q(state__in=["pending", "confirmed", "waiting"]),
                                     name="outreach_one_active_registration_per_mobile"),
@@ -227,7 +227,7 @@ class Feedback(models.Model):
     registration = models.OneToOneField(Registration, on_delete=models.CASCADE, related_name="feedback")
     rating = models.PositiveSmallIntegerField(_("评分"), validators=[MinValueValidator(1), MaxValueValidator(5)])
     comment = models.TextField(_("意见建议"), blank=True, max_length=2000)
-    created = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True)
 
     objects = FeedbackQuerySet.as_manager()
 
@@ -255,7 +255,7 @@ class Article(models.Model):
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                verbose_name=_("作者"))
-    created = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True)
 
     objects = OutreachStaffQuerySet.as_manager()
 
@@ -300,7 +300,7 @@ class Publication(models.Model):
     likes = models.PositiveIntegerField(_("点赞"), default=0)
     shares = models.PositiveIntegerField(_("转发"), default=0)
     published = models.BooleanField(_("已发布"), default=True)
-    created = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True)
     attachments = GenericRelation("files.Attachment")
 
     objects = OutreachStaffQuerySet.as_manager()

@@ -101,10 +101,10 @@ class EventEditView(EventStaffMixin, View):
 class EventDetailView(EventStaffMixin, View):
     def get(self, request, pk):
         event = _staff_event(request, pk)
-        regs = event.registrations.order_by("state", "waiting_since", "created", "pk")
+        regs = event.registrations.order_by("state", "waiting_since", "created_at", "pk")
         feedback = Feedback.objects.visible_to(request.user).filter(registration__event=event).aggregate(n=Count("pk"), total=Sum("rating"))
         rating_avg = round(feedback["total"] / feedback["n"], 2) if feedback["n"] else None
-        comments = Feedback.objects.visible_to(request.user).filter(registration__event=event).exclude(comment="").order_by("-created")[:20]
+        comments = Feedback.objects.visible_to(request.user).filter(registration__event=event).exclude(comment="").order_by("-created_at")[:20]
         from ipcenter.files.services import attachments_of
         from ipcenter.workflow.models import TimelineEvent
 
@@ -184,8 +184,8 @@ class ExportView(EventStaffMixin, View):
                    _("签到时间"), _("缺席")]
         states, sources = dict(Registration.State.choices), dict(Registration.Source.choices)
         rows = ((r.name, r.organization_name, r.mobile, r.email, str(states[r.state]), str(sources[r.source]),
-                 r.created, r.checked_in_at, _("是") if r.no_show else "")
-                for r in event.registrations.order_by("created", "pk").iterator())
+                 r.created_at, r.checked_in_at, _("是") if r.no_show else "")
+                for r in event.registrations.order_by("created_at", "pk").iterator())
         attended = ((r.name, r.organization_name, r.checked_in_at)
                     for r in event.registrations.filter(checked_in_at__isnull=False).order_by("checked_in_at"))
         content = write_xlsx([(_("报名"), headers, rows), (_("签到"), [_("姓名"), _("单位"), _("签到时间")], attended)])

@@ -25,8 +25,8 @@ class RegistrationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Registration
         fields = ["id", "event", "name", "organization_name", "mobile", "email", "state", "source", "code",
-                  "created", "waiting_since", "checked_in_at", "no_show"]
-        read_only_fields = ["state", "source", "code", "created", "waiting_since", "checked_in_at", "no_show"]
+                  "created_at", "waiting_since", "checked_in_at", "no_show"]
+        read_only_fields = ["state", "source", "code", "created_at", "waiting_since", "checked_in_at", "no_show"]
 
 
 class WalkInSerializer(serializers.Serializer):
