@@ -31,8 +31,7 @@ from ipcenter.http import safe_next
 from ipcenter.pagination import CountLaterPaginator
 from ipcenter.querysets import require_scoped
 from ipcenter.reports.xlsx import xlsx_response
-from ipcenter.workflow.engine import TransitionNotAllowed, run_transition, save_with_audit
-from ipcenter.workflow.models import TimelineEvent
+from ipcenter.workflow.engine import TransitionNotAllowed, run_transition, save_with_audit, timeline_of
 
 
 _CHOICE_LABELS = {}
@@ -503,7 +502,7 @@ class ObjectDetailView(ScopedObjectMixin, DetailView):
 
         ctx = super().get_context_data(**kwargs)
         obj, user = self.object, self.request.user
-        ctx["timeline"] = TimelineEvent.objects.for_object(obj).for_viewer(user)
+        ctx["timeline"] = timeline_of(obj, user)
         ctx["deadlines"] = pending_deadlines(obj)
         workflow = getattr(type(obj), "workflow", None)
         ctx["transitions"] = workflow.available(obj, user) if workflow else []

@@ -106,12 +106,12 @@ class EventDetailView(EventStaffMixin, View):
         rating_avg = round(feedback["total"] / feedback["n"], 2) if feedback["n"] else None
         comments = Feedback.objects.visible_to(request.user).filter(registration__event=event).exclude(comment="").order_by("-created_at")[:20]
         from ipcenter.files.services import attachments_of
-        from ipcenter.workflow.models import TimelineEvent
+        from ipcenter.workflow.engine import timeline_of
 
         return render(request, "outreach/event_detail.html", {
             "event": event, "object": event, "registrations": regs[:500], "counts": services.attendance_counts(event),
             "walkin_form": forms.WalkInForm(), "feedback": feedback, "rating_avg": rating_avg, "comments": comments,
-            "timeline": TimelineEvent.objects.for_object(event).for_viewer(request.user)[:50],
+            "timeline": timeline_of(event, request.user)[:50],
             "materials": attachments_of(event),
         })
 

@@ -293,13 +293,24 @@ def _finish_done(job, spec, ctx, output):
             job.result_name, job.result_type = output.filename, output.content_type
         job.status = Job.Status.DONE
         job.progress, job.message = 100, ""
-        job.counters = ctx.counters
-        job.finished_at = now
-        job.expires_at = now + _retention(spec)
-        job.save()
+        _close(job, spec, ctx, now)
+    return _announce(job, spec, gettext_lazy("报表已生成：%(title)s"))
+
+
+def _close(job, spec, ctx, now):
+    """Save a finished job (locked by the caller) with its counters and expiry."""
+    job.counters = ctx.counters
+    job.finished_at = now
+    job.expires_at = now + _retention(spec)
+    job.save()
+
+
+def _announce(job, spec, title):
+    """After a job finished: forget its live progress and tell the requester (unless the kind
+    is quiet)."""
     cache.delete(_progress_key(job.pk))
     if spec is None or spec.notify:
-        notify(job.requested_by, title=gettext_lazy("报表已生成：%(title)s"), title_params={"title": job.title_text},
+        notify(job.requested_by, title=title, title_params={"title": job.title_text},
                url=job.get_absolute_url(), email=False)
     return job
 
@@ -325,15 +336,8 @@ def _finish_failed(job, spec, ctx, message):
         job.error = str(message)[:2000]
         job.row_errors = ctx.row_errors[:SHOWN_ROW_ERRORS]
         job.error_count = ctx.error_count
-        job.counters = ctx.counters
-        job.finished_at = now
-        job.expires_at = now + _retention(spec)
-        job.save()
-    cache.delete(_progress_key(job.pk))
-    if spec is None or spec.notify:
-        notify(job.requested_by, title=gettext_lazy("报表生成失败：%(title)s"), title_params={"title": job.title_text},
-               url=job.get_absolute_url(), email=False)
-    return job
+        _close(job, spec, ctx, now)
+    return _announce(job, spec, gettext_lazy("报表生成失败：%(title)s"))
 
 
 # --- expiry and clean-up -----------------------------------------------------------------------

@@ -134,6 +134,15 @@ def run_transition(obj, name, user, comment="", *, data=None, on_change=None, ch
     return locked
 
 
+def timeline_of(obj, viewer=None):
+    """The timeline events of ``obj``; with ``viewer``, only those the viewer may
+    read (internal events never reach an external user).  The one way an app reads a timeline."""
+    from .models import TimelineEvent
+
+    events = TimelineEvent.objects.for_object(obj)
+    return events.for_viewer(viewer) if viewer is not None else events
+
+
 def record_event(obj, action, user=None, *, params=None, audience=None, from_state="", to_state="",
                  comment="", data=None):
     """Append an entry to ``obj``'s timeline.

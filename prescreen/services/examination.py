@@ -408,11 +408,11 @@ def correction_due_date(opinion, cfg=None):
 def latest_return(opinion):
     """The timeline event of this opinion's latest return — who, when, why (its comment) — or
     ``None`` while it is not returned."""
-    from ipcenter.workflow.models import TimelineEvent
+    from ipcenter.workflow.engine import timeline_of
 
     if opinion.state != opinion.State.RETURNED:
         return None
-    return (TimelineEvent.objects.for_object(opinion).filter(to_state=opinion.State.RETURNED)
+    return (timeline_of(opinion).filter(to_state=opinion.State.RETURNED)
             .select_related("actor").order_by("-pk").first())
 
 
