@@ -19,5 +19,6 @@ class OutreachConfig(PortalAppConfig):
         "outreach-feedback-requests": {"task": "outreach.tasks.send_feedback_requests",
                                        "schedule": crontab(minute=20)},
     }
-    upload_purposes = (UploadPurpose("outreach.material", ("pdf", "docx", "png", "jpg"), 50 * MB),)
+    upload_purposes = (UploadPurpose("outreach.material", ("pdf", "docx", "png", "jpg"), 50 * MB),
+                       UploadPurpose("outreach.publication", ("pdf",), 100 * MB))
     state_colours = {"confirmed": "success", "waiting": "warning", "pending": "info", "rejected": "danger"}

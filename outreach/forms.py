@@ -3,9 +3,11 @@ articles, publications and practice-base activities."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ipcenter.accounts.models import Organization, Station
+from ipcenter.forms import MultipleFileField, UploadField
 from ipcenter.querysets import StationScope
 
-from .models import (EVENT_STATION_ROLES, Article, BaseActivity, Event, Publication,
+from .models import (EVENT_STATION_ROLES, Article, BaseActivity, Event, PracticeBase, Publication,
                      mobile_validator)
 from .protection import HumanCheckMixin
 
@@ -63,6 +65,11 @@ class WalkInForm(forms.Form):
     email = forms.EmailField(label=_("电子邮箱"), required=False)
 
 
+class MaterialForm(forms.Form):
+    files = MultipleFileField(label=_("资料文件"), required=True, purpose="outreach.material",
+                              help_text=_("PDF、Word 或图片，单个文件不超过 50 MB。"))
+
+
 class CheckInForm(forms.Form):
     code = forms.CharField(label=_("签到码"), max_length=64)
 
@@ -82,12 +89,39 @@ class ArticleForm(forms.ModelForm):
 
 
 class PublicationForm(forms.ModelForm):
+    pdf = UploadField(label=_("PDF 文件"), required=False, purpose="outreach.publication",
+                      help_text=_("期刊等作品的 PDF，公开页面提供下载；重新上传即替换。"))
+
     class Meta:
         model = Publication
         fields = ["kind", "title", "channel", "number", "published_on", "url", "summary", "views", "likes",
                   "shares", "published"]
         widgets = {"published_on": forms.DateInput(attrs={"type": "date"}),
                    "summary": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            from .services import publication_pdf
+
+            current = publication_pdf(self.instance)
+            if current:
+                self.fields["pdf"].help_text = _("当前文件：%(name)s。重新上传即替换。") % {"name": current.original_name}
+
+
+class PracticeBaseForm(forms.ModelForm):
+    class Meta:
+        model = PracticeBase
+        fields = ["name", "industry_chain", "host_organization", "league", "opened_on", "firms", "published"]
+        widgets = {"opened_on": forms.DateInput(attrs={"type": "date"}),
+                   "firms": forms.SelectMultiple(attrs={"size": 10})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["league"].queryset = Station.objects.filter(
+            kind__in=[Station.Kind.LEAGUE, Station.Kind.CENTRE]).order_by("path")
+        self.fields["firms"].queryset = Organization.objects.filter(kind=Organization.Kind.COMPANY).order_by("name")
+        self.fields["firms"].help_text = _("按住 Ctrl（Mac 为 ⌘）可多选。")
 
 
 class ReachImportForm(forms.Form):

@@ -1,5 +1,6 @@
 """The public site (the "一网"): pages readable without an account, published content only."""
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -53,13 +54,30 @@ def event(request, pk):
 
 
 def publications(request):
+    from ipcenter.files.services import attachments_of
+
     qs = Publication.objects.published()
     kind = request.GET.get("kind")
     if kind in Publication.Kind.values:
         qs = qs.filter(kind=kind)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    with_pdf = set(attachments_of(Publication.objects.filter(pk__in=[p.pk for p in page]))
+                   .values_list("object_id", flat=True))
+    for p in page:
+        p.has_pdf = str(p.pk) in {str(i) for i in with_pdf}
     return render(request, "outreach/public/publications.html", {"page_obj": page, "kinds": Publication.Kind.choices,
                                                                  "kind": kind})
+
+
+def publication_pdf(request, pk):
+    """A published publication's PDF (a journal issue), for anyone."""
+    from .services import publication_pdf as current_pdf
+    from .views import _serve
+
+    att = current_pdf(get_object_or_404(Publication.objects.published(), pk=pk))
+    if att is None:
+        raise Http404
+    return _serve(att)
 
 
 def bases(request):

@@ -329,6 +329,100 @@ def log_base_activity(base, user, **data):
     return activity
 
 
+def save_practice_base(base, user, firms=None):
+    """Create or update a practice base; ``firms`` (when given) replaces the attached firms,
+    which must be companies."""
+    from ipcenter.accounts.models import Organization
+
+    if not is_outreach_staff(user):
+        raise PermissionDenied
+    if base.league_id and base.league.kind not in ("league", "centre"):
+        raise ValidationError({"league": _("请选择盟市分中心。")})
+    if firms is not None and any(f.kind != Organization.Kind.COMPANY for f in firms):
+        raise ValidationError({"firms": _("入驻企业只能选择企业。")})
+    base.full_clean()
+    with transaction.atomic():
+        base.save()
+        if firms is not None:
+            base.firms.set(firms)
+    return base
+
+
+# --- publications of the media matrix -----------------------------------------------------------
+
+def publication_pdf(publication):
+    """The current PDF of a publication (a journal issue's file), or None."""
+    from ipcenter.files.services import attachments_of
+
+    return attachments_of(publication).order_by("-uploaded_at").first()
+
+
+def save_publication(publication, user, pdf=None):
+    """Create or update a publication; an uploaded PDF becomes its file (the next version of the
+    one it had), stored in the same transaction."""
+    from ipcenter.files.services import store_upload
+
+    if not is_outreach_staff(user):
+        raise PermissionDenied
+    publication.full_clean()
+    with transaction.atomic():
+        publication.save()
+        if pdf:
+            store_upload(pdf, "outreach.publication", user, owner=publication, label=_("期刊 PDF"),
+                         supersedes=publication_pdf(publication))
+    return publication
+
+
+REACH_COLUMNS = ("views", "likes", "shares")
+
+
+def import_reach(upload, user, max_bytes=2 * 1024 * 1024, max_rows=20000):
+    """Reach figures (views, likes, shares) of publications from a CSV with the header
+    ``id,views,likes,shares``: every row is checked first, then all are written, or none."""
+    import csv
+    import io
+
+    from .models import Publication
+
+    if not is_outreach_staff(user):
+        raise PermissionDenied
+    if upload.size > max_bytes:
+        raise ValidationError({"file": _("文件过大（最大 2 MB）。")})
+    raw = b"".join(upload.chunks())
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError({"file": _("文件须为 UTF-8 编码的 CSV。")})
+    try:
+        rows = list(csv.DictReader(io.StringIO(text)))
+    except csv.Error:
+        raise ValidationError({"file": _("文件不是有效的 CSV。")})
+    if not rows or not {"id", *REACH_COLUMNS} <= set(rows[0].keys()):
+        raise ValidationError({"file": _("CSV 须包含表头 id, views, likes, shares。")})
+    if len(rows) > max_rows:
+        raise ValidationError({"file": _("一次最多导入 %(n)d 行。") % {"n": max_rows}})
+    parsed = {}
+    for line, row in enumerate(rows, start=2):
+        try:
+            pk = int(row["id"])
+            figures = {k: int(str(row[k]).replace(",", "").strip()) for k in REACH_COLUMNS}
+        except (TypeError, ValueError):
+            raise ValidationError({"file": _("第 %(n)d 行：数值无效。") % {"n": line}})
+        if min(figures.values()) < 0 or max(figures.values()) > 2_000_000_000:
+            raise ValidationError({"file": _("第 %(n)d 行：数值超出范围。") % {"n": line}})
+        parsed[pk] = (line, figures)
+    with transaction.atomic():
+        pubs = {p.pk: p for p in Publication.objects.visible_to(user).select_for_update().filter(pk__in=parsed)}
+        missing = [line for pk, (line, _f) in parsed.items() if pk not in pubs]
+        if missing:
+            raise ValidationError({"file": _("第 %(n)d 行：作品不存在。") % {"n": min(missing)}})
+        for pk, (_line, figures) in parsed.items():
+            for k, v in figures.items():
+                setattr(pubs[pk], k, v)
+        Publication.objects.bulk_update(list(pubs.values()), list(REACH_COLUMNS), batch_size=500)
+    return len(parsed)
+
+
 # --- mail -----------------------------------------------------------------------------------
 
 def _send_confirmation(reg):

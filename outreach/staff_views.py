@@ -1,10 +1,6 @@
 """Staff pages for the public site's articles, publications of the media matrix and practice bases."""
-import csv
-import io
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -58,10 +54,10 @@ class _EditView(OutreachStaffMixin, View):
 
     def post(self, request, pk=None):
         obj = self._get(request, pk)
-        form = self.form_class(request.POST, instance=obj)
+        form = self.form_class(request.POST, request.FILES, instance=obj)
         if form.is_valid():
             try:
-                saved = self.save(form.instance, request.user)
+                saved = self.save(form, request.user)
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
@@ -74,8 +70,8 @@ class ArticleEditView(_EditView):
     model, form_class = Article, forms.ArticleForm
     titles = (gettext_lazy("写文章"), gettext_lazy("编辑文章"))
 
-    def save(self, obj, user):
-        return services.save_article(obj, user)
+    def save(self, form, user):
+        return services.save_article(form.instance, user)
 
 
 class PublicationListView(OutreachStaffMixin, OutreachTabsMixin, ObjectListView):
@@ -101,10 +97,8 @@ class PublicationEditView(_EditView):
     model, form_class = Publication, forms.PublicationForm
     titles = (gettext_lazy("登记作品"), gettext_lazy("编辑作品"))
 
-    def save(self, obj, user):
-        obj.full_clean()
-        obj.save()
-        return obj
+    def save(self, form, user):
+        return services.save_publication(form.instance, user, pdf=form.cleaned_data.get("pdf"))
 
 
 class ReachImportView(OutreachStaffMixin, View):
@@ -117,7 +111,7 @@ class ReachImportView(OutreachStaffMixin, View):
         form = forms.ReachImportForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                n = import_reach(form.cleaned_data["file"], request.user)
+                n = services.import_reach(form.cleaned_data["file"], request.user)
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
@@ -126,34 +120,12 @@ class ReachImportView(OutreachStaffMixin, View):
         return render(request, "outreach/form.html", {"form": form, "title": _("导入传播数据")}, status=400)
 
 
-def import_reach(upload, user, max_bytes=2 * 1024 * 1024):
-    if upload.size > max_bytes:
-        raise ValidationError({"file": _("文件过大（最大 2 MB）。")})
-    try:
-        text = upload.read().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationError({"file": _("文件须为 UTF-8 编码的 CSV。")})
-    rows = list(csv.DictReader(io.StringIO(text)))
-    if not rows or not {"id", "views", "likes", "shares"} <= set(rows[0].keys()):
-        raise ValidationError({"file": _("CSV 须包含表头 id, views, likes, shares。")})
-    pubs = Publication.objects.visible_to(user)
-    with transaction.atomic():
-        for line, row in enumerate(rows, start=2):
-            try:
-                pk = int(row["id"])
-                figures = {k: int(row[k]) for k in ("views", "likes", "shares")}
-            except (TypeError, ValueError):
-                raise ValidationError({"file": _("第 %(n)d 行：数值无效。") % {"n": line}})
-            if min(figures.values()) < 0 or not pubs.filter(pk=pk).update(**figures):
-                raise ValidationError({"file": _("第 %(n)d 行：作品不存在或数值为负。") % {"n": line}})
-    return len(rows)
-
-
 class BaseListView(OutreachStaffMixin, OutreachTabsMixin, ObjectListView):
     template_name = "outreach/list.html"
     model = PracticeBase
     title = gettext_lazy("预审员实践基地")
     default_sort = "opened_on"
+    create_label = gettext_lazy("新建实践基地")
     columns = [Column("name", gettext_lazy("名称"), sort="name", link=True),
                Column("industry_chain", gettext_lazy("产业链"), sort="industry_chain"),
                Column("host_organization", gettext_lazy("依托单位")),
@@ -163,15 +135,35 @@ class BaseListView(OutreachStaffMixin, OutreachTabsMixin, ObjectListView):
     def refine_queryset(self, qs):
         return qs.select_related("league")
 
+    def get_create_url(self):
+        return reverse("outreach:base-create")
+
+
+class BaseEditView(_EditView):
+    model, form_class = PracticeBase, forms.PracticeBaseForm
+    titles = (gettext_lazy("新建实践基地"), gettext_lazy("编辑实践基地"))
+
+    def save(self, form, user):
+        return services.save_practice_base(form.instance, user, firms=list(form.cleaned_data["firms"]))
+
 
 class BaseDetailView(OutreachStaffMixin, View):
     def _ctx(self, request, base, form):
         from django.db.models import Sum
 
         firms = list(base.firms.all().order_by("name"))
-        cases = select("prescreen.cases_of_organizations", [f.pk for f in firms], default=None)
+        ids = [f.pk for f in firms]
+        # the pre-exam app answers through its registered selectors (outreach imports no prescreen)
+        cases = select("prescreen.cases_of_organizations", ids, default=None)
+        outcomes = select("prescreen.outcomes_of_organizations", ids, default=None)
+        for f in firms:
+            f.case_states = [r for r in cases or () if r["organization_id"] == f.pk]
+            f.case_total = sum(r["count"] for r in f.case_states)
+            f.outcomes = [r for r in outcomes or () if r["organization_id"] == f.pk]
         totals = {r["kind"]: r["n"] for r in base.activities.values("kind").annotate(n=Sum("count"))}
-        return {"base": base, "firms": firms, "cases": cases, "form": form,
+        return {"base": base, "firms": firms, "cases": cases, "outcomes": outcomes, "form": form,
+                "case_total": sum(f.case_total for f in firms),
+                "granted": sum(r["count"] for r in outcomes or () if r["outcome"] == "grant"),
                 "activities": base.activities.select_related("logged_by")[:100],
                 "totals": [(label, totals.get(k, 0)) for k, label in BaseActivity.Kind.choices]}
 

@@ -30,7 +30,9 @@ urlpatterns = [
     path("publications/<int:pk>/", staff_views.PublicationEditView.as_view(), name="publication-edit"),
     path("publications/import/", staff_views.ReachImportView.as_view(), name="reach-import"),
     path("bases/", staff_views.BaseListView.as_view(), name="base-list"),
+    path("bases/new/", staff_views.BaseEditView.as_view(), name="base-create"),
     path("bases/<int:pk>/", staff_views.BaseDetailView.as_view(), name="base-detail"),
+    path("bases/<int:pk>/edit/", staff_views.BaseEditView.as_view(), name="base-edit"),
     # the public site
     path("site/", public.home, name="public-home"),
     path("site/news/", public.articles, name="public-articles"),
@@ -43,5 +45,6 @@ urlpatterns = [
     path("site/events/<int:pk>/calendar.ics", views.event_ics_view, name="event-ics"),
     path("site/publications/", public.publications, name="public-publications"),
     path("site/bases/", public.bases, name="public-bases"),
+    path("site/publications/<int:pk>/pdf/", public.publication_pdf, name="public-publication-pdf"),
     path("site/certificates/<int:pk>/<str:digest>/", views.certificate_verify, name="certificate-verify"),
 ]
