@@ -100,20 +100,30 @@ class EventEditView(EventStaffMixin, View):
 
 class EventDetailView(EventStaffMixin, View):
     def get(self, request, pk):
-        event = _staff_event(request, pk)
-        regs = event.registrations.order_by("state", "waiting_since", "created_at", "pk")
-        feedback = Feedback.objects.visible_to(request.user).filter(registration__event=event).aggregate(n=Count("pk"), total=Sum("rating"))
-        rating_avg = round(feedback["total"] / feedback["n"], 2) if feedback["n"] else None
-        comments = Feedback.objects.visible_to(request.user).filter(registration__event=event).exclude(comment="").order_by("-created_at")[:20]
+        return self.render_page(request, _staff_event(request, pk))
+
+    @staticmethod
+    def render_page(request, event, status=200, **forms_in_use):
+        """The event's staff page; an action whose form had errors passes it bound (400)."""
         from ipcenter.files.services import attachments_of
         from ipcenter.workflow.engine import timeline_of
 
+        regs = event.registrations.order_by("state", "waiting_since", "created_at", "pk")
+        answers = Feedback.objects.visible_to(request.user).filter(registration__event=event)
+        feedback = answers.aggregate(n=Count("pk"), total=Sum("rating"))
+        rating_avg = round(feedback["total"] / feedback["n"], 2) if feedback["n"] else None
+        by_rating = dict(answers.values_list("rating").annotate(n=Count("pk")))
+        distribution = [(r, by_rating.get(r, 0), round(100 * by_rating.get(r, 0) / feedback["n"]) if feedback["n"] else 0)
+                        for r in range(5, 0, -1)]
+        comments = answers.exclude(comment="").order_by("-created_at")[:20]
         return render(request, "outreach/event_detail.html", {
             "event": event, "object": event, "registrations": regs[:500], "counts": services.attendance_counts(event),
-            "walkin_form": forms.WalkInForm(), "feedback": feedback, "rating_avg": rating_avg, "comments": comments,
+            "walkin_form": forms_in_use.get("walkin_form") or forms.WalkInForm(),
+            "material_form": forms_in_use.get("material_form") or forms.MaterialForm(),
+            "feedback": feedback, "rating_avg": rating_avg, "distribution": distribution, "comments": comments,
             "timeline": timeline_of(event, request.user)[:50],
             "materials": attachments_of(event),
-        })
+        }, status=status)
 
 
 class RegistrationActionView(EventStaffMixin, View):
@@ -147,12 +157,11 @@ class WalkInView(EventStaffMixin, View):
             try:
                 services.register(event, source=Registration.Source.WALK_IN, actor=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
+                apply_errors(form, exc)
             else:
                 messages.success(request, _("已登记现场人员并签到。"))
-        else:
-            messages.error(request, " ".join(f"{form.fields[f].label}：{' '.join(e)}" for f, e in form.errors.items()))
-        return redirect(event)
+                return redirect(event)
+        return EventDetailView.render_page(request, event, status=400, walkin_form=form)
 
 
 class CheckInView(EventStaffMixin, View):
@@ -289,7 +298,8 @@ class MyRegistrationsView(LoginRequiredMixin, View):
         years = {}
         for r in regs:
             if r.checked_in_at:
-                y = years.setdefault(r.event.starts_at.year, {"year": r.event.starts_at.year, "events": [], "hours": 0})
+                year = timezone.localtime(r.event.starts_at).year  # the year as the attendee lived it, not UTC's
+                y = years.setdefault(year, {"year": year, "events": [], "hours": 0})
                 y["events"].append(r)
                 y["hours"] += r.event.hours
         return render(request, "outreach/my_registrations.html", {
@@ -343,17 +353,21 @@ class FeedbackView(View):
 # --- materials --------------------------------------------------------------------------------------
 
 class MaterialUploadView(EventStaffMixin, View):
-    """Materials are stored by the service, all or none."""
+    """Materials are checked by the form (each bad file named under the field) and stored by the
+    service, all or none."""
 
     def post(self, request, pk):
         event = _staff_event(request, pk)
-        try:
-            stored = services.add_materials(event, request.user, request.FILES.getlist("files"))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("已上传 %(n)d 个资料文件。") % {"n": len(stored)})
-        return redirect(event)
+        form = forms.MaterialForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                stored = services.add_materials(event, request.user, form.cleaned_data["files"])
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("已上传 %(n)d 个资料文件。") % {"n": len(stored)})
+                return redirect(event)
+        return EventDetailView.render_page(request, event, status=400, material_form=form)
 
 
 def _serve(att):

@@ -35,7 +35,7 @@
                                  headers: {"Accept": "application/json"}})
       .then(function (r) { return r.json(); })
       .then(show)
-      .catch(function () { show({ok: false, status: "error", message: "网络错误，请重试"}); })
+      .catch(function () { show({ok: false, status: "error", message: form.dataset.msgNetwork}); })
       .finally(function () { busy = false; });
   }
 
@@ -67,7 +67,7 @@
   if (button) {
     button.addEventListener("click", function () {
       if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
-        msg.textContent = "此浏览器无法使用摄像头（需要 HTTPS），请输入签到码。";
+        msg.textContent = form.dataset.msgNoCamera;
         return;
       }
       navigator.mediaDevices.getUserMedia({video: {facingMode: "environment"}}).then(function (stream) {
@@ -76,7 +76,7 @@
         button.classList.add("d-none");
         video.play();
         window.requestAnimationFrame(tick);
-      }).catch(function () { msg.textContent = "无法打开摄像头，请输入签到码。"; });
+      }).catch(function () { msg.textContent = form.dataset.msgCameraRefused; });
     });
   }
 }());
