@@ -71,6 +71,29 @@ def _fill(event, start, staff, rnd, n, attend_rate=0.85):
     return regs
 
 
+def _host_firm(league, chain, i):
+    """The company hosting a base (reference data of the demo, as ``seed_demo`` makes organisations)."""
+    from ipcenter.management.commands.seed_demo import uscc_with_check
+
+    city = league.name.split("知识产权")[0].removeprefix("内蒙古自治区")
+    name = f"{city}{chain}产业有限公司"
+    org, _ = Organization.objects.get_or_create(
+        uscc=uscc_with_check(f"91150000MA0P{i:05d}"),
+        defaults={"name": name, "kind": Organization.Kind.COMPANY, "league": league,
+                  "status": Organization.Status.ACTIVE, "contact_name": "联系人", "contact_phone": "0471-6600000"})
+    return org
+
+
+def _journal_pdf(title, day):
+    """A journal issue's PDF (its cover page) as an upload."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ipcenter.reports.pdf import render_pdf
+
+    pdf = render_pdf("outreach/journal_cover_pdf.html", {"title": title, "day": day})
+    return SimpleUploadedFile(f"{title}.pdf", pdf, content_type="application/pdf")
+
+
 def seed(ctx):
     if Event.objects.exists():
         return
@@ -79,7 +102,7 @@ def seed(ctx):
     trainings = 10 if small else 60  # about five a month in the full volume
 
     def people(low, high):
-        return rnd.randrange(max(2, low // 4), max(3, high // 4)) if small else rnd.randrange(low, high)
+        return rnd.randrange(3, 9) if small else rnd.randrange(low, high)
     users = ctx["users"]
     staff = users["outreach"]
     applicant = users.get("applicant")
@@ -94,10 +117,11 @@ def seed(ctx):
         kind = [Event.Kind.TRAINING, Event.Kind.TRAINING, Event.Kind.LECTURE, Event.Kind.SEMINAR,
                 Event.Kind.ONLINE][i % 5]
         event, start = _event(staff, rnd, f"{league.name}{TOPICS[i % len(TOPICS)]}培训", kind, league, start,
-                              capacity=rnd.choice([20, 25, 30]), hours=rnd.choice([2, 3, 3, 6]),
-                              requires_approval=(i % 9 == 0))
+                              capacity=rnd.choice([20, 25, 30] if small else [60, 80, 100, 120]),
+                              hours=rnd.choice([2, 3, 3, 6]), requires_approval=(i % 9 == 0))
         if not event.requires_approval:
-            _fill(event, start, staff, rnd, people(12, 32))
+            # the seed: 10,000+ participants in 120+ trainings over two years, about 80 a session
+            _fill(event, start, staff, rnd, people(55, 110))
         else:
             _fill(event, start, staff, rnd, 0)
 
@@ -123,15 +147,16 @@ def seed(ctx):
                               mobile="13900000001", email=applicant.email,
                               organization_name=applicant.organization.name if applicant.organization_id else "")
 
-    # the 18 practice bases with firms and visits
+    # the 18 practice bases, each hosted by a firm of its chain, with firms that file pre-exam cases
     firms = list(Organization.objects.filter(kind=Organization.Kind.COMPANY).order_by("pk"))
     for i, chain in enumerate(CHAINS):
         league = stations[LEAGUES[i % len(LEAGUES)]]
-        base = PracticeBase.objects.create(
-            name=f"专利预审员实践基地（{chain}）", industry_chain=chain, host_organization=f"{league.name}{chain}龙头企业",
-            league=league, opened_on=datetime.date(2024, 4, 26) + datetime.timedelta(days=20 * i))
-        if firms:
-            base.firms.set(rnd.sample(firms, min(len(firms), 2)))
+        host = _host_firm(league, chain, i)
+        attached = [host] + (rnd.sample(firms, min(len(firms), 1 if small else 2)) if firms else [])
+        base = services.save_practice_base(PracticeBase(
+            name=f"专利预审员实践基地（{chain}）", industry_chain=chain, host_organization=host.name,
+            league=league, opened_on=datetime.date(2024, 4, 26) + datetime.timedelta(days=20 * i)), staff,
+            firms=attached)
         for kind, n in (("cases_guided", rnd.randrange(10, 22)), ("suggestions", rnd.randrange(14, 26)),
                         ("prior_art", rnd.randrange(3, 9))):
             services.log_base_activity(base, staff, kind=kind, date=today.date() - datetime.timedelta(days=rnd.randrange(30, 300)),
@@ -149,23 +174,29 @@ def seed(ctx):
         services.save_article(Article(kind=kind, title=title, summary=title, published=True,
                                       body=f"<p>{title}。</p><p>详情请致电 12330 或登录本平台办理。</p>"), staff)
 
-    # the media matrix: journal issues, animation and micro-video episodes, articles, awards
+    # the media matrix: journal issues (with their PDF), animation and micro-video episodes,
+    # articles, awards — registered by staff through the service
     month0 = today.date().replace(day=1)
+
+    def publish(pdf=None, **fields):
+        return services.save_publication(Publication(**fields), staff, pdf=pdf)
+
     for m in range(12):
         day = today.date() - datetime.timedelta(days=30 * m + 1)
         if m % 2 == 0:
-            Publication.objects.create(kind="journal_issue", title=f"《内蒙古知识产权》{day.year}年第{6 - m // 2}期",
-                                       channel="journal", number=f"{day.year}-{6 - m // 2}", published_on=day,
-                                       views=rnd.randrange(800, 2000))
-        Publication.objects.create(kind="animation", title=f"《安安知道》第{12 - m}集", channel="douyin",
-                                   number=str(12 - m), published_on=day, views=rnd.randrange(5000, 40000),
-                                   likes=rnd.randrange(200, 3000), shares=rnd.randrange(50, 800))
-        Publication.objects.create(kind="article", title=f"知识产权保护月报（{day:%Y-%m}）", channel="wechat",
-                                   published_on=day, views=rnd.randrange(1000, 6000), likes=rnd.randrange(20, 300),
-                                   shares=rnd.randrange(10, 200))
-        Publication.objects.create(kind="micro_video", title=f"预审小课堂第{12 - m}讲", channel="web",
-                                   published_on=day, views=rnd.randrange(300, 3000))
-    Publication.objects.create(kind="award", title="《安安知道》获全国知识产权优秀动漫作品奖", channel="web",
-                               published_on=month0 - datetime.timedelta(days=100))
+            title = f"《内蒙古知识产权》{day.year}年第{6 - m // 2}期"
+            pdf = _journal_pdf(title, day) if (m == 0 or not small) else None
+            publish(kind="journal_issue", title=title, channel="journal", number=f"{day.year}-{6 - m // 2}",
+                    published_on=day, views=rnd.randrange(800, 2000), pdf=pdf)
+        publish(kind="animation", title=f"《安安知道》第{12 - m}集", channel="douyin",
+                number=str(12 - m), published_on=day, views=rnd.randrange(5000, 40000),
+                likes=rnd.randrange(200, 3000), shares=rnd.randrange(50, 800))
+        publish(kind="article", title=f"知识产权保护月报（{day:%Y-%m}）", channel="wechat",
+                published_on=day, views=rnd.randrange(1000, 6000), likes=rnd.randrange(20, 300),
+                shares=rnd.randrange(10, 200))
+        publish(kind="micro_video", title=f"预审小课堂第{12 - m}讲", channel="web",
+                published_on=day, views=rnd.randrange(300, 3000))
+    publish(kind="award", title="《安安知道》获全国知识产权优秀动漫作品奖", channel="web",
+            published_on=month0 - datetime.timedelta(days=100))
     ctx["stdout"].write(f"outreach: {Event.objects.count()} events, {Registration.objects.count()} registrations, "
                         f"{PracticeBase.objects.count()} practice bases, {Publication.objects.count()} publications")

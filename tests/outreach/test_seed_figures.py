@@ -19,13 +19,18 @@ def test_seed_and_figures(outreach_user):
     from outreach.seed import seed
 
     applicant = factories.applicant()
-    seed({"users": {"outreach": outreach_user, "applicant": applicant}, "stdout": io.StringIO()})
+    seed({"users": {"outreach": outreach_user, "applicant": applicant}, "stdout": io.StringIO(), "volume": "small"})
     assert PracticeBase.objects.count() == 18
+    # each base is hosted by a firm of its own, so the bases have more firms than the demo has companies
+    assert PracticeBase.firms.through.objects.values("organization").distinct().count() >= 18
+    journal = Publication.objects.filter(kind="journal_issue").order_by("-published_on").first()
+    from ipcenter.files.services import attachments_of
+    assert attachments_of(journal).exists()
     assert Event.objects.filter(kind=Event.Kind.OPEN_DAY).count() == 1
     assert Event.objects.filter(kind=Event.Kind.BASE_VISIT).count() == 6
     assert set(Publication.objects.values_list("channel", flat=True)) == {"web", "wechat", "douyin", "journal"}
     attended = Registration.objects.filter(checked_in_at__isnull=False).count()
-    assert attended > 500
+    assert attended > 50
     for event in Event.objects.all():
         assert event.registrations.filter(state="confirmed").count() <= event.capacity
     today = timezone.localdate()
@@ -36,6 +41,17 @@ def test_seed_and_figures(outreach_user):
     assert values["attendance"] == attended
     assert values["publications"] == Publication.objects.count()
     assert 0 < values["attendance_rate"] <= 100
+    # reach by channel and month: every month's channels add up to the period's views
+    from django.db.models import Sum
+
+    tables = {t.code: t for t in section.tables}
+    monthly = tables["reach_by_channel_month"]
+    assert monthly.columns[1:5] == ["网站", "微信公众号", "抖音", "期刊"]
+    assert sum(row[-1] for row in monthly.rows) == values["media_views"] == Publication.objects.aggregate(v=Sum("views"))["v"]
+    assert all(row[-1] == sum(row[1:-1]) for row in monthly.rows)
+    from dataclasses import replace
+
+    assert not FIGURE_PROVIDERS["outreach"].func(replace(scope, detail=False)).tables
     baotou = StatsScope(user=outreach_user, period=scope.period,
                         stations=StationScope.subtree(factories.station("baotou").path))
     assert FIGURE_PROVIDERS["outreach"].func(baotou).figures[0].value == Event.objects.filter(
@@ -65,9 +81,11 @@ def test_prescreen_selector_counts_cases_by_organisation_and_state():
 def test_base_page_and_activity_log(client, outreach_user):
     from tests.conftest import login
 
-    base = PracticeBase.objects.create(name="实践基地（乳业）", industry_chain="乳业", host_organization="蒙乳",
-                                       league=factories.station("hohhot"), opened_on="2024-04-26")
-    base.firms.add(factories.OrganizationFactory(name="入驻乳企"))
+    from outreach.services import save_practice_base
+
+    base = save_practice_base(PracticeBase(name="实践基地（乳业）", industry_chain="乳业", host_organization="蒙乳",
+                                           league=factories.station("hohhot"), opened_on="2024-04-26"), outreach_user,
+                              firms=[factories.OrganizationFactory(name="入驻乳企")])
     login(client, outreach_user)
     page = client.get(f"/outreach/bases/{base.pk}/").content.decode()
     assert "入驻乳企" in page
