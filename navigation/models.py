@@ -172,6 +172,9 @@ class PatentImport(models.Model):
                                    related_name="+")
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    #: the core job that runs the import (its progress, its full error workbook)
+    job = models.ForeignKey("reports.ReportJob", verbose_name=_("后台任务"), null=True, blank=True,
+                            on_delete=models.SET_NULL, related_name="+")
 
     objects = ImportQuerySet.as_manager()
 
@@ -185,6 +188,17 @@ class PatentImport(models.Model):
 
     def get_absolute_url(self):
         return reverse("navigation:import-detail", args=[self.pk])
+
+    @property
+    def live_status(self):
+        """The status as the page shows it: the job runs inside its own transaction, so a queued
+        import whose job is running is shown running."""
+        if self.status == self.Status.QUEUED and self.job_id is not None and self.job.status == "running":
+            return self.Status.RUNNING
+        return self.status
+
+    def get_live_status_display(self):
+        return self.Status(self.live_status).label
 
 
 class PatentQuerySet(ScopedQuerySet):

@@ -7,7 +7,6 @@ import io
 import json
 import logging
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -30,7 +29,6 @@ PHASE_DEADLINE = "navigation.phase"
 EXPORT_PURPOSE = "navigation.export"
 DELIVERABLE_PURPOSE = "navigation.deliverable"
 BATCH = 2000
-MAX_REPORTED_ERRORS = 500
 
 
 # --- projects and phases ------------------------------------------------------------------
@@ -265,22 +263,23 @@ class RowConverter:
 
 # --- import: the background run -----------------------------------------------------------
 
-def progress_key(import_id):
-    return f"navigation:import:{import_id}:progress"
+IMPORT_JOB = "navigation.patent_import"
 
 
 def import_progress(imp):
-    value = cache.get(progress_key(imp.pk))
-    return imp.progress if value is None or imp.status in (PatentImport.Status.DONE, PatentImport.Status.FAILED) \
-        else value
-
-
-def _set_progress(imp, percent):
-    cache.set(progress_key(imp.pk), int(percent), 3600)
+    """The percentage the import page shows: the job's live progress while it runs."""
+    if imp.status == PatentImport.Status.DONE:
+        return 100
+    if imp.job_id is not None and imp.status in (PatentImport.Status.QUEUED, PatentImport.Status.RUNNING):
+        return imp.job.live_progress()[0]
+    return imp.progress
 
 
 def confirm_import(imp, user, mapping):
-    """Accept the mapping (remembered for the project), then queue the background import."""
+    """Accept the mapping (remembered for the project), then queue the import as a core job
+    (``navigation.patent_import``, target = the import) that starts after commit."""
+    from ipcenter.reports.services import request_job
+
     mapping = {str(k): v for k, v in mapping.items() if v}
     valid = {f for f, _label in parsing.FIELDS}
     bad = [v for v in mapping.values() if v not in valid]
@@ -299,106 +298,108 @@ def confirm_import(imp, user, mapping):
             raise ValidationError(_("该导入已经开始或已完成。"))
         imp.mapping = {**imp.mapping, "columns": mapping}
         imp.status, imp.progress, imp.errors, imp.error_count, imp.message = PatentImport.Status.QUEUED, 0, [], 0, ""
-        imp.save(update_fields=["mapping", "status", "progress", "errors", "error_count", "message"])
+        imp.job = request_job(IMPORT_JOB, user, target=imp)
+        imp.save(update_fields=["mapping", "status", "progress", "errors", "error_count", "message", "job"])
         project = NavigationProject.objects.select_for_update().get(pk=imp.project_id)
         project.header_mapping = {**project.header_mapping, header_signature(imp.headers): mapping}
         project.save(update_fields=["header_mapping"])
         record_event(project, "navigation.navigationproject.import_started", user,
                      params={"name": imp.attachment.original_name})
-        transaction.on_commit(lambda: _enqueue_import(imp.pk))
     return imp
-
-
-def _enqueue_import(import_id):
-    from .tasks import run_import
-
-    run_import.delay(import_id)
-
-
-def _fail(imp, message, errors=None, error_count=0):
-    PatentImport.objects.filter(pk=imp.pk).update(
-        status=PatentImport.Status.FAILED, message=message[:4000], errors=errors or [], error_count=error_count,
-        finished_at=timezone.now())
-    cache.delete(progress_key(imp.pk))
-    record_event(imp.project, "navigation.navigationproject.import_failed", imp.created_by,
-                 params={"name": imp.attachment.original_name}, comment=message[:500])
-
-
-class _Rejected(Exception):
-    """Rows had problems: roll the whole import back."""
 
 
 def run_import(import_id):
-    """Import one export, all or nothing, in one streamed pass inside one transaction: every
-    row is checked; rows whose publication number, application number or simple family is
-    already in the project are merged (so a re-import adds nothing), the rest are inserted in
-    batches.  Any bad date, number or missing number rolls everything back and the run fails
-    with the report (row, column, problem); nothing is half-imported."""
-    with transaction.atomic():
-        imp = PatentImport.objects.select_for_update().filter(pk=import_id).first()
-        if imp is None or imp.status not in (PatentImport.Status.QUEUED, PatentImport.Status.RUNNING):
-            return imp
-        imp.status, imp.progress = PatentImport.Status.RUNNING, 0
-        imp.save(update_fields=["status", "progress"])
-    mapping = column_mapping(imp)
-    state = {"errors": [], "error_count": 0, "total": 0}
-    try:
-        created, merged = _import_rows(imp, mapping, state)
-    except _Rejected:
-        _fail(imp, _("发现 %(n)s 处问题，未导入任何数据。请修改文件后重新上传。") % {"n": state["error_count"]},
-              state["errors"], state["error_count"])
-        return imp
-    except Exception as exc:  # the transaction is rolled back: nothing half-imported
-        log.exception("import %s failed", import_id)
-        _fail(imp, _("导入失败：%(error)s") % {"error": str(exc)[:500]})
-        return imp
-    if state["total"] == 0:
-        _fail(imp, _("文件中没有数据行。"))
-        return imp
-    PatentImport.objects.filter(pk=imp.pk).update(
-        status=PatentImport.Status.DONE, progress=100, total_rows=state["total"], created_count=created,
-        merged_count=merged, finished_at=timezone.now())
-    cache.delete(progress_key(imp.pk))
-    record_event(imp.project, "navigation.navigationproject.import_done", imp.created_by,
-                 params={"name": imp.attachment.original_name, "created": created, "merged": merged})
+    """Run the import's job now (the worker does it after ``confirm_import``; a job that
+    already ran is not run again); returns the import as it ended."""
+    from ipcenter.reports.services import run_job
+
+    imp = PatentImport.objects.filter(pk=import_id).first()
+    if imp is not None and imp.job_id is not None:
+        run_job(imp.job_id)
+        imp.refresh_from_db()
     return imp
 
 
-def _import_rows(imp, mapping, state):
+def import_rows(ctx):
+    """The import job (``navigation.jobs``): one streamed pass inside the job's one transaction.
+    Every row is checked; a row whose publication number, application number or simple family
+    is already in the project is merged (so a re-import adds nothing), the rest are inserted
+    in batches.  Any bad date, number or missing number is a row error: the core rolls
+    everything back and the job ends FAILED with the report (row, column, problem), which
+    ``import_finished`` copies onto the import — nothing is half-imported."""
+    imp = PatentImport.objects.select_for_update().select_related("attachment").get(pk=ctx.target.pk)
+    if imp.status not in (PatentImport.Status.QUEUED, PatentImport.Status.RUNNING):
+        return  # already finished (a job started again by hand): nothing to do
+    # lock the project: two imports of one project merge one after the other
+    NavigationProject.objects.select_for_update().filter(pk=imp.project_id).first()
+    ctx.progress(0, _("读取文件"))
+    created, merged, total = _import_rows(imp, ctx)
+    if ctx.has_errors:
+        return
+    if total == 0:
+        raise ValidationError(_("文件中没有数据行。"))
+    ctx.count(_("数据行"), total)
+    ctx.count(_("新增"), created)
+    ctx.count(_("合并"), merged)
+    PatentImport.objects.filter(pk=imp.pk).update(
+        status=PatentImport.Status.DONE, progress=100, total_rows=total, created_count=created,
+        merged_count=merged, finished_at=timezone.now())
+    record_event(imp.project, "navigation.navigationproject.import_done", imp.created_by,
+                 params={"name": imp.attachment.original_name, "created": created, "merged": merged})
+
+
+def import_finished(job):
+    """After the import job ended (``on_finish``): a failure is written onto the import here,
+    outside the rolled-back transaction — its message, the count and the first rows of the
+    report (all of them are in the job's error workbook).  Idempotent."""
+    if job.status != job.Status.FAILED:
+        return
+    imp = PatentImport.objects.filter(job_id=job.pk).select_related("project", "attachment").first()
+    if imp is None:
+        return
+    if job.error_count:
+        message = _("发现 %(n)s 处问题，未导入任何数据。请修改文件后重新上传。") % {"n": job.error_count}
+    else:
+        message = _("导入失败：%(error)s") % {"error": job.error[:500]}
+    errors = [{"row": row, "column": column, "problem": problem} for row, column, problem in job.row_errors]
+    failed = PatentImport.objects.filter(pk=imp.pk, status__in=(
+        PatentImport.Status.QUEUED, PatentImport.Status.RUNNING)).update(
+        status=PatentImport.Status.FAILED, message=message[:4000], errors=errors, error_count=job.error_count,
+        finished_at=timezone.now())
+    if failed:
+        record_event(imp.project, "navigation.navigationproject.import_failed", imp.created_by,
+                     params={"name": imp.attachment.original_name}, comment=message[:500])
+
+
+def _import_rows(imp, ctx):
     project_id = imp.project_id
     size = imp.attachment.size or 1
-    convert = RowConverter(mapping, imp.source, imp.headers)
-    with transaction.atomic():
-        # lock the project: two imports of one project merge one after the other
-        NavigationProject.objects.select_for_update().filter(pk=project_id).first()
-        created = merged = 0
-        batch = []
-        for number, cells, done in iter_raw_rows(imp, with_position=True):
-            state["total"] += 1
-            rec, problems = convert(cells)
-            if problems:
-                for p in problems:
-                    state["error_count"] += 1
-                    if len(state["errors"]) < MAX_REPORTED_ERRORS:
-                        state["errors"].append({"row": number, **p})
-                batch = []
-                continue
-            if state["error_count"]:
-                continue  # keep checking the rest, write nothing more
-            batch.append(rec)
-            if len(batch) >= BATCH:
-                new, same = _merge_batch(project_id, batch)
-                created += _write_batch(imp, new)
-                merged += same
-                batch = []
-                _set_progress(imp, min(99, 100 * done // size))
-        if state["error_count"]:
-            raise _Rejected()
-        if batch:
+    convert = RowConverter(column_mapping(imp), imp.source, imp.headers)
+    created = merged = total = 0
+    batch = []
+    row_error = ctx.row_error
+    for number, cells, done in iter_raw_rows(imp, with_position=True):
+        total += 1
+        rec, problems = convert(cells)
+        if problems:
+            for p in problems:
+                row_error(number, p["column"], p["problem"])
+            batch = []
+            continue
+        if ctx.error_count:
+            continue  # keep checking the rest, write nothing more
+        batch.append(rec)
+        if len(batch) >= BATCH:
             new, same = _merge_batch(project_id, batch)
             created += _write_batch(imp, new)
             merged += same
-    return created, merged
+            batch = []
+            ctx.progress(min(99, 100 * done // size), _("已读取 %(n)s 行") % {"n": total})
+    if batch and not ctx.error_count:
+        new, same = _merge_batch(project_id, batch)
+        created += _write_batch(imp, new)
+        merged += same
+    return created, merged, total
 
 
 def _record_keys(rec):

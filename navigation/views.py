@@ -171,7 +171,7 @@ class ImportDetailView(ObjectDetailView):
     template_name = "navigation/import_detail.html"
 
     def refine_queryset(self, qs):
-        return qs.select_related("project", "attachment")
+        return qs.select_related("project", "attachment", "job")
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -208,7 +208,7 @@ class ImportProgressView(LoginRequiredMixin, View):
     """The htmx fragment the import page polls."""
 
     def get(self, request, pk):
-        imp = get_object_or_404(PatentImport.objects.visible_to(request.user), pk=pk)
+        imp = get_object_or_404(PatentImport.objects.visible_to(request.user).select_related("job"), pk=pk)
         response = render(request, "navigation/_import_progress.html",
                           {"object": imp, "progress": services.import_progress(imp)})
         if imp.status in (PatentImport.Status.DONE, PatentImport.Status.FAILED) and request.headers.get("HX-Request"):

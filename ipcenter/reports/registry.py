@@ -49,6 +49,10 @@ class JobKind:
     notify: bool = True
     #: offered on the reports page and the API (False: only a service or a view starts it)
     listed: bool = True
+    #: ``on_finish(job)``: called once the job's end (DONE or FAILED, also a failure found by the
+    #: stale-job sweep) is committed, outside the import's transaction — where a record that
+    #: started the job writes what the rolled-back transaction could not keep (its FAILED state)
+    on_finish: Callable | None = None
 
     @property
     def is_import(self):
@@ -91,7 +95,7 @@ def _takes_context(func):
 
 def job_kind(code, title, direction="export", permission="reports.run_report", form=None, queue=LONG,
              time_limit=None, retention=datetime.timedelta(days=7), target_model=None, input_purpose=None,
-             notify=True, listed=True):
+             notify=True, listed=True, on_finish=None):
     """Register the decorated builder as the job kind ``code``."""
     if direction not in ("export", "import"):
         raise ValueError(f"job kind {code!r}: direction must be 'export' or 'import'")
@@ -102,7 +106,8 @@ def job_kind(code, title, direction="export", permission="reports.run_report", f
         if code in REPORT_KINDS and REPORT_KINDS[code].build is not func:
             raise ValueError(f"job kind {code!r} registered twice")
         REPORT_KINDS[code] = JobKind(code, title, func, direction, permission, form, queue, time_limit, retention,
-                                     target_model, input_purpose or IMPORT_PURPOSE, _takes_context(func), notify, listed)
+                                     target_model, input_purpose or IMPORT_PURPOSE, _takes_context(func), notify, listed,
+                                     on_finish)
         return func
 
     return decorator

@@ -97,7 +97,8 @@ def request_job(kind, user, params=None, *, files=None, target=None, input_file=
         params = form.job_params()
         title = title or form.job_title()
         input_file = input_file or form.cleaned_data.get("file")
-    if spec.is_import and input_file is None:
+    if spec.is_import and input_file is None and target is None:
+        # an import of a record's own stored file (its target) needs no upload of its own
         raise ValidationError({"file": [_("请选择要导入的文件。")]})
     with transaction.atomic():
         attachment = None
@@ -294,7 +295,20 @@ def _finish_done(job, spec, ctx, output):
         job.status = Job.Status.DONE
         job.progress, job.message = 100, ""
         _close(job, spec, ctx, now)
-    return _announce(job, spec, gettext_lazy("报表已生成：%(title)s"))
+    _finished_hook(job, spec)
+    return _announce(job, spec, gettext_lazy("导入已完成：%(title)s") if job.is_import
+                     else gettext_lazy("报表已生成：%(title)s"))
+
+
+def _finished_hook(job, spec):
+    """The kind's ``on_finish(job)`` after the end is committed; its failure is logged, never
+    undoes the job's end (the hook must be idempotent: the stale sweep may call it again)."""
+    if spec is None or spec.on_finish is None:
+        return
+    try:
+        spec.on_finish(job)
+    except Exception:  # noqa: BLE001 - the job has ended either way
+        log.exception("on_finish of job %s (%s) failed", job.pk, job.kind)
 
 
 def _close(job, spec, ctx, now):
@@ -337,7 +351,9 @@ def _finish_failed(job, spec, ctx, message):
         job.row_errors = ctx.row_errors[:SHOWN_ROW_ERRORS]
         job.error_count = ctx.error_count
         _close(job, spec, ctx, now)
-    return _announce(job, spec, gettext_lazy("报表生成失败：%(title)s"))
+    _finished_hook(job, spec)
+    return _announce(job, spec, gettext_lazy("导入失败：%(title)s") if job.is_import
+                     else gettext_lazy("报表生成失败：%(title)s"))
 
 
 # --- expiry and clean-up -----------------------------------------------------------------------
@@ -386,8 +402,11 @@ def fail_stale_jobs(now=None):
             if not free:  # a worker still runs it
                 continue
             message = _("超过时间限制（%(s)s 秒），任务已停止。") % {"s": spec.soft_limit if spec else 3600}
-            failed += Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(
+            ended = Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(
                 status=Job.Status.FAILED, error=message, finished_at=now, expires_at=now + _retention(spec))
+            if ended:
+                failed += ended
+                _finished_hook(Job.objects.get(pk=job.pk), spec)
     return failed
 
 

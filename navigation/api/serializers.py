@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import NavigationProject, NavigationReport, Patent, PatentImport, ProjectPhase
@@ -28,6 +29,15 @@ class ProjectSerializer(serializers.ModelSerializer):
 
 class ImportSerializer(serializers.ModelSerializer):
     file_name = serializers.CharField(source="attachment.original_name", read_only=True)
+    status = serializers.ChoiceField(source="live_status", choices=PatentImport.Status.choices, read_only=True,
+                                     help_text="running while the import job runs (the row says queued until it ends)")
+    progress = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.IntegerField(min_value=0, max_value=100))
+    def get_progress(self, obj):
+        from ..services import import_progress
+
+        return import_progress(obj)
 
     class Meta:
         model = PatentImport
@@ -43,6 +53,8 @@ class ImportErrorsSerializer(ImportSerializer):
 
 class ImportErrorReportSerializer(serializers.ModelSerializer):
     """What ``imports/{id}/errors/`` answers: the import's state and its problem list."""
+
+    status = serializers.ChoiceField(source="live_status", choices=PatentImport.Status.choices, read_only=True)
 
     class Meta:
         model = PatentImport

@@ -46,7 +46,7 @@ class ImportViewSet(ScopedReadOnlyViewSet):
     filterset_class = ImportFilterSet
 
     def refine_queryset(self, qs):
-        return qs.select_related("attachment")
+        return qs.select_related("attachment", "job")
 
     def get_serializer_class(self):
         return ImportErrorsSerializer if self.action in ("retrieve", "errors") else ImportSerializer

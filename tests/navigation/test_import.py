@@ -161,3 +161,71 @@ def test_upload_form_errors_are_field_level(client, analyst, project):
     assert r.status_code == 400
     page = r.content.decode()
     assert "请输入有效的日期" in page
+
+
+# --- the import is a core job ----------------------------------------------------------------
+
+def test_the_import_runs_as_the_core_job_of_its_record(project, run_import, records, analyst, client):
+    from ipcenter.reports.models import Job
+
+    imp = run_import(project, export_file(demo.write_lens_csv, records, "lens.csv"))
+    job = Job.objects.get(pk=imp.job_id)
+    assert (job.kind, job.status, job.target, job.requested_by) == (services.IMPORT_JOB, "done", imp, analyst)
+    assert job.counters == {"数据行": 60, "新增": imp.created_count, "合并": imp.merged_count}
+    # a second delivery of the task (or a second run by hand) imports nothing more
+    services.run_import(imp.pk)
+    assert Patent.objects.filter(project=project).count() == imp.created_count
+    client.force_login(analyst)
+    assert client.get(reverse("reports:job", args=[job.pk])).status_code == 200
+
+
+def test_a_failed_import_keeps_its_report_and_the_full_error_workbook(project, run_import, analyst, client):
+    from openpyxl import load_workbook
+
+    rows = "".join(f"CN{i}A,2020-99-0{i % 9 + 1}\n" for i in range(1, 301))
+    imp = run_import(project, _csv("公开（公告）号,申请日\n" + rows))
+    assert imp.status == PatentImport.Status.FAILED and imp.error_count == 300
+    assert len(imp.errors) == 200 and imp.errors[0] == {"row": 2, "column": "申请日",
+                                                        "problem": imp.errors[0]["problem"]}
+    assert imp.job.status == "failed" and imp.job.error_report
+    client.force_login(analyst)
+    page = client.get(reverse("navigation:import-detail", args=[imp.pk])).content.decode()
+    assert reverse("reports:errors", args=[imp.job_id]) in page
+    sheet = load_workbook(io.BytesIO(b"".join(client.get(reverse("reports:errors", args=[imp.job_id]))
+                                             .streaming_content))).worksheets[0]
+    assert sheet.max_row == 301  # the header and every one of the 300 problems
+    # the mapping can be confirmed again: a new job
+    services.confirm_import(imp, analyst, imp.mapping["columns"])
+    imp.refresh_from_db()
+    assert imp.status == PatentImport.Status.QUEUED and imp.job.status == "queued" and imp.errors == []
+
+
+def test_a_worker_killed_mid_import_fails_the_import_by_the_sweep(project, analyst, django_capture_on_commit_callbacks):
+    import datetime
+
+    from django.utils import timezone
+
+    from ipcenter.reports.models import Job
+    from ipcenter.reports.services import fail_stale_jobs
+
+    imp = services.upload_export(project, _csv("公开（公告）号,申请日\nCN1A,2020-01-01\n"), analyst)
+    services.confirm_import(imp, analyst, imp.mapping["columns"])  # not run: on_commit not executed
+    imp.refresh_from_db()
+    long_ago = timezone.now() - datetime.timedelta(hours=2)
+    Job.objects.filter(pk=imp.job_id).update(status=Job.Status.RUNNING, started_at=long_ago)
+    assert imp.live_status == PatentImport.Status.RUNNING
+    assert fail_stale_jobs() == 1
+    imp.refresh_from_db()
+    assert imp.status == PatentImport.Status.FAILED and "超过时间限制" in imp.message
+    assert Patent.objects.filter(project=project).count() == 0
+
+
+def test_someone_taken_off_the_team_before_the_run_gets_a_failed_import(project, analyst, outsider):
+    imp = services.upload_export(project, _csv("公开（公告）号,申请日\nCN1A,2020-01-01\n"), analyst)
+    services.confirm_import(imp, analyst, imp.mapping["columns"])  # queued; the worker runs it later
+    project.lead = outsider
+    project.save(update_fields=["lead"])
+    project.members.remove(analyst)
+    imp = services.run_import(imp.pk)
+    assert imp.status == PatentImport.Status.FAILED and "无权访问" in imp.message
+    assert Patent.objects.filter(project=project).count() == 0
