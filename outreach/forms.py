@@ -34,7 +34,7 @@ class EventForm(forms.ModelForm):
 
 class RegistrationFields(forms.Form):
     name = forms.CharField(label=_("姓名"), max_length=60)
-    organization_name = forms.CharField(label=_("单位"), max_length=200, required=False)
+    organization_name = forms.CharField(label=_("工作单位"), max_length=200, required=False)
     mobile = forms.CharField(label=_("手机号码"), max_length=11, validators=[mobile_validator],
                              error_messages={"max_length": _("请输入有效的中国大陆手机号码（11 位，以 1 开头）。")})
     email = forms.EmailField(label=_("电子邮箱"), error_messages={"invalid": _("请输入有效的电子邮箱地址。")})
@@ -49,7 +49,7 @@ class RegistrationFields(forms.Form):
 
 
 class PublicRegistrationForm(RegistrationFields, HumanCheckMixin):
-    pass
+    field_order = ["name", "organization_name", "mobile", "email", "invite_code", "answer", "challenge"]
 
 
 class AccountRegistrationForm(RegistrationFields):
@@ -60,7 +60,7 @@ class AccountRegistrationForm(RegistrationFields):
 
 class WalkInForm(forms.Form):
     name = forms.CharField(label=_("姓名"), max_length=60)
-    organization_name = forms.CharField(label=_("单位"), max_length=200, required=False)
+    organization_name = forms.CharField(label=_("工作单位"), max_length=200, required=False)
     mobile = forms.CharField(label=_("手机号码"), max_length=11, validators=[mobile_validator])
     email = forms.EmailField(label=_("电子邮箱"), required=False)
 

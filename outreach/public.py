@@ -1,11 +1,12 @@
 """The public site (the "一网"): pages readable without an account, published content only."""
 from django.core.paginator import Paginator
+from django.db.models import Count, Q, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from .models import Article, Event, PracticeBase, Publication
+from .models import Article, BaseActivity, Event, PracticeBase, Publication, Registration
 from .services import sanitise_html
 
 
@@ -38,19 +39,27 @@ def guides(request):
 
 
 def events(request):
+    """The event calendar: coming events month by month with their seats, then the recent past."""
     now = timezone.now()
     qs = Event.objects.published().select_related("station")
+    upcoming = list(qs.filter(ends_at__gte=now).order_by("starts_at")
+                    .annotate(taken=Count("registrations", filter=Q(registrations__state=Registration.State.CONFIRMED)))[:100])
+    for e in upcoming:
+        e.month = timezone.localtime(e.starts_at).date().replace(day=1)
+        e.seats_left = max(e.capacity - e.taken, 0)
     return render(request, "outreach/public/events.html", {
-        "upcoming": qs.filter(ends_at__gte=now).order_by("starts_at")[:100],
-        "past": qs.filter(ends_at__lt=now).order_by("-starts_at")[:30]})
+        "upcoming": upcoming, "past": qs.filter(ends_at__lt=now).order_by("-starts_at")[:30]})
 
 
 def event(request, pk):
     obj = get_object_or_404(Event.objects.published().select_related("station"), pk=pk)
     from ipcenter.files.services import attachments_of
 
+    from .services import seats_taken
+
     materials = attachments_of(obj) if obj.materials_public else []
-    return render(request, "outreach/public/event.html", {"event": obj, "materials": materials})
+    return render(request, "outreach/public/event.html", {"event": obj, "materials": materials,
+                                                          "seats_left": max(obj.capacity - seats_taken(obj), 0)})
 
 
 def publications(request):
@@ -81,5 +90,15 @@ def publication_pdf(request, pk):
 
 
 def bases(request):
-    return render(request, "outreach/public/bases.html", {
-        "bases": PracticeBase.objects.published().select_related("league")})
+    """The practice bases with their firms and the work done there (two grouped queries)."""
+    bases = list(PracticeBase.objects.published().select_related("league").annotate(n_firms=Count("firms")))
+    work = {(r["base_id"], r["kind"]): r["n"] for r in BaseActivity.objects.filter(  # scoped: totals of published bases
+        base__in=[b.pk for b in bases]).values("base_id", "kind").annotate(n=Sum("count"))}
+    for b in bases:
+        b.cases_guided = work.get((b.pk, BaseActivity.Kind.CASES_GUIDED), 0)
+        b.suggestions = work.get((b.pk, BaseActivity.Kind.SUGGESTIONS), 0)
+    totals = {"bases": len(bases), "chains": len({b.industry_chain for b in bases}),
+              "firms": PracticeBase.firms.through.objects.filter(practicebase__in=[b.pk for b in bases])
+              .values("organization").distinct().count(),
+              "cases_guided": sum(b.cases_guided for b in bases), "suggestions": sum(b.suggestions for b in bases)}
+    return render(request, "outreach/public/bases.html", {"bases": bases, "totals": totals})

@@ -21,13 +21,18 @@ TOPICS = ["专利预审服务与快速通道", "高价值专利培育", "专利�
 NAMES = "张伟 王芳 李娜 刘洋 陈静 杨磊 赵敏 黄勇 周杰 吴霞 徐涛 孙丽 马超 朱婷 胡斌 郭敏 何军 高燕 林峰 罗丹".split()
 
 
+def _city(station):
+    """包头市知识产权保护分中心 → 包头市 (the place, for titles)."""
+    return station.name.split("知识产权")[0].removeprefix("内蒙古自治区") or station.name
+
+
 def _event(staff, rnd, title, kind, station, start, capacity, hours=3, **kw):
     """An event announced (published) three weeks before ``start``, by the service, at that time."""
     announced = min(start - datetime.timedelta(days=21), timezone.now() - datetime.timedelta(hours=1))
     with clock(announced):
         event = services.save_event(Event(title=title, kind=kind, station=station, capacity=capacity, hours=hours,
                                           starts_at=start, ends_at=start + datetime.timedelta(hours=hours),
-                                          venue=f"{station.name}知识产权服务大厅", published=True,
+                                          venue=f"{station.name}培训室", published=True,
                                           description=f"{title}：政策解读、案例讲解与现场答疑。", **kw), staff)
     return event, start
 
@@ -75,8 +80,7 @@ def _host_firm(league, chain, i):
     """The company hosting a base (reference data of the demo, as ``seed_demo`` makes organisations)."""
     from ipcenter.management.commands.seed_demo import uscc_with_check
 
-    city = league.name.split("知识产权")[0].removeprefix("内蒙古自治区")
-    name = f"{city}{chain}产业有限公司"
+    name = f"{_city(league)}{chain}产业有限公司"
     org, _ = Organization.objects.get_or_create(
         uscc=uscc_with_check(f"91150000MA0P{i:05d}"),
         defaults={"name": name, "kind": Organization.Kind.COMPANY, "league": league,
@@ -116,7 +120,7 @@ def seed(ctx):
         league = stations[LEAGUES[i % len(LEAGUES)]]
         kind = [Event.Kind.TRAINING, Event.Kind.TRAINING, Event.Kind.LECTURE, Event.Kind.SEMINAR,
                 Event.Kind.ONLINE][i % 5]
-        event, start = _event(staff, rnd, f"{league.name}{TOPICS[i % len(TOPICS)]}培训", kind, league, start,
+        event, start = _event(staff, rnd, f"{_city(league)}{TOPICS[i % len(TOPICS)]}培训", kind, league, start,
                               capacity=rnd.choice([20, 25, 30] if small else [60, 80, 100, 120]),
                               hours=rnd.choice([2, 3, 3, 6]), requires_approval=(i % 9 == 0))
         if not event.requires_approval:

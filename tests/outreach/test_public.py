@@ -188,3 +188,35 @@ def test_training_record_by_year(client, make_event, outreach_user, applicant_us
     login(client, applicant_user)
     page = client.get("/outreach/my/").content.decode()
     assert f"{event.starts_at.year} 年 · 共 2.5 学时" in page
+
+
+def test_public_form_asks_the_human_check_last_and_shows_seats(client, make_event):
+    event = make_event(capacity=2)
+    services.register(event, **person(1))
+    form = client.get(f"/outreach/site/events/{event.pk}/register/").context["form"]
+    assert [f.name for f in form.visible_fields()][-1] == "answer"
+    page = client.get(f"/outreach/site/events/{event.pk}/").content.decode()
+    assert "共 2 席，剩余 1 席" in page
+    services.register(event, **person(2))
+    page = client.get(f"/outreach/site/events/{event.pk}/").content.decode()
+    assert "剩余 0 席" in page and "候补名单" in page
+    assert "已满，可候补" in client.get("/outreach/site/events/").content.decode()
+
+
+def test_public_bases_page_sums_firms_and_work(client, outreach_user):
+    from outreach.models import PracticeBase
+    from tests import factories
+
+    firm = factories.OrganizationFactory()
+    base = services.save_practice_base(PracticeBase(name="实践基地（乳业）", industry_chain="乳业", host_organization="蒙乳",
+                                                    league=factories.station("hohhot"), opened_on=datetime.date(2024, 4, 26)),
+                                       outreach_user, firms=[firm])
+    services.log_base_activity(base, outreach_user, kind="cases_guided", date=datetime.date(2025, 1, 1), count=7)
+    services.log_base_activity(base, outreach_user, kind="suggestions", date=datetime.date(2025, 1, 1), count=9)
+    hidden = services.save_practice_base(PracticeBase(name="未发布基地", industry_chain="光伏", host_organization="x",
+                                                      league=factories.station("baotou"), opened_on=datetime.date(2024, 5, 1),
+                                                      published=False), outreach_user, firms=[])
+    services.log_base_activity(hidden, outreach_user, kind="cases_guided", date=datetime.date(2025, 1, 1), count=100)
+    page = client.get("/outreach/site/bases/").content.decode()
+    assert "1 个基地覆盖 1 条重点产业链，入驻企业 1 家，累计指导案件 7 件、提出撰写建议 9 条" in page
+    assert "未发布基地" not in page
