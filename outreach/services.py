@@ -126,6 +126,8 @@ def cancel_registration(reg, by=None):
             raise ValidationError(_("该报名已取消或未通过审核。"))
         if reg.checked_in_at:
             raise ValidationError(_("已签到的报名不能取消。"))
+        if timezone.now() > event.ends_at:
+            raise ValidationError(_("活动已结束，报名不能再取消。"))
         reg.state, reg.cancelled_at = State.CANCELLED, timezone.now()
         reg.save(update_fields=["state", "cancelled_at"])
         record_event(event, "outreach.registration.cancelled", by, params={"name": reg.name})

@@ -137,3 +137,16 @@ def test_raising_capacity_promotes_waiting(make_event, outreach_user):
     services.save_event(event, outreach_user)
     w.refresh_from_db()
     assert w.state == State.CONFIRMED
+
+
+def test_no_cancellation_once_the_event_has_ended(make_event):
+    from outreach.models import Event
+
+    event = make_event(capacity=1)
+    first, waiting = services.register(event, **person(1)), services.register(event, **person(2))
+    Event.objects.filter(pk=event.pk).update(starts_at=timezone.now() - datetime.timedelta(hours=5),
+                                             ends_at=timezone.now() - datetime.timedelta(hours=2))
+    with pytest.raises(ValidationError, match="活动已结束"):
+        services.cancel_registration(first)
+    waiting.refresh_from_db()
+    assert waiting.state == Registration.State.WAITING  # nobody is told of a seat at a past event
