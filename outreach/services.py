@@ -38,9 +38,30 @@ def check_event_station(user, station):
         raise ValidationError({"station": _("只能选择本站点及下级站点。")})
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+MAX_EVENT_DAYS = 31
+
+
+def check_dates(**values):
+    """Dates typed into outreach forms must be plausible (a year 1 or 9999 start would be stored and
+    then break calendars and certificates): a field-level error for each one that is not."""
+    errors = {}
+    for field, value in values.items():
+        if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+            errors[field] = _("请输入 %(a)d 年至 %(b)d 年之间的日期。") % {"a": FIRST_YEAR, "b": LAST_YEAR}
+    if errors:
+        raise ValidationError(errors)
+
+
 def save_event(event, user, changed=()):
     """Create or update an event after validating it; the change is recorded on its timeline."""
     check_event_station(user, event.station)
+    check_dates(starts_at=event.starts_at, ends_at=event.ends_at, registration_opens=event.registration_opens,
+                registration_closes=event.registration_closes)
+    if event.starts_at and event.ends_at and event.ends_at - event.starts_at > datetime.timedelta(days=MAX_EVENT_DAYS):
+        raise ValidationError({"ends_at": _("活动时长不能超过 %(n)d 天。") % {"n": MAX_EVENT_DAYS}})
+    if event.registration_closes and event.ends_at and event.registration_closes > event.ends_at:
+        raise ValidationError({"registration_closes": _("报名截止时间不能晚于活动结束时间。")})
     if event.audience == Event.Audience.INVITED and not event.invite_code:
         raise ValidationError({"invite_code": _("凭邀请码报名的活动须设置邀请码。")})
     if event.registration_opens and event.registration_closes and event.registration_closes < event.registration_opens:
@@ -325,6 +346,7 @@ def save_article(article, user):
 
 
 def log_base_activity(base, user, **data):
+    check_dates(date=data.get("date") if hasattr(data.get("date"), "year") else None)
     activity = BaseActivity(base=base, logged_by=user, **data)
     activity.full_clean()
     activity.save()
@@ -342,6 +364,7 @@ def save_practice_base(base, user, firms=None):
         raise ValidationError({"league": _("请选择盟市分中心。")})
     if firms is not None and any(f.kind != Organization.Kind.COMPANY for f in firms):
         raise ValidationError({"firms": _("入驻企业只能选择企业。")})
+    check_dates(opened_on=base.opened_on if hasattr(base.opened_on, "year") else None)
     base.full_clean()
     with transaction.atomic():
         base.save()
@@ -366,6 +389,7 @@ def save_publication(publication, user, pdf=None):
 
     if not is_outreach_staff(user):
         raise PermissionDenied
+    check_dates(published_on=publication.published_on if hasattr(publication.published_on, "year") else None)
     publication.full_clean()
     with transaction.atomic():
         publication.save()

@@ -84,3 +84,77 @@ def test_materials_public_or_for_registrants_after_the_event(client, outreach_us
     Event.objects.filter(pk=event.pk).update(materials_public=True)
     r = client.get(public_url)
     assert r.status_code == 200 and b"%PDF" in b"".join(r.streaming_content)
+
+
+JUNK = ["", " ", "x" * 5000, "-1", "99999999999999999999", "2026-13-45T25:61", "<script>alert(1)</script>", "\x00",
+        "1e309", "NaN", "☃"]
+
+
+def test_every_form_answers_junk_with_field_errors_never_500(client, outreach_user, make_event):
+    """Each outreach form, fed junk in every field, answers 200/302/400/404/429 — never a 500."""
+    import datetime
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from outreach import services
+    from outreach.models import PracticeBase
+    from tests import factories
+    from tests.outreach.conftest import person
+
+    event = make_event()
+    reg = services.register(event, **person(1))
+    base = services.save_practice_base(PracticeBase(name="基地", industry_chain="乳业", host_organization="x",
+                                                    league=factories.station("hohhot"), opened_on=datetime.date(2024, 4, 26)),
+                                       outreach_user, firms=[])
+    forms = {
+        "/outreach/events/new/": ["title", "kind", "station", "description", "venue", "online_url", "starts_at", "ends_at",
+                                  "hours", "capacity", "registration_opens", "registration_closes", "audience",
+                                  "invite_code"],
+        f"/outreach/events/{event.pk}/edit/": ["title", "capacity", "starts_at", "ends_at", "station", "hours"],
+        "/outreach/articles/new/": ["kind", "title", "summary", "body"],
+        "/outreach/publications/new/": ["kind", "title", "channel", "number", "published_on", "url", "views", "likes",
+                                        "shares"],
+        "/outreach/bases/new/": ["name", "industry_chain", "host_organization", "league", "opened_on", "firms"],
+        f"/outreach/bases/{base.pk}/": ["kind", "date", "count", "note"],
+        f"/outreach/events/{event.pk}/walk-in/": ["name", "organization_name", "mobile", "email"],
+        f"/outreach/events/{event.pk}/checkin/": ["code"],
+        f"/outreach/site/events/{event.pk}/register/": ["name", "organization_name", "mobile", "email", "challenge",
+                                                        "answer"],
+        f"/outreach/ticket/{reg.code}/feedback/": ["rating", "comment"],
+    }
+    login(client, outreach_user)
+    for url, fields in forms.items():
+        for junk in JUNK:
+            r = client.post(url, {f: junk for f in fields})
+            assert r.status_code in (200, 302, 400, 404, 429), (url, junk[:20], r.status_code)
+    for upload in (SimpleUploadedFile("r.csv", b"\xff\xfe\x00binary"), SimpleUploadedFile("r.csv", b"id,views\n1,2\n"),
+                   SimpleUploadedFile("r.csv", b'id,views,likes,shares\n"1,2\n'), SimpleUploadedFile("r.csv", b"")):
+        assert client.post("/outreach/publications/import/", {"file": upload}).status_code == 400
+    for action in ("approve", "reject", "no_show", "explode"):
+        assert client.post(f"/outreach/registrations/{reg.pk}/{action}/").status_code in (302, 404)
+    for body in ({"code": "x" * 500}, {"code": ""}, {}):
+        assert client.post(f"/api/v1/outreach/events/{event.pk}/check-in/", body,
+                           content_type="application/json").status_code in (200, 400)
+    for body in ({"capacity": -5, "title": ""}, {"starts_at": "yesterday"}, {"station": 999999}):
+        assert client.patch(f"/api/v1/outreach/events/{event.pk}/", body,
+                            content_type="application/json").status_code == 400
+
+
+def test_implausible_dates_are_field_errors(client, outreach_user):
+    from outreach.models import Event, PracticeBase, Publication
+    from tests import factories
+
+    login(client, outreach_user)
+    event = {"title": "t", "kind": "training", "station": factories.station("baotou").pk, "starts_at": "2026-05-01T09:00",
+             "ends_at": "2026-05-01T12:00", "hours": "3", "capacity": "10", "audience": "public"}
+    for field, value in [("starts_at", "0001-01-01T00:00"), ("ends_at", "9999-12-31T23:59"), ("ends_at", "2026-07-01T12:00"),
+                         ("registration_opens", "0001-01-01T00:00"), ("registration_closes", "2026-05-02T00:00")]:
+        r = client.post("/outreach/events/new/", {**event, field: value})
+        assert r.status_code == 400 and field in r.context["form"].errors, (field, value)
+    assert not Event.objects.exists()
+    r = client.post("/outreach/publications/new/", {"kind": "article", "title": "t", "channel": "web",
+                                                    "published_on": "0001-01-01", "views": "0", "likes": "0", "shares": "0"})
+    assert r.status_code == 400 and "published_on" in r.context["form"].errors and not Publication.objects.exists()
+    r = client.post("/outreach/bases/new/", {"name": "n", "industry_chain": "c", "host_organization": "h",
+                                             "league": factories.station("hohhot").pk, "opened_on": "0001-01-01"})
+    assert r.status_code == 400 and "opened_on" in r.context["form"].errors and not PracticeBase.objects.exists()
