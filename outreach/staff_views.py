@@ -162,6 +162,7 @@ class BaseDetailView(OutreachStaffMixin, View):
             f.outcomes = [r for r in outcomes or () if r["organization_id"] == f.pk]
         totals = {r["kind"]: r["n"] for r in base.activities.values("kind").annotate(n=Sum("count"))}
         return {"base": base, "firms": firms, "cases": cases, "outcomes": outcomes, "form": form,
+                "show_content_links": True,
                 "case_total": sum(f.case_total for f in firms),
                 "granted": sum(r["count"] for r in outcomes or () if r["outcome"] == "grant"),
                 "activities": base.activities.select_related("logged_by")[:100],
