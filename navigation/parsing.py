@@ -215,6 +215,8 @@ class CellError(ValueError):
 
 def parse_date(value):
     """A date from the ways exports write one; ``None`` for an empty cell; ``CellError`` otherwise."""
+    if type(value) is str:  # the CSV case, first: one cached lookup
+        return _parse_date_text(value)
     if value is None:
         return None
     if isinstance(value, datetime.datetime):
@@ -247,6 +249,8 @@ def _parse_date_text(value):
 
 
 def parse_number(value):
+    if type(value) is str and value.isascii() and value.isdigit():  # the common case, made cheap
+        return int(value)
     if value is None:
         return 0
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -271,11 +275,16 @@ _EN_SUFFIX = re.compile(r"^(ltd\.?|inc\.?|llc|co\.?|corp\.?|gmbh|ag|s\.?a\.?|plc
 
 
 def split_values(value, source):
-    """Several values of one cell (``;;`` in Lens, ``;``/``；``/``|`` in Chinese exports,
-    ``,`` in Google Patents — where "Co., Ltd." stays one name)."""
+    """Several values of one cell, as a tuple (``;;`` in Lens, ``;``/``；``/``|`` in Chinese
+    exports, ``,`` in Google Patents — where "Co., Ltd." stays one name)."""
     if value is None:
-        return []
-    return list(_split_text(str(value), source))
+        return ()
+    return _split_text(value if type(value) is str else str(value), source)
+
+
+# the separator of each family as plain text (``str.split`` then ``strip`` cuts exactly where
+# the patterns above do, at C speed); the unknown family keeps its pattern
+_PLAIN_SEPARATOR = {"lens": ";;", "google": ","}
 
 
 @lru_cache(maxsize=65536)
@@ -283,7 +292,17 @@ def _split_text(value, source):
     text = value.strip()
     if not text:
         return ()
-    parts = [p.strip() for p in _SPLIT.get(source, _SPLIT["unknown"]).split(text) if p.strip()]
+    if source == "chinese":
+        if "；" in text or "|" in text:
+            text = text.replace("；", ";").replace("|", ";")
+        pieces = text.split(";")
+    elif source in _PLAIN_SEPARATOR:
+        pieces = text.split(_PLAIN_SEPARATOR[source])
+    else:
+        pieces = _SPLIT["unknown"].split(text)
+    if len(pieces) == 1:
+        return (text,)
+    parts = [p for p in map(str.strip, pieces) if p]
     if source == "google":
         merged = []
         for p in parts:

@@ -229,3 +229,30 @@ def test_someone_taken_off_the_team_before_the_run_gets_a_failed_import(project,
     imp = services.run_import(imp.pk)
     assert imp.status == PatentImport.Status.FAILED and "无权访问" in imp.message
     assert Patent.objects.filter(project=project).count() == 0
+
+
+def test_a_copy_failing_in_the_background_fails_the_import_and_leaves_no_rows(project, run_import, records,
+                                                                             monkeypatch):
+    """PostgreSQL refuses a later batch while the next one is being read (the COPY runs in the
+    writer thread): the error reaches the import, which ends FAILED with nothing stored."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the background COPY is PostgreSQL's")
+    calls = {"n": 0}
+    real = services.parsing.applicant_kind
+
+    def kind(name):
+        calls["n"] += 1
+        return real(name) if calls["n"] < 45 else "k" * 40  # too long for the column from the 3rd batch
+
+    monkeypatch.setattr(services, "BATCH", 20)
+    monkeypatch.setattr(services.parsing, "applicant_kind", kind)
+    imp = run_import(project, export_file(demo.write_lens_csv, records, "lens.csv"))
+    assert imp.status == PatentImport.Status.FAILED and "too long" in imp.message
+    assert Patent.objects.filter(project=project).count() == 0
+    assert PatentApplicant.objects.filter(project=project).count() == 0
+    # the connection is usable again for the next import
+    monkeypatch.setattr(services.parsing, "applicant_kind", real)
+    again = run_import(project, export_file(demo.write_lens_csv, records, "lens-2.csv"))
+    assert again.status == PatentImport.Status.DONE, again.message

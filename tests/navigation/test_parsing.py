@@ -69,10 +69,11 @@ def test_numbers():
 
 
 def test_multi_values_per_family():
-    assert parsing.split_values("A;;B ;; C", "lens") == ["A", "B", "C"]
-    assert parsing.split_values("甲；乙;丙|丁", "chinese") == ["甲", "乙", "丙", "丁"]
-    assert parsing.split_values("Baotou Steel Co., Ltd., Inner Mongolia University", "google") == [
-        "Baotou Steel Co., Ltd.", "Inner Mongolia University"]
+    assert parsing.split_values("A;;B ;; C", "lens") == ("A", "B", "C")
+    assert parsing.split_values("甲；乙;丙|丁", "chinese") == ("甲", "乙", "丙", "丁")
+    assert parsing.split_values("Baotou Steel Co., Ltd., Inner Mongolia University", "google") == (
+        "Baotou Steel Co., Ltd.", "Inner Mongolia University")
+    assert parsing.split_values(None, "lens") == () and parsing.split_values("  ", "chinese") == ()
 
 
 def test_applicant_variants_normalise_to_one_name():
