@@ -457,12 +457,12 @@ class _CopyWriter:
     transaction) in a second thread, so PostgreSQL ingests one batch while the next one is
     read and checked.  At most one batch is in flight: before the next batch looks up what
     is already in the project (``_existing_keys``), every earlier COPY has finished — the
-    lookup sees it.  A COPY that fails is raised in the import's thread at the next
+    lookup sees it (the four COPYs of a batch are queued at once).  A COPY that fails is raised in the import's thread at the next
     ``wait``; ``close`` always waits for the thread, so nothing runs after the transaction."""
 
     def __init__(self, raw_connection):
         self.raw = raw_connection
-        self.todo = queue.Queue(maxsize=1)
+        self.todo = queue.Queue(maxsize=4)  # the four COPYs of one batch
         self.error = None
         self.thread = threading.Thread(target=self._run, name="navigation-import-copy", daemon=True)
         self.thread.start()
@@ -531,14 +531,13 @@ def _merge_batch(project_id, records):
     """(records to insert, number merged) of one batch: a record whose publication number,
     application number or simple family is already in the project (written by an earlier
     import or an earlier batch of this one) or earlier in the batch is merged into it.  One
-    query per batch, so memory and cost do not grow with the project."""
+    query per batch, an index probe per number, so memory and cost do not grow with the
+    project."""
     pubs = {r["publication_number"] for r in records if r["publication_number"]}
     apps = {r["application_number"] for r in records if r["application_number"]}
     fams = {r["family_key"] for r in records if r["family_key"]}
-    seen = set()
     _wait_for_copies()  # the earlier batches of this import are in the table
-    for pub, app, fam in _existing_keys(project_id, list(pubs), list(apps), list(fams)):
-        seen.update(k for k in (("p", pub), ("a", app), ("f", fam)) if k[1])
+    seen = set(_existing_keys(project_id, list(pubs), list(apps), list(fams)))
     new = []
     for rec in records:
         keys = rec["keys"]
@@ -549,19 +548,32 @@ def _merge_batch(project_id, records):
     return new, len(records) - len(new)
 
 
+_KEY_COLUMNS = (("p", "publication_number"), ("a", "application_number"), ("f", "family_key"))
+
+
 def _existing_keys(project_id, pubs, apps, fams):
-    """(publication, application, family) of the project's patents sharing any of the numbers."""
+    """The keys (``("p", number)``, ``("a", number)``, ``("f", family)``) among these that a
+    patent of the project already has: a record is merged exactly when one of its keys is
+    here."""
     from django.db import connection
 
     if connection.vendor != "postgresql":
         match = Q(publication_number__in=pubs) | Q(application_number__in=apps) | Q(family_key__in=fams)
-        return Patent.objects.filter(project_id=project_id).filter(match).values_list(  # scoped: import service
-            "publication_number", "application_number", "family_key")
-    with connection.cursor() as cur:  # arrays as three parameters: no per-value SQL to build
-        cur.execute(f"""SELECT publication_number, application_number, family_key FROM {Patent._meta.db_table}
-                        WHERE project_id = %s AND (publication_number = ANY(%s) OR application_number = ANY(%s)
-                                                   OR family_key = ANY(%s))""", [project_id, pubs, apps, fams])
-        return cur.fetchall()
+        found = set()
+        for row in Patent.objects.filter(project_id=project_id).filter(match).values_list(  # scoped: import service
+                "publication_number", "application_number", "family_key"):
+            found.update((kind, value) for (kind, _column), value in zip(_KEY_COLUMNS, row) if value)
+        return found
+    # one index probe per number (LATERAL ... LIMIT 1 keeps the planner from scanning the
+    # project's patents for a hash join, which would grow with the project)
+    table = connection.ops.quote_name(Patent._meta.db_table)
+    sql = " UNION ALL ".join(
+        f"SELECT '{kind}', k.v FROM unnest(%s::text[]) AS k(v) CROSS JOIN LATERAL "
+        f"(SELECT 1 FROM {table} p WHERE p.project_id = %s AND p.{column} = k.v LIMIT 1) AS hit"
+        for kind, column in _KEY_COLUMNS)
+    with connection.cursor() as cur:
+        cur.execute(sql, [pubs, project_id, apps, project_id, fams, project_id])
+        return [tuple(row) for row in cur.fetchall()]
 
 
 def _copy_rows(model, fields, rows):
