@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ipcenter.accounts.services import require_reviewed_organization
 from ipcenter.http import site_url
 from ipcenter.notify.services import notify
 from ipcenter.workflow.engine import record_event
@@ -107,8 +108,11 @@ def register(event, *, name, mobile, email="", organization_name="", user=None, 
         if not walk_in:
             if not locked.registration_open():
                 raise ValidationError(_("该活动当前不在报名时间内。"))
-            if locked.audience == Event.Audience.ENTITIES and not (user and user.organization_id):
-                raise ValidationError(_("该活动仅限已备案的企业用户登录后报名。"))
+            if locked.audience == Event.Audience.ENTITIES:
+                if not (user and user.organization_id):
+                    raise ValidationError(_("该活动仅限已备案的企业用户登录后报名。"))
+                # the core rule: an organisation the centre has not approved yet is refused
+                require_reviewed_organization(user.organization, field="organization_name")
             if locked.audience == Event.Audience.INVITED and (invite_code or "").strip() != locked.invite_code:
                 raise ValidationError({"invite_code": _("邀请码不正确。")})
         active = locked.registrations.filter(state__in=Registration.ACTIVE_STATES)

@@ -220,3 +220,26 @@ def test_public_bases_page_sums_firms_and_work(client, outreach_user):
     page = client.get("/outreach/site/bases/").content.decode()
     assert "1 个基地覆盖 1 条重点产业链，入驻企业 1 家，累计指导案件 7 件、提出撰写建议 9 条" in page
     assert "未发布基地" not in page
+
+
+@pytest.mark.parametrize("status", ["pending", "rejected"])
+def test_entities_only_refuses_an_organisation_not_yet_approved(client, make_event, status):
+    """The core rule (require_reviewed_organization), not outreach's own: a pending or rejected
+    organisation's user gets the field-level message and nothing is saved; an active one registers."""
+    from tests import factories
+
+    event = make_event(audience="entities")
+    waiting = factories.applicant(factories.OrganizationFactory(status=status))
+    login(client, waiting)
+    r = client.post(f"/outreach/site/events/{event.pk}/register/", {
+        "name": "蒋经理", "organization_name": waiting.organization.name, "mobile": "13900000001"})
+    assert r.status_code == 400
+    errors = r.context["form"].errors
+    assert "本单位尚未通过中心审核" in " ".join(errors["organization_name"])
+    assert not Registration.objects.exists()
+    active = factories.applicant()
+    login(client, active)
+    r = client.post(f"/outreach/site/events/{event.pk}/register/", {
+        "name": "李经理", "organization_name": active.organization.name, "mobile": "13900000002"})
+    assert r.status_code == 302
+    assert Registration.objects.get().user == active
