@@ -6,7 +6,7 @@ from functools import reduce
 from operator import or_
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, F, IntegerField, Max, Min, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
@@ -146,14 +146,16 @@ def applicant_kinds(patents):
 
 
 def cooperation_pairs(patents, limit=15):
-    """Co-applicant pairs by the number of joint patents (names after the alias table)."""
-    sub_sql, sub_params = _ids(patents).query.sql_with_params()
+    """Co-applicant pairs by the number of joint patents (names after the alias table): only
+    patents with a second applicant (position 1) are read."""
+    sub_sql, sub_params = _ids(patents).order_by().query.sql_with_params()
     a, al = PatentApplicant._meta.db_table, ApplicantAlias._meta.db_table
     sql = f"""
-        WITH names AS (
+        WITH joint AS (
+            SELECT s.patent_id FROM {a} s WHERE s.position = 1 AND s.patent_id IN ({sub_sql})),
+        names AS (
             SELECT DISTINCT x.patent_id, COALESCE(al.canonical, x.normalized) AS name
-            FROM {a} x LEFT JOIN {al} al ON al.alias = x.normalized
-            WHERE x.patent_id IN ({sub_sql}))
+            FROM joint JOIN {a} x ON x.patent_id = joint.patent_id LEFT JOIN {al} al ON al.alias = x.normalized)
         SELECT p.name, q.name, COUNT(*) FROM names p JOIN names q ON p.patent_id = q.patent_id AND p.name < q.name
         GROUP BY p.name, q.name ORDER BY COUNT(*) DESC, p.name, q.name LIMIT %s"""
     with connection.cursor() as cursor:
@@ -363,7 +365,17 @@ def overview(patents):
 
 
 def compute(section, patents, project):
-    """The data of one report/page section."""
+    """The data of one report/page section, computed with PostgreSQL's JIT compiler off: on
+    these sub-second aggregations (self-joins whose row estimates are large) compiling took
+    up to a second, several times the query itself."""
+    if connection.vendor != "postgresql":
+        return _compute(section, patents, project)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
+        return _compute(section, patents, project)
+
+
+def _compute(section, patents, project):
     if section == "trend":
         rows = trend(patents)
         return {"rows": rows, "stage": life_cycle_stage(rows)}

@@ -374,9 +374,13 @@ def import_rows(ctx):
 
 
 def import_finished(job):
-    """After the import job ended (``on_finish``): a failure is written onto the import here,
-    outside the rolled-back transaction — its message, the count and the first rows of the
-    report (all of them are in the job's error workbook).  Idempotent."""
+    """After the import job ended (``on_finish``): a success refreshes the planner's statistics;
+    a failure is written onto the import here, outside the rolled-back transaction — its
+    message, the count and the first rows of the report (all of them are in the job's error
+    workbook).  Idempotent."""
+    if job.status == job.Status.DONE:
+        _refresh_statistics()
+        return
     if job.status != job.Status.FAILED:
         return
     imp = PatentImport.objects.filter(job_id=job.pk).select_related("project", "attachment").first()
@@ -409,6 +413,19 @@ def _no_cycle_collection():
     finally:
         if enabled:
             gc.enable()
+
+
+def _refresh_statistics():
+    """ANALYZE the four patent tables after an import: the planner then knows their new size
+    at once (autovacuum would take a while), so the analyses use the right plans."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    quote = connection.ops.quote_name
+    with connection.cursor() as cur:
+        for model in (Patent, PatentApplicant, PatentInventor, PatentClassification):
+            cur.execute(f"ANALYZE {quote(model._meta.db_table)}")
 
 
 def _import_rows(imp, ctx):
