@@ -469,10 +469,10 @@ def _send_mail(reg, subject, template, attach_ics=False):
     if not reg.email:
         return
     from .ics import event_ics
-    from .qr import qr_svg
 
     base = site_url()
-    ctx = {"reg": reg, "event": reg.event, "base": base}
+    qr_cid = f"qr-{reg.code}@ipcenter"
+    ctx = {"reg": reg, "event": reg.event, "base": base, "qr_cid": qr_cid}
     body = render_to_string(template, ctx)
     html = render_to_string("outreach/email/ticket.html", ctx) if attach_ics else None
     pk = reg.pk
@@ -481,7 +481,7 @@ def _send_mail(reg, subject, template, attach_ics=False):
         msg = EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, [reg.email])
         if html:
             msg.attach_alternative(html, "text/html")
-            msg.attach(f"{reg.code}.svg", qr_svg(reg.code), "image/svg+xml")
+            msg.attach(_qr_image(reg.code, qr_cid))
         if attach_ics:
             msg.attach("event.ics", event_ics(reg.event), "text/calendar")
         try:
@@ -490,6 +490,19 @@ def _send_mail(reg, subject, template, attach_ics=False):
             log.exception("outreach mail for registration %s failed", pk)
 
     transaction.on_commit(send)
+
+
+def _qr_image(code, cid):
+    """The ticket's QR code as a PNG part that the HTML body shows inline (``cid:``) and that
+    also arrives as ``<code>.png`` (mail clients show neither an SVG image nor an inline SVG)."""
+    from email.mime.image import MIMEImage
+
+    from .qr import qr_png
+
+    part = MIMEImage(qr_png(code), "png")
+    part.add_header("Content-ID", f"<{cid}>")
+    part.add_header("Content-Disposition", "inline", filename=f"{code}.png")
+    return part
 
 
 def add_materials(event, user, files):

@@ -23,9 +23,27 @@ def test_within_capacity_confirmed_beyond_waiting(make_event, django_capture_on_
     assert len(mail.outbox) == 4
     first = mail.outbox[0]
     assert regs[0].code in first.body and "/cancel/" in first.body
-    assert {a[0] for a in first.attachments} == {f"{regs[0].code}.svg", "event.ics"}
-    assert "BEGIN:VEVENT" in dict((a[0], a[1]) for a in first.attachments)["event.ics"]
+    parts = {p.get_filename(): p for p in first.message().walk() if p.get_filename()}
+    assert set(parts) == {f"{regs[0].code}.png", "event.ics"}
+    assert "BEGIN:VEVENT" in parts["event.ics"].get_payload(decode=True).decode()
     assert "已进入候补名单" in mail.outbox[2].subject
+
+
+def test_confirmation_mail_shows_the_qr_code_as_png(make_event, django_capture_on_commit_callbacks):
+    """Mail clients show no SVG: the QR code travels as a PNG that the HTML body shows inline
+    (cid:), and the ticket link stays."""
+    event = make_event()
+    with django_capture_on_commit_callbacks(execute=True):
+        reg = services.register(event, **person(1))
+    msg = mail.outbox[0]
+    png = next(p for p in msg.message().walk() if p.get_filename() == f"{reg.code}.png")
+    assert png.get_content_type() == "image/png"
+    data = png.get_payload(decode=True)
+    assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 100
+    html = next(body for body, mime in msg.alternatives if mime == "text/html")
+    assert f'src="cid:{png["Content-ID"].strip("<>")}"' in html
+    assert f"/outreach/ticket/{reg.code}/" in html and f"/outreach/ticket/{reg.code}/" in msg.body
+    assert not any(p.get_content_type() == "image/svg+xml" for p in msg.message().walk())
 
 
 def test_cancellation_promotes_first_waiting_in_order_and_tells_them(make_event, django_capture_on_commit_callbacks):
