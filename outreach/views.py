@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from ipcenter.forms import apply_errors
+from ipcenter.http import safe_next
 from ipcenter.generic import Column, ObjectListView, PredicateRequiredMixin
 from ipcenter.reports.pdf import render_pdf
 from ipcenter.reports.xlsx import attachment_response, write_xlsx, XLSX_TYPE
@@ -98,6 +99,9 @@ class EventEditView(EventStaffMixin, View):
         return self._render(request, form, event, status=400)
 
 
+REGISTRATIONS_PER_PAGE = 50
+
+
 class EventDetailView(EventStaffMixin, View):
     def get(self, request, pk):
         return self.render_page(request, _staff_event(request, pk))
@@ -108,7 +112,11 @@ class EventDetailView(EventStaffMixin, View):
         from ipcenter.files.services import attachments_of
         from ipcenter.workflow.engine import timeline_of
 
+        from django.core.paginator import Paginator
+
         regs = event.registrations.order_by("state", "waiting_since", "created_at", "pk")
+        # one page of the list (its cost does not grow with the event); the counts above it are exact
+        page = Paginator(regs, REGISTRATIONS_PER_PAGE).get_page(request.GET.get("page"))
         answers = Feedback.objects.visible_to(request.user).filter(registration__event=event)
         feedback = answers.aggregate(n=Count("pk"), total=Sum("rating"))
         rating_avg = round(feedback["total"] / feedback["n"], 2) if feedback["n"] else None
@@ -117,7 +125,8 @@ class EventDetailView(EventStaffMixin, View):
                         for r in range(5, 0, -1)]
         comments = answers.exclude(comment="").order_by("-created_at")[:20]
         return render(request, "outreach/event_detail.html", {
-            "event": event, "object": event, "registrations": regs[:500], "counts": services.attendance_counts(event),
+            "event": event, "object": event, "registrations": page, "page_obj": page,
+            "here_page": f"{event.get_absolute_url()}?page={page.number}", "counts": services.attendance_counts(event),
             "walkin_form": forms_in_use.get("walkin_form") or forms.WalkInForm(),
             "material_form": forms_in_use.get("material_form") or forms.MaterialForm(),
             "feedback": feedback, "rating_avg": rating_avg, "distribution": distribution, "comments": comments,
@@ -146,7 +155,7 @@ class RegistrationActionView(EventStaffMixin, View):
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, _("已完成。"))
-        return redirect(reg.event)
+        return redirect(safe_next(request, reg.event.get_absolute_url()))  # back to the page of the list it was on
 
 
 class WalkInView(EventStaffMixin, View):

@@ -158,3 +158,38 @@ def test_implausible_dates_are_field_errors(client, outreach_user):
     r = client.post("/outreach/bases/new/", {"name": "n", "industry_chain": "c", "host_organization": "h",
                                              "league": factories.station("hohhot").pk, "opened_on": "0001-01-01"})
     assert r.status_code == 400 and "opened_on" in r.context["form"].errors and not PracticeBase.objects.exists()
+
+
+def test_event_page_pages_the_registrations_and_keeps_exact_counts(client, outreach_user, make_event,
+                                                                    django_assert_max_num_queries):
+    """The registration list is paged (50 a page, ?page=): the page's cost does not grow with the
+    event; the counts above it stay exact; a staff action brings the user back to the same page."""
+    import re
+
+    from outreach.models import Registration
+    from outreach.views import REGISTRATIONS_PER_PAGE
+
+    event = make_event(capacity=200)
+    n = REGISTRATIONS_PER_PAGE + 7
+    Registration.objects.bulk_create(Registration(event=event, name=f"参会人{i:03d}", mobile=f"139{i:08d}")
+                                     for i in range(n))
+    login(client, outreach_user)
+    url = f"/outreach/events/{event.pk}/"
+    first = client.get(url).content.decode()
+    rows = lambda html: re.findall(r"参会人(\d{3})", html)  # noqa: E731
+    assert len(rows(first)) == REGISTRATIONS_PER_PAGE
+    assert f"{n} / 200" in first and "第 1 / 2 页" in first and f"{url}?page=2" in first
+    second = client.get(url, {"page": 2}).content.decode()
+    assert len(rows(second)) == 7 and not set(rows(first)) & set(rows(second))
+    assert f"{n} / 200" in second and "第 2 / 2 页" in second
+    # a bigger event costs the page no more queries
+    with django_assert_max_num_queries(60) as small:
+        client.get(url)
+    Registration.objects.bulk_create(Registration(event=event, name=f"后来者{i}", mobile=f"138{i:08d}")
+                                     for i in range(120))
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        page = client.get(url).content.decode()
+    assert len(re.findall(r"参会人\d{3}|后来者\d+", page)) == REGISTRATIONS_PER_PAGE and f"{n + 120} / 200" in page
+    reg = Registration.objects.get(name="参会人055")
+    r = client.post(f"/outreach/registrations/{reg.pk}/cancel/", {"next": f"{url}?page=2"})
+    assert r.status_code == 302 and r["Location"] == f"{url}?page=2"
