@@ -1,6 +1,7 @@
 """Requests and links: following a user-supplied ``next`` or the Referer safely (only paths on
 this site, never ``https://evil.example/``, ``//evil.example/`` or ``/\\evil.example``), and the
-site's own absolute address for links that leave the browser (QR codes, e-mails)."""
+site's own absolute address for links that leave the browser (QR codes, e-mails); the client's
+address behind trusted proxies (``client_address``)."""
 import contextvars
 
 from django.conf import settings
@@ -26,6 +27,36 @@ def safe_next(request, fallback, *, param="next", use_referer=False):
         if url and is_safe_url(request, url):
             return url
     return fallback
+
+
+# --- the client's address --------------------------------------------------------------------
+
+def client_address(request):
+    """The address of the client behind ``request``, for rate limits and logs.  With
+    ``TRUSTED_PROXY_COUNT = 0`` (the default: no proxy in front) it is ``REMOTE_ADDR``, and
+    ``X-Forwarded-For`` is ignored (any client can send one).  With N trusted proxies, each of
+    which appends the address it received the request from, it is the N-th address from the
+    right of ``X-Forwarded-For`` — the one the outermost trusted proxy saw; addresses further
+    left were written by the client and are never believed.  A header with fewer entries, or
+    an entry that is not an IP address, falls back to ``REMOTE_ADDR``."""
+    import ipaddress
+
+    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
+    count = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0) or 0)
+    if count <= 0:
+        return remote
+    chain = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if len(chain) < count:
+        return remote
+    candidate = chain[-count]
+    if candidate.startswith("[") and "]" in candidate:  # [v6]:port
+        candidate = candidate[1:candidate.index("]")]
+    elif candidate.count(":") == 1:  # v4:port
+        candidate = candidate.split(":")[0]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote
 
 
 # --- absolute links -------------------------------------------------------------------------

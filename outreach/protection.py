@@ -11,7 +11,11 @@ SALT = "outreach.human-check"
 
 
 def client_ip(request):
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The client's address as the core sees it (``REMOTE_ADDR``, or behind ``TRUSTED_PROXY_COUNT``
+    proxies the address they forwarded)."""
+    from ipcenter.http import client_address
+
+    return client_address(request)
 
 
 def over_limit(scope, request, limit=5, window=600):

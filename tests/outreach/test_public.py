@@ -243,3 +243,21 @@ def test_entities_only_refuses_an_organisation_not_yet_approved(client, make_eve
         "name": "李经理", "organization_name": active.organization.name, "mobile": "13900000002"})
     assert r.status_code == 302
     assert Registration.objects.get().user == active
+
+
+@pytest.mark.parametrize("proxies, behind_proxy", [(0, False), (1, True)])
+def test_rate_limit_counts_the_client_address_the_core_gives(client, make_event, settings, proxies, behind_proxy):
+    """Without trusted proxies visitors are told apart by REMOTE_ADDR (a forged X-Forwarded-For
+    does not escape the limit); with TRUSTED_PROXY_COUNT=1 by the address the proxy forwarded,
+    so visitors behind one proxy no longer share one limit."""
+    settings.TRUSTED_PROXY_COUNT = proxies
+    event = make_event(capacity=100)
+    statuses = []
+    for i in range(7):
+        data = {**person(i), **_form(client, event)}
+        statuses.append(client.post(f"/outreach/site/events/{event.pk}/register/", data, REMOTE_ADDR="10.0.0.1",
+                                    HTTP_X_FORWARDED_FOR=f"198.51.100.{i}").status_code)
+    if behind_proxy:
+        assert statuses == [302] * 7
+    else:
+        assert statuses[:5] == [302] * 5 and statuses[5:] == [429, 429]
