@@ -29,6 +29,18 @@ class RegistrationSerializer(serializers.ModelSerializer):
         read_only_fields = ["state", "source", "code", "created_at", "waiting_since", "checked_in_at", "no_show"]
 
 
+class AccountRegistrationSerializer(serializers.Serializer):
+    """A signed-in user registers for a published event, as on the page: name and organisation
+    default to the account's."""
+
+    event = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    mobile = serializers.CharField(max_length=11, validators=[mobile_validator])
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    name = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    organization_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    invite_code = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+
+
 class WalkInSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=60)
     organization_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")

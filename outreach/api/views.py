@@ -1,5 +1,6 @@
 """Viewsets of the outreach API: staff endpoints scoped with visible_to and the same FilterSets
 as the pages; public endpoints read-only and published-only; writes go through services."""
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -58,9 +59,30 @@ class EventViewSet(ScopedModelViewSet):
         return Response(s.RegistrationSerializer(reg).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema_view(
+    create=extend_schema(request=s.AccountRegistrationSerializer, responses={201: s.RegistrationSerializer},
+                         summary="登录用户报名活动（与报名页面同一规则：名额、候补、报名对象、审核）"),
+)
 class RegistrationViewSet(ScopedReadOnlyViewSet):
+    """Staff read the registrations of their events, a registrant their own; a signed-in user
+    registers with POST (the page's service and rules)."""
+
     serializer_class = s.RegistrationSerializer
     filterset_class = RegistrationFilterSet
+
+    def create(self, request, *args, **kwargs):
+        from rest_framework.exceptions import NotFound
+
+        data = dict(validated(s.AccountRegistrationSerializer, request))
+        event = Event.objects.published().filter(pk=data.pop("event")).first()
+        if event is None:  # unpublished or unknown: as the page, nothing to register for
+            raise NotFound
+        user = request.user
+        data["name"] = data["name"].strip() or user.get_full_name() or user.username
+        data["organization_name"] = data["organization_name"].strip() or (
+            user.organization.name if user.organization_id else "")
+        reg = call_service(services.register, event, user=user, source=Registration.Source.ACCOUNT, **data)
+        return Response(s.RegistrationSerializer(reg).data, status=status.HTTP_201_CREATED)
 
     def _act(self, func, *args):
         reg = call_service(func, self.get_object(), *args)
