@@ -374,12 +374,16 @@ def import_rows(ctx):
 
 
 def import_finished(job):
-    """After the import job ended (``on_finish``): a success refreshes the planner's statistics;
+    """After the import job ended (``on_finish``): a success queues the refresh of the planner's
+    statistics (``tasks.refresh_patent_statistics``);
     a failure is written onto the import here, outside the rolled-back transaction — its
     message, the count and the first rows of the report (all of them are in the job's error
     workbook).  Idempotent."""
     if job.status == job.Status.DONE:
-        _refresh_statistics()
+        from .tasks import refresh_patent_statistics
+
+        # the planner's statistics, in the background: the import is done for the user already
+        transaction.on_commit(refresh_patent_statistics.delay)
         return
     if job.status != job.Status.FAILED:
         return
@@ -415,7 +419,7 @@ def _no_cycle_collection():
             gc.enable()
 
 
-def _refresh_statistics():
+def refresh_statistics():
     """ANALYZE the four patent tables after an import: the planner then knows their new size
     at once (autovacuum would take a while), so the analyses use the right plans."""
     from django.db import connection

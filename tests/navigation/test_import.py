@@ -256,3 +256,18 @@ def test_a_copy_failing_in_the_background_fails_the_import_and_leaves_no_rows(pr
     monkeypatch.setattr(services.parsing, "applicant_kind", real)
     again = run_import(project, export_file(demo.write_lens_csv, records, "lens-2.csv"))
     assert again.status == PatentImport.Status.DONE, again.message
+
+
+def test_a_finished_import_refreshes_the_planner_statistics(project, run_import, records):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("ANALYZE is PostgreSQL's")
+    imp = run_import(project, export_file(demo.write_lens_csv, records, "lens.csv"))
+    assert imp.status == PatentImport.Status.DONE
+    with connection.cursor() as cur:
+        cur.execute("SELECT relname, reltuples FROM pg_class WHERE relname IN "
+                    "('navigation_patent', 'navigation_patentapplicant')")
+        tuples = dict(cur.fetchall())
+    assert tuples["navigation_patent"] >= imp.created_count  # the task ran ANALYZE after the import
+    assert tuples["navigation_patentapplicant"] >= 1
