@@ -386,6 +386,19 @@ def publication_pdf(publication):
     return attachments_of(publication).order_by("-uploaded_at").first()
 
 
+def publication_pdfs(publications):
+    """The current PDF of each publication given, in one query: {pk: attachment}."""
+    from ipcenter.files.services import attachments_of
+
+    from .models import Publication
+
+    pks = [p.pk for p in publications]
+    if not pks:
+        return {}
+    return {int(a.object_id): a for a in attachments_of(Publication.objects.filter(pk__in=pks))
+            .order_by("object_id", "uploaded_at")}
+
+
 def save_publication(publication, user, pdf=None):
     """Create or update a publication; an uploaded PDF becomes its file (the next version of the
     one it had), stored in the same transaction."""

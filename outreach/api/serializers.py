@@ -1,5 +1,5 @@
 """Serializers of the outreach API."""
-from drf_spectacular.utils import extend_schema_serializer
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from ..models import Event, PracticeBase, Publication, Registration, mobile_validator
@@ -53,13 +53,43 @@ class CheckInSerializer(serializers.Serializer):
 
 
 class PublicationSerializer(serializers.ModelSerializer):
+    """``pdf_url``: where the current PDF (a journal issue's) downloads — the public address for a
+    published publication, the scoped file download (staff only) for one not published; null
+    without a PDF."""
+
+    pdf_url = serializers.SerializerMethodField()  # the viewset puts the page's PDFs in the context (one query)
+
     class Meta:
         model = Publication
         fields = ["id", "kind", "title", "channel", "number", "published_on", "url", "summary", "views", "likes",
-                  "shares", "published"]
+                  "shares", "published", "pdf_url"]
+
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+    def get_pdf_url(self, obj):
+        from django.urls import reverse
+
+        pdfs = self.context.get("pdfs")
+        att = pdfs.get(obj.pk) if pdfs is not None else None
+        if att is None:
+            return None
+        path = (reverse("outreach:public-publication-pdf", args=[obj.pk]) if obj.published
+                else reverse("files:download", args=[att.pk]))
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
 
 
 class PracticeBaseSerializer(serializers.ModelSerializer):
     class Meta:
         model = PracticeBase
         fields = ["id", "name", "industry_chain", "host_organization", "league", "opened_on", "firms"]
+
+
+class PublicPracticeBaseSerializer(serializers.ModelSerializer):
+    """For anyone: the firms by name, never an organisation's internal id."""
+
+    firms = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+    league_name = serializers.CharField(source="league.name", read_only=True)
+
+    class Meta:
+        model = PracticeBase
+        fields = ["id", "name", "industry_chain", "host_organization", "league", "league_name", "opened_on", "firms"]

@@ -1,5 +1,6 @@
 """Viewsets of the outreach API: staff endpoints scoped with visible_to and the same FilterSets
 as the pages; public endpoints read-only and published-only; writes go through services."""
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -114,7 +115,19 @@ class RegistrationViewSet(ScopedReadOnlyViewSet):
         return self._act(services.mark_no_show, request.user)
 
 
-class PublicationViewSet(ScopedModelViewSet):
+class PublicationPdfMixin:
+    """Serializers of publications get the current PDFs of the instances shown (one query)."""
+
+    def get_serializer(self, *args, **kwargs):
+        instance = args[0] if args else kwargs.get("instance")
+        if instance is not None:
+            objs = instance if isinstance(instance, (list, tuple, QuerySet)) else [instance]
+            context = kwargs.setdefault("context", self.get_serializer_context())
+            context["pdfs"] = services.publication_pdfs(objs)
+        return super().get_serializer(*args, **kwargs)
+
+
+class PublicationViewSet(PublicationPdfMixin, ScopedModelViewSet):
     serializer_class = s.PublicationSerializer
     filterset_class = PublicationFilterSet
     permission_classes = [permissions.IsAuthenticated, OutreachStaffPermission]
@@ -136,7 +149,7 @@ class PublicEventViewSet(viewsets.ReadOnlyModelViewSet):
         return Event.objects.published().order_by("starts_at")
 
 
-class PublicPublicationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class PublicPublicationViewSet(PublicationPdfMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = s.PublicationSerializer
     permission_classes = [permissions.AllowAny]
     authentication_classes = []
@@ -146,7 +159,7 @@ class PublicPublicationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 
 class PublicPracticeBaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    serializer_class = s.PracticeBaseSerializer
+    serializer_class = s.PublicPracticeBaseSerializer
     permission_classes = [permissions.AllowAny]
     authentication_classes = []
 

@@ -145,3 +145,47 @@ def test_event_page_summarises_ratings(client, make_event, outreach_user):
     assert r.context["rating_avg"] == 4.67
     assert [(s, n) for s, n, _pct in r.context["distribution"]] == [(5, 2), (4, 1), (3, 0), (2, 0), (1, 0)]
     assert "很好" in r.content.decode()
+
+
+def test_public_practice_bases_api_names_firms_never_their_ids(client, outreach_user):
+    firm = factories.OrganizationFactory(name="入驻乳企")
+    services.save_practice_base(PracticeBase(name="实践基地（乳业）", industry_chain="乳业", host_organization="蒙乳",
+                                             league=factories.station("hohhot"), opened_on=datetime.date(2024, 4, 26)),
+                                outreach_user, firms=[firm])
+    [row] = client.get("/api/v1/outreach/public/practice-bases/").json()["results"]
+    assert row["firms"] == ["入驻乳企"] and row["league_name"]
+    assert firm.pk not in row["firms"] and str(firm.pk) not in [str(v) for v in row["firms"]]
+    assert "uscc" not in str(row) and firm.uscc not in str(row)
+    login(client, outreach_user)  # staff keep the ids they edit with
+    [staff_row] = client.get("/api/v1/outreach/practice-bases/").json()["results"]
+    assert staff_row["firms"] == [firm.pk]
+
+
+def test_publications_api_gives_the_pdf_download_url(client, outreach_user, django_assert_max_num_queries):
+    login(client, outreach_user)
+    assert client.post("/outreach/publications/new/", {**_publication(), "pdf": _pdf()}).status_code == 302
+    assert client.post("/outreach/publications/new/", {**_publication(title="草稿期刊", published=""),
+                                                       "pdf": _pdf("草稿.pdf")}).status_code == 302
+    assert client.post("/outreach/publications/new/", _publication(title="无 PDF 的作品", kind="article",
+                                                                   channel="web")).status_code == 302
+    pub, draft, plain = (Publication.objects.get(title=t) for t in
+                         ("《内蒙古知识产权》2026年第3期", "草稿期刊", "无 PDF 的作品"))
+    staff = {r["id"]: r["pdf_url"] for r in client.get("/api/v1/outreach/publications/").json()["results"]}
+    assert staff[pub.pk] == f"http://testserver/outreach/site/publications/{pub.pk}/pdf/"
+    draft_att = attachments_of(draft).get()
+    assert staff[draft.pk] == f"http://testserver/files/{draft_att.pk}/" and staff[plain.pk] is None
+    assert client.get(f"/api/v1/outreach/publications/{pub.pk}/").json()["pdf_url"] == staff[pub.pk]
+    assert client.get(staff[draft.pk]).status_code == 200  # staff download the unpublished one
+    client.logout()
+    public = {r["id"]: r["pdf_url"] for r in client.get("/api/v1/outreach/public/publications/").json()["results"]}
+    assert public == {pub.pk: staff[pub.pk], plain.pk: None}  # the draft is not listed, nor its file
+    r = client.get(public[pub.pk])
+    assert r.status_code == 200 and b"".join(r.streaming_content).startswith(b"%PDF")
+    assert client.get(staff[draft.pk]).status_code in (302, 403, 404)  # no public way to the draft's file
+    # the PDFs of a page come in one query, not one per publication
+    for i in range(5):
+        services.save_publication(Publication(kind="journal_issue", title=f"期刊{i}", channel="journal",
+                                              published_on=datetime.date(2026, 1, 1 + i)), outreach_user, pdf=_pdf(f"{i}.pdf"))
+    with django_assert_max_num_queries(4):
+        rows = client.get("/api/v1/outreach/public/publications/").json()["results"]
+    assert sum(1 for r in rows if r["pdf_url"]) == 6
