@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from ipcenter.forms import apply_errors
-from ipcenter.http import safe_next
 from ipcenter.generic import Column, ObjectListView, PredicateRequiredMixin
+from ipcenter.http import safe_next
 from ipcenter.reports.pdf import render_pdf
 from ipcenter.reports.xlsx import attachment_response, write_xlsx, XLSX_TYPE
 
