@@ -365,13 +365,15 @@ def overview(patents):
 
 
 def compute(section, patents, project):
-    """The data of one report/page section, computed with PostgreSQL's JIT compiler off: on
-    these sub-second aggregations (self-joins whose row estimates are large) compiling took
-    up to a second, several times the query itself."""
+    """The data of one report/page section, computed with PostgreSQL's JIT compiler off (on
+    these sub-second aggregations — self-joins whose row estimates are large — compiling took
+    up to a second, several times the query itself) and room for the sorts in memory."""
     if connection.vendor != "postgresql":
         return _compute(section, patents, project)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL jit = off")
+        # the COUNT(DISTINCT …) sorts of 100k+ rows stay in memory instead of spilling to disk
+        cursor.execute("SET LOCAL work_mem = '64MB'")
         return _compute(section, patents, project)
 
 

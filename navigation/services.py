@@ -9,6 +9,7 @@ import io
 import json
 import logging
 import queue
+import sys
 import threading
 
 from django.core.exceptions import ValidationError
@@ -433,8 +434,23 @@ def refresh_statistics():
 
 
 def _import_rows(imp, ctx):
+    _index_probes_only()
     with _no_cycle_collection(), _copy_writer():
         return _read_and_write_rows(imp, ctx)
+
+
+def _index_probes_only():
+    """For the rest of the import's transaction the planner may not scan the patent table: the
+    table grows by thousands of rows per batch while its statistics still describe it as it
+    was (empty, or before the last import), and a scan chosen on them inside the per-number
+    merge probe cost seconds per batch.  JIT is off too (these are millisecond queries)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cur:
+        cur.execute("SET LOCAL enable_seqscan = off")
+        cur.execute("SET LOCAL jit = off")
 
 
 def _read_and_write_rows(imp, ctx):
@@ -534,10 +550,15 @@ def _copy_writer():
     connection.ensure_connection()
     writer = _CopyWriter(connection.connection)
     _writer.current = writer
+    # the writer thread needs the interpreter lock back after each libpq call; by default it
+    # waits up to 5 ms for the reading thread to give it up, for every call
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(0.0005)
     try:
         yield writer
         writer.wait()
     finally:
+        sys.setswitchinterval(interval)
         _writer.current = None
         writer.close()
 
