@@ -271,3 +271,14 @@ def test_a_finished_import_refreshes_the_planner_statistics(project, run_import,
         tuples = dict(cur.fetchall())
     assert tuples["navigation_patent"] >= imp.created_count  # the task ran ANALYZE after the import
     assert tuples["navigation_patentapplicant"] >= 1
+
+
+def test_an_inventor_named_twice_in_a_cell_is_stored_once(project, run_import):
+    from navigation import analyses
+    from navigation.models import PatentInventor
+
+    imp = run_import(project, _csv("公开（公告）号,申请日,发明人\nCN1A,2020-01-01,张三;张三；李四\nCN2A,2021-01-01,张三\n"))
+    assert imp.status == PatentImport.Status.DONE
+    assert PatentInventor.objects.filter(project=project, name="张三").count() == 2  # once per patent
+    rows = analyses.inventors(analyses.patents_of(project))
+    assert {r["name"]: r["patents"] for r in rows} == {"张三": 2, "李四": 1}
