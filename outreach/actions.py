@@ -13,4 +13,6 @@ register_actions(
     ("outreach.registration.cancelled", _("取消报名：%(name)s"), INTERNAL),
     ("outreach.registration.promoted", _("候补转正：%(name)s"), INTERNAL),
     ("outreach.registration.decided", _("审核报名：%(name)s → %(state)s"), INTERNAL),
+    ("outreach.publication.created", _("登记作品"), INTERNAL),
+    ("outreach.publication.changed", _("编辑作品"), INTERNAL),
 )

@@ -408,11 +408,22 @@ def save_publication(publication, user, pdf=None):
         raise PermissionDenied
     check_dates(published_on=publication.published_on if hasattr(publication.published_on, "year") else None)
     publication.full_clean()
-    with transaction.atomic():
-        publication.save()
-        if pdf:
-            store_upload(pdf, "outreach.publication", user, owner=publication, label=_("期刊 PDF"),
-                         supersedes=publication_pdf(publication))
+    created = publication.pk is None
+    try:
+        with transaction.atomic():
+            publication.save()
+            if pdf:
+                try:
+                    store_upload(pdf, "outreach.publication", user, owner=publication, label=_("期刊 PDF"),
+                                 supersedes=publication_pdf(publication))
+                except ValidationError as exc:  # the file's own problem, under its field
+                    raise ValidationError({"pdf": exc.messages})
+            record_event(publication, "outreach.publication.created" if created else "outreach.publication.changed",
+                         user, data={"pdf": pdf.name} if pdf else {})
+    except ValidationError:
+        if created:  # rolled back: the instance is not stored
+            publication.pk = None
+        raise
     return publication
 
 

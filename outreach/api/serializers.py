@@ -58,11 +58,13 @@ class PublicationSerializer(serializers.ModelSerializer):
     without a PDF."""
 
     pdf_url = serializers.SerializerMethodField()  # the viewset puts the page's PDFs in the context (one query)
+    #: an uploaded PDF (multipart) becomes the publication's file, the next version of the one it had
+    pdf = serializers.FileField(write_only=True, required=False, allow_null=True)
 
     class Meta:
         model = Publication
         fields = ["id", "kind", "title", "channel", "number", "published_on", "url", "summary", "views", "likes",
-                  "shares", "published", "pdf_url"]
+                  "shares", "published", "pdf_url", "pdf"]
 
     @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_pdf_url(self, obj):

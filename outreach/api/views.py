@@ -128,10 +128,30 @@ class PublicationPdfMixin:
 
 
 class PublicationViewSet(PublicationPdfMixin, ScopedModelViewSet):
+    """Staff publications: created and changed through ``services.save_publication``, as on the
+    page (its date checks, the PDF stored as the next version, the timeline); a refusal is a 400
+    with field errors and saves nothing."""
+
     serializer_class = s.PublicationSerializer
     filterset_class = PublicationFilterSet
     permission_classes = [permissions.IsAuthenticated, OutreachStaffPermission]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def _save(self, serializer, publication):
+        data = dict(serializer.validated_data)
+        pdf = data.pop("pdf", None)
+        for k, v in data.items():
+            setattr(publication, k, v)
+        saved = call_service(services.save_publication, publication, self.request.user, pdf=pdf)
+        serializer.instance = saved
+        # the response shows the stored PDF (the mixin reads them when the serializer is made)
+        serializer.context["pdfs"] = services.publication_pdfs([saved])
+
+    def perform_create(self, serializer):
+        self._save(serializer, Publication())
+
+    def perform_update(self, serializer):
+        self._save(serializer, serializer.instance)
 
 
 class PracticeBaseViewSet(ScopedReadOnlyViewSet):
