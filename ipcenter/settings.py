@@ -174,7 +174,18 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_CLIENT_IP_CALLABLE = "ipcenter.http.client_address"  # behind TRUSTED_PROXY_COUNT proxies, the real client
+
+
+def _axes_client_ip(request):
+    """The core's client address (``ipcenter.http.client_address``: behind TRUSTED_PROXY_COUNT
+    proxies, the real client), or None for a request without one (axes stores an IP column)."""
+    from ipcenter.http import client_address
+
+    address = client_address(request)
+    return None if address == "unknown" else address
+
+
+AXES_CLIENT_IP_CALLABLE = _axes_client_ip
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

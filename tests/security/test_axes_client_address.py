@@ -45,3 +45,15 @@ def test_without_a_trusted_proxy_a_forged_header_does_not_escape_the_lockout(cli
         _login(client, user, "wrong", f"203.0.113.{i + 1}")
     r = _login(client, user, factories.PASSWORD, "198.51.100.20")
     assert r.status_code in (403, 429) and "_auth_user_id" not in client.session
+
+
+def test_a_login_without_any_client_address_is_recorded_without_one(client, org):
+    """The test client's force_login (or a socket without a peer) has no REMOTE_ADDR: axes
+    stores no address rather than failing on its IP column."""
+    from axes.models import AccessLog
+
+    user = factories.applicant(org)
+    client.force_login(user)
+    assert client.get("/").status_code in (200, 302)
+    assert AccessLog.objects.filter(username=user.username, ip_address__isnull=True).exists() or \
+        not AccessLog.objects.exists()
