@@ -20,5 +20,6 @@ class OutreachConfig(PortalAppConfig):
                                        "schedule": crontab(minute=20)},
     }
     upload_purposes = (UploadPurpose("outreach.material", ("pdf", "docx", "png", "jpg"), 50 * MB),
-                       UploadPurpose("outreach.publication", ("pdf",), 100 * MB))
+                       UploadPurpose("outreach.publication", ("pdf",), 100 * MB),
+                       UploadPurpose("outreach.reach_csv", ("csv",), 10 * MB))
     state_colours = {"confirmed": "success", "waiting": "warning", "pending": "info", "rejected": "danger"}

@@ -124,11 +124,6 @@ class PracticeBaseForm(forms.ModelForm):
         self.fields["firms"].help_text = _("按住 Ctrl（Mac 为 ⌘）可多选。")
 
 
-class ReachImportForm(forms.Form):
-    file = forms.FileField(label=_("传播数据 CSV"),
-                           help_text=_("列：id, views, likes, shares（UTF-8，首行为表头）。"))
-
-
 class BaseActivityForm(forms.ModelForm):
     class Meta:
         model = BaseActivity

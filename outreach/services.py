@@ -430,47 +430,79 @@ def save_publication(publication, user, pdf=None):
 REACH_COLUMNS = ("views", "likes", "shares")
 
 
-def import_reach(upload, user, max_bytes=2 * 1024 * 1024, max_rows=20000):
+REACH_JOB = "outreach.reach_import"
+REACH_PURPOSE = "outreach.reach_csv"  # the upload: a CSV of at most 10 MB (outreach.apps)
+REACH_MAX_ROWS = 100_000
+REACH_MAX_VALUE = 2_000_000_000
+
+
+def import_reach(fh, user, row_error, max_rows=REACH_MAX_ROWS, progress=None):
     """Reach figures (views, likes, shares) of publications from a CSV with the header
-    ``id,views,likes,shares``: every row is checked first, then all are written, or none."""
+    ``id,views,likes,shares`` (``fh`` opened for binary reading).  Every row is checked and each
+    problem reported with ``row_error(row, column, message)`` (rows numbered as the user sees
+    them, the header being row 1); only when there is none are all rows written, in one bulk
+    update.  Runs as the core import job ``outreach.reach_import`` (``outreach.jobs``), whose
+    transaction also rolls back whatever a failing run did.  Returns the number updated."""
     import csv
     import io
 
     from .models import Publication
 
     if not is_outreach_staff(user):
-        raise PermissionDenied
-    if upload.size > max_bytes:
-        raise ValidationError({"file": _("文件过大（最大 2 MB）。")})
-    raw = b"".join(upload.chunks())
+        raise PermissionDenied(_("您没有权限执行此操作。"))
+    text = io.TextIOWrapper(fh, encoding="utf-8-sig", newline="")
+    reader = csv.DictReader(text)
+    parsed, errors, line = {}, 0, 1
+
+    def error(row, column, message):
+        nonlocal errors
+        errors += 1
+        row_error(row, column, message)
+
     try:
-        text = raw.decode("utf-8-sig")
+        if reader.fieldnames is None or not {"id", *REACH_COLUMNS} <= {(f or "").strip() for f in reader.fieldnames}:
+            error(1, "", _("CSV 须包含表头 id, views, likes, shares。"))
+            return 0
+        reader.fieldnames = [(f or "").strip() for f in reader.fieldnames]
+        for line, row in enumerate(reader, start=2):
+            if line - 1 > max_rows:
+                error(line, "", _("一次最多导入 %(n)d 行。") % {"n": max_rows})
+                break
+            try:
+                pk = int(str(row.get("id") or "").strip())
+            except ValueError:
+                error(line, "id", _("数值无效。"))
+                pk = None
+            figures = {}
+            for k in REACH_COLUMNS:
+                try:
+                    figures[k] = int(str(row.get(k) or "").replace(",", "").strip())
+                except ValueError:
+                    error(line, k, _("数值无效。"))
+                    continue
+                if not 0 <= figures[k] <= REACH_MAX_VALUE:
+                    error(line, k, _("数值超出范围。"))
+            if pk is not None and len(figures) == len(REACH_COLUMNS):
+                parsed[pk] = (line, figures)
+            if progress is not None and line % 5000 == 0:
+                progress(min(80, 10 + line * 70 // max_rows), _("导入中"))
     except UnicodeDecodeError:
-        raise ValidationError({"file": _("文件须为 UTF-8 编码的 CSV。")})
-    try:
-        rows = list(csv.DictReader(io.StringIO(text)))
+        error(line + 1, "", _("文件须为 UTF-8 编码的 CSV。"))
+        return 0
     except csv.Error:
-        raise ValidationError({"file": _("文件不是有效的 CSV。")})
-    if not rows or not {"id", *REACH_COLUMNS} <= set(rows[0].keys()):
-        raise ValidationError({"file": _("CSV 须包含表头 id, views, likes, shares。")})
-    if len(rows) > max_rows:
-        raise ValidationError({"file": _("一次最多导入 %(n)d 行。") % {"n": max_rows}})
-    parsed = {}
-    for line, row in enumerate(rows, start=2):
-        try:
-            pk = int(row["id"])
-            figures = {k: int(str(row[k]).replace(",", "").strip()) for k in REACH_COLUMNS}
-        except (TypeError, ValueError):
-            raise ValidationError({"file": _("第 %(n)d 行：数值无效。") % {"n": line}})
-        if min(figures.values()) < 0 or max(figures.values()) > 2_000_000_000:
-            raise ValidationError({"file": _("第 %(n)d 行：数值超出范围。") % {"n": line}})
-        parsed[pk] = (line, figures)
+        error(line + 1, "", _("文件不是有效的 CSV。"))
+        return 0
+    if not parsed and not errors:
+        error(2, "", _("请选择要导入的文件。") if line == 1 else _("文件不是有效的 CSV。"))
+        return 0
+    pubs = {p.pk: p for p in Publication.objects.visible_to(user).select_for_update().filter(pk__in=list(parsed))}
+    for pk, (row, _figures) in sorted(parsed.items(), key=lambda item: item[1][0]):
+        if pk not in pubs:
+            error(row, "id", _("作品不存在。"))
+    if errors:
+        return 0
     with transaction.atomic():
-        pubs = {p.pk: p for p in Publication.objects.visible_to(user).select_for_update().filter(pk__in=parsed)}
-        missing = [line for pk, (line, _f) in parsed.items() if pk not in pubs]
-        if missing:
-            raise ValidationError({"file": _("第 %(n)d 行：作品不存在。") % {"n": min(missing)}})
-        for pk, (_line, figures) in parsed.items():
+        for pk, (_row, figures) in parsed.items():
             for k, v in figures.items():
                 setattr(pubs[pk], k, v)
         Publication.objects.bulk_update(list(pubs.values()), list(REACH_COLUMNS), batch_size=500)

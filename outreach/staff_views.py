@@ -102,22 +102,33 @@ class PublicationEditView(_EditView):
 
 
 class ReachImportView(OutreachStaffMixin, View):
-    """Reach figures from a CSV (id, views, likes, shares): all rows or none."""
+    """Reach figures from a CSV (id, views, likes, shares), imported in the background as the core
+    job ``outreach.reach_import`` (all rows or none): the upload starts it and staff follow it on
+    its job page (progress, the rows in error and their workbook)."""
+
+    def _render(self, request, form, status=200):
+        return render(request, "outreach/form.html", {"form": form, "title": _("导入传播数据")}, status=status)
 
     def get(self, request):
-        return render(request, "outreach/form.html", {"form": forms.ReachImportForm(), "title": _("导入传播数据")})
+        from .jobs import ReachImportForm
+
+        return self._render(request, ReachImportForm(user=request.user))
 
     def post(self, request):
-        form = forms.ReachImportForm(request.POST, request.FILES)
+        from ipcenter.reports.services import request_job
+
+        from .jobs import ReachImportForm
+
+        form = ReachImportForm(request.POST, request.FILES, user=request.user)
         if form.is_valid():
             try:
-                n = services.import_reach(form.cleaned_data["file"], request.user)
+                job = request_job(services.REACH_JOB, request.user, {}, files=request.FILES)
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
-                messages.success(request, _("已更新 %(n)d 条作品的传播数据。") % {"n": n})
-                return redirect("outreach:publication-list")
-        return render(request, "outreach/form.html", {"form": form, "title": _("导入传播数据")}, status=400)
+                messages.success(request, _("已开始后台导入。"))
+                return redirect(job.get_absolute_url())
+        return self._render(request, form, status=400)
 
 
 class BaseListView(OutreachStaffMixin, OutreachTabsMixin, ObjectListView):

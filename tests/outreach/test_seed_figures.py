@@ -100,18 +100,23 @@ def test_base_page_and_activity_log(client, outreach_user):
     assert len(client.get("/api/v1/outreach/public/practice-bases/").json()["results"]) == 1
 
 
-def test_reach_csv_import_all_or_nothing(client, outreach_user):
+def test_reach_csv_import_all_or_nothing(client, outreach_user, django_capture_on_commit_callbacks):
+    """The import is a background job (tests/outreach/test_reach_import.py has the details)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from ipcenter.reports.models import Job
     from tests.conftest import login
 
     p = Publication.objects.create(kind="animation", title="安安知道", channel="douyin", published_on="2026-04-26")
     login(client, outreach_user)
     bad = SimpleUploadedFile("r.csv", f"id,views,likes,shares\n{p.pk},10,2,1\n999999,1,1,1\n".encode())
-    assert client.post("/outreach/publications/import/", {"file": bad}).status_code == 400
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post("/outreach/publications/import/", {"file": bad}).status_code == 302
+    assert Job.objects.get().status == Job.Status.FAILED
     p.refresh_from_db()
     assert p.views == 0
     good = SimpleUploadedFile("r.csv", f"id,views,likes,shares\n{p.pk},10,2,1\n".encode())
-    assert client.post("/outreach/publications/import/", {"file": good}).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post("/outreach/publications/import/", {"file": good}).status_code == 302
     p.refresh_from_db()
     assert (p.views, p.likes, p.shares) == (10, 2, 1)
