@@ -15,4 +15,7 @@ register_actions(
     ("outreach.registration.decided", _("审核报名：%(name)s → %(state)s"), INTERNAL),
     ("outreach.publication.created", _("登记作品"), INTERNAL),
     ("outreach.publication.changed", _("编辑作品"), INTERNAL),
+    ("outreach.base.activity_logged", _("记录基地活动：%(kind)s × %(count)s（%(date)s）"), INTERNAL),
+    ("outreach.base.activity_changed", _("修改基地活动：%(kind)s × %(count)s（%(date)s）"), INTERNAL),
+    ("outreach.base.activity_deleted", _("删除基地活动：%(kind)s × %(count)s（%(date)s）"), INTERNAL),
 )

@@ -349,12 +349,58 @@ def save_article(article, user):
     return article
 
 
+def _activity_params(activity):
+    return {"kind": activity.get_kind_display(), "count": activity.count,
+            "date": activity.date.isoformat() if hasattr(activity.date, "isoformat") else activity.date}
+
+
 def log_base_activity(base, user, **data):
+    if not is_outreach_staff(user):
+        raise PermissionDenied
     check_dates(date=data.get("date") if hasattr(data.get("date"), "year") else None)
     activity = BaseActivity(base=base, logged_by=user, **data)
     activity.full_clean()
-    activity.save()
+    with transaction.atomic():
+        activity.save()
+        record_event(base, "outreach.base.activity_logged", user, params=_activity_params(activity))
     return activity
+
+
+ACTIVITY_FIELDS = ("kind", "date", "count", "note")
+
+
+def update_base_activity(activity, user, **data):
+    """Correct a logged activity of a practice base (its kind, date, count, note); the change is
+    recorded on the base's timeline with the values before and after."""
+    if not is_outreach_staff(user):
+        raise PermissionDenied
+    check_dates(date=data.get("date") if hasattr(data.get("date"), "year") else None)
+    with transaction.atomic():
+        current = BaseActivity.objects.select_for_update().get(pk=activity.pk)
+        before = {f: getattr(current, f) for f in ACTIVITY_FIELDS}
+        for field, value in data.items():
+            if field in ACTIVITY_FIELDS:
+                setattr(current, field, value)
+        current.full_clean()
+        current.save()
+        changes = {str(BaseActivity._meta.get_field(f).verbose_name): [str(before[f]), str(getattr(current, f))]
+                   for f in ACTIVITY_FIELDS if before[f] != getattr(current, f)}
+        record_event(current.base, "outreach.base.activity_changed", user, params=_activity_params(current),
+                     data={"changes": changes, "activity": current.pk})
+    return current
+
+
+def delete_base_activity(activity, user):
+    """Remove an activity logged by mistake; what it said stays on the base's timeline."""
+    if not is_outreach_staff(user):
+        raise PermissionDenied
+    with transaction.atomic():
+        current = BaseActivity.objects.select_for_update().filter(pk=activity.pk).first()
+        if current is None:  # already deleted (a second click): nothing more to do
+            return
+        record_event(current.base, "outreach.base.activity_deleted", user, params=_activity_params(current),
+                     data={"activity": current.pk, "note": current.note})
+        current.delete()
 
 
 def save_practice_base(base, user, firms=None):

@@ -10,6 +10,7 @@ from django.views import View
 from ipcenter.forms import apply_errors
 from ipcenter.generic import Column, ObjectListView, PredicateRequiredMixin
 from ipcenter.plugins import select
+from ipcenter.workflow.engine import timeline_of
 
 from . import forms, services
 from .filters import PublicationFilterSet
@@ -177,6 +178,7 @@ class BaseDetailView(OutreachStaffMixin, View):
                 "case_total": sum(f.case_total for f in firms),
                 "granted": sum(r["count"] for r in outcomes or () if r["outcome"] == "grant"),
                 "activities": base.activities.select_related("logged_by")[:100],
+                "timeline": timeline_of(base, request.user)[:50],
                 "totals": [(label, totals.get(k, 0)) for k, label in BaseActivity.Kind.choices]}
 
     def get(self, request, pk):
@@ -195,3 +197,43 @@ class BaseDetailView(OutreachStaffMixin, View):
                 messages.success(request, _("已记录基地活动。"))
                 return redirect(base)
         return render(request, "outreach/base_detail.html", self._ctx(request, base, form), status=400)
+
+
+class BaseActivityEditView(OutreachStaffMixin, View):
+    """Correct a logged activity of a base (the base's own scoping; another base's, or someone
+    without access: 404)."""
+
+    def _get(self, request, pk, activity_pk):
+        base = get_object_or_404(PracticeBase.objects.visible_to(request.user), pk=pk)
+        return base, get_object_or_404(BaseActivity.objects.visible_to(request.user).filter(base=base), pk=activity_pk)
+
+    def _render(self, request, base, form, status=200):
+        return render(request, "outreach/form.html", {"form": form, "object": base, "title": _("修改基地活动"),
+                                                      "back_url": base.get_absolute_url()}, status=status)
+
+    def get(self, request, pk, activity_pk):
+        base, activity = self._get(request, pk, activity_pk)
+        return self._render(request, base, forms.BaseActivityForm(instance=activity))
+
+    def post(self, request, pk, activity_pk):
+        base, activity = self._get(request, pk, activity_pk)
+        form = forms.BaseActivityForm(request.POST, instance=BaseActivity.objects.get(pk=activity.pk))
+        if form.is_valid():
+            try:
+                services.update_base_activity(activity, request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("已保存。"))
+                return redirect(base)
+        return self._render(request, base, form, status=400)
+
+
+class BaseActivityDeleteView(BaseActivityEditView):
+    http_method_names = ["post"]
+
+    def post(self, request, pk, activity_pk):
+        base, activity = self._get(request, pk, activity_pk)
+        services.delete_base_activity(activity, request.user)
+        messages.success(request, _("已删除。"))
+        return redirect(base)

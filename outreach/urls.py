@@ -33,6 +33,10 @@ urlpatterns = [
     path("bases/new/", staff_views.BaseEditView.as_view(), name="base-create"),
     path("bases/<int:pk>/", staff_views.BaseDetailView.as_view(), name="base-detail"),
     path("bases/<int:pk>/edit/", staff_views.BaseEditView.as_view(), name="base-edit"),
+    path("bases/<int:pk>/activities/<int:activity_pk>/", staff_views.BaseActivityEditView.as_view(),
+         name="base-activity-edit"),
+    path("bases/<int:pk>/activities/<int:activity_pk>/delete/", staff_views.BaseActivityDeleteView.as_view(),
+         name="base-activity-delete"),
     # the public site
     path("site/", public.home, name="public-home"),
     path("site/news/", public.articles, name="public-articles"),
