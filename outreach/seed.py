@@ -18,6 +18,19 @@ LEAGUES = ["baotou", "hohhot", "ordos", "chifeng", "tongliao", "hulunbuir", "ula
            "alxa", "xilingol", "hinggan"]
 TOPICS = ["专利预审服务与快速通道", "高价值专利培育", "专利撰写实务", "知识产权维权援助实务", "商标品牌建设",
           "海外知识产权纠纷应对", "专利导航与产业分析", "知识产权质押融资"]
+#: the coming events (title, organising station, type, settings)
+UPCOMING = [
+    ("专利预审备案主体专场培训", "baotou", Event.Kind.TRAINING, {}),
+    ("高价值专利撰写研修班", "centre", Event.Kind.TRAINING, {"audience": "invited", "invite_code": "GJZ2026"}),
+    ("知识产权维权援助进园区", "ordos", Event.Kind.LECTURE, {"capacity": 30}),
+    ("专利快速预审政策线上宣讲", "centre", Event.Kind.ONLINE, {"online_url": "https://meeting.example.cn/ipc-2026"}),
+    ("商标品牌建设沙龙", "chifeng", Event.Kind.SEMINAR, {"requires_approval": True}),
+    ("专利导航与产业分析培训", "hohhot", Event.Kind.TRAINING, {}),
+    ("海外知识产权纠纷应对讲座", "tongliao", Event.Kind.LECTURE, {}),
+    ("知识产权质押融资对接会", "hulunbuir", Event.Kind.SEMINAR, {}),
+    ("专利撰写实务培训", "bayannur", Event.Kind.TRAINING, {}),
+    ("预审备案主体年度培训", "ulanqab", Event.Kind.TRAINING, {}),
+]
 NAMES = "张伟 王芳 李娜 刘洋 陈静 杨磊 赵敏 黄勇 周杰 吴霞 徐涛 孙丽 马超 朱婷 胡斌 郭敏 何军 高燕 林峰 罗丹".split()
 
 
@@ -137,15 +150,26 @@ def seed(ctx):
                           open_day, capacity=80, hours=4)
     _fill(event, start, staff, rnd, 16 if small else 70, attend_rate=0.9)
 
-    # upcoming events (open for registration), one of them invited-only
-    for i, (title, code) in enumerate([("专利预审备案主体专场培训", "baotou"), ("高价值专利撰写研修班", "centre"),
-                                       ("知识产权维权援助进园区", "ordos")]):
-        start = (today + datetime.timedelta(days=10 + i * 7)).replace(hour=9, minute=0, second=0, microsecond=0)
-        event, start = _event(staff, rnd, title, Event.Kind.TRAINING, stations[code], start, capacity=40,
-                              audience="invited" if i == 1 else "public", invite_code="GJZ2026" if i == 1 else "")
-        if i == 1:
+    # the coming three months: 10 events across the leagues (weekly, on weekdays), open for
+    # registration; the nearer ones already have people registered (one is full, with a waiting
+    # list), one needs approval, one is by invitation, one is online
+    for i, (title, code, kind, extra) in enumerate(UPCOMING):
+        day = today + datetime.timedelta(days=6 + i * 9)
+        if day.weekday() >= 5:  # a Saturday or Sunday: the Monday after
+            day += datetime.timedelta(days=7 - day.weekday())
+        online = kind == Event.Kind.ONLINE
+        start = day.replace(hour=14 if online else 9, minute=30 if online else 0, second=0, microsecond=0)
+        station = stations[code]
+        extra = dict(extra)
+        capacity = extra.pop("capacity", 40 if small else rnd.choice([60, 80, 100]))
+        event, start = _event(staff, rnd, f"{_city(station)}{title}" if code != "centre" else title, kind, station,
+                              start, capacity=capacity, **extra)
+        if event.audience == Event.Audience.INVITED:
             continue
-        _fill(event, start, staff, rnd, people(8, 20))
+        if i == 2:  # full, people waiting
+            _fill(event, start, staff, rnd, capacity + (3 if small else 6))
+        elif i < 7:  # nearer ones fill up over time; the latest just opened
+            _fill(event, start, staff, rnd, people(max(5, capacity // 3 - 10 * i // 2), capacity // 2 + 5))
         if applicant and i == 0:
             services.register(event, user=applicant, source=Registration.Source.ACCOUNT, name=str(applicant),
                               mobile="13900000001", email=applicant.email,

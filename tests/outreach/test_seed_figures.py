@@ -1,4 +1,5 @@
 """Demo data goes through the services and the statistics read it; the pre-exam selector."""
+import datetime
 import io
 
 import pytest
@@ -28,6 +29,17 @@ def test_seed_and_figures(outreach_user):
     assert attachments_of(journal).exists()
     assert Event.objects.filter(kind=Event.Kind.OPEN_DAY).count() == 1
     assert Event.objects.filter(kind=Event.Kind.BASE_VISIT).count() == 6
+    # the coming three months: 8–12 events across the leagues, some with people registered already,
+    # one full with a waiting list, one by invitation, one online, one needing approval
+    now = timezone.now()
+    coming = Event.objects.filter(starts_at__gt=now, starts_at__lte=now + datetime.timedelta(days=92), published=True)
+    assert 8 <= coming.count() <= 12
+    assert coming.values("station").distinct().count() >= 8
+    assert coming.filter(registrations__isnull=False).distinct().count() >= 5
+    assert coming.filter(registrations__state="waiting").exists() and coming.filter(registrations__state="pending").exists()
+    assert coming.filter(audience="invited").exists() and coming.filter(kind=Event.Kind.ONLINE).exclude(online_url="").exists()
+    assert all(e.registration_open() for e in coming)
+    assert Registration.objects.filter(user=applicant, event__in=coming).exists()  # the demo applicant's ticket
     assert set(Publication.objects.values_list("channel", flat=True)) == {"web", "wechat", "douyin", "journal"}
     attended = Registration.objects.filter(checked_in_at__isnull=False).count()
     assert attended > 50
