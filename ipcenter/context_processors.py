@@ -1,6 +1,7 @@
 """Template context shared by every page: portal name, navigation, unread count."""
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext, gettext_noop
 
 from ipcenter.plugins import registry
 
@@ -19,8 +20,18 @@ def navigation_for(user):
     return items
 
 
+#: the default portal name, in the catalogue so that English pages show it in English; a name
+#: set through the PORTAL_NAME variable is shown as configured
+DEFAULT_PORTAL_NAME = gettext_noop("知识产权保护中心")
+
+
+def portal_name():
+    name = settings.PORTAL_NAME
+    return gettext(name) if name == DEFAULT_PORTAL_NAME else name
+
+
 def portal(request):
-    ctx = {"PORTAL_NAME": settings.PORTAL_NAME}
+    ctx = {"PORTAL_NAME": portal_name()}
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         from ipcenter.notify.models import Notification

@@ -1,5 +1,6 @@
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ipcenter.plugins import MenuItem, PortalAppConfig, UploadPurpose
 
@@ -29,7 +30,7 @@ class AccountsConfig(PortalAppConfig):
     name = "ipcenter.accounts"
     label = "accounts"
     verbose_name = _("用户与单位")
-    menu = (MenuItem(_("单位"), "accounts:organization-list", frozenset({roles.MANAGER, roles.ADMIN}), order=90),)
+    menu = (MenuItem(pgettext_lazy("菜单", "单位"), "accounts:organization-list", frozenset({roles.MANAGER, roles.ADMIN}), order=90),)
     upload_purposes = (UploadPurpose("accounts.organization_document", ("pdf", "png", "jpg"), 10 * 1024 * 1024),)
     autoload = ("actions",)
 

@@ -7,6 +7,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ipcenter.querysets import ScopedQuerySet
 from ipcenter.workflow.engine import Transition, Workflow
@@ -179,7 +180,7 @@ class Organization(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name = _("单位")
-        verbose_name_plural = _("单位")
+        verbose_name_plural = pgettext_lazy("复数", "单位")
         indexes = [models.Index(fields=["status", "league"])]
 
     def __str__(self):

@@ -1,7 +1,7 @@
 """Report kinds of the stats app."""
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from ipcenter.reports import charts
 from ipcenter.reports.pdf import render_pdf
@@ -117,7 +117,7 @@ def workbook_sheets(scope, data, computed_at=None):
             rows.append((str(t.title),))
             rows.append(tuple(str(c) for c in t.columns))
             rows.extend(tuple(r) for r in t.rows)
-        sheets.append((section.title, [_("指标"), _("数值"), _("单位"), _("上期"), _("上年同期"), _("说明")], rows))
+        sheets.append((section.title, [_("指标"), _("数值"), pgettext("计量", "单位"), _("上期"), _("上年同期"), _("说明")], rows))
     return sheets
 
 
