@@ -35,4 +35,5 @@ def reach_import(ctx):
     ctx.progress(5, _("导入中"))
     with ctx.open_input() as fh:
         n = services.import_reach(fh, ctx.user, ctx.row_error, progress=ctx.progress)
-    ctx.count("更新", n)
+    if n:  # a failed run updated nothing: no counter on its page
+        ctx.count("更新", n)
