@@ -197,6 +197,14 @@ class PatentImport(models.Model):
             return self.Status.RUNNING
         return self.status
 
+    def shown_errors(self):
+        """The kept problems (row, column, problem), each problem in the reader's language."""
+        from ipcenter.reports.models import shown_row_problem
+
+        return [{"row": e.get("row"), "column": e.get("column"), "problem": shown_row_problem(
+            [e.get("row"), e.get("column"), e.get("problem"), e.get("template"), e.get("params")])}
+                for e in self.errors or ()]
+
     def get_live_status_display(self):
         return self.Status(self.live_status).label
 

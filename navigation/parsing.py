@@ -1,6 +1,6 @@
 """Reading patent-database exports: encodings, header auto-detection for the Lens,
 Google Patents and Chinese-database families, cell parsing (dates, numbers,
-multi-values), applicant normalisation, legal status and region.  Pure Python."""
+multi-values), applicant normalisation, legal status and region."""
 import codecs
 import csv
 import datetime
@@ -9,6 +9,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+
+from django.utils.translation import gettext_noop
 
 # The fields of a patent record, in the order the mapping form shows them.
 FIELDS = [
@@ -210,7 +212,23 @@ EXCEL_EPOCH = datetime.date(1899, 12, 30)
 
 
 class CellError(ValueError):
-    pass
+    """A cell the rules cannot read: ``template`` (a catalogue entry in the source language) and
+    its ``params``, so the problem can be shown in each reader's language; ``str()`` is the
+    active language's."""
+
+    def __init__(self, template, **params):
+        super().__init__(template)
+        self.template, self.params = template, params
+
+    def __str__(self):
+        from django.utils.translation import gettext
+
+        return gettext(self.template) % self.params
+
+
+BAD_DATE = gettext_noop("不是有效的日期：%(value)s")
+UNKNOWN_DATE = gettext_noop("无法识别的日期“%(value)s”（支持 2023-05-17、2023.05.17、20230517、2023/5/17）")
+NOT_COUNT = gettext_noop("不是非负整数：“%(value)s”")
 
 
 def parse_date(value):
@@ -226,7 +244,7 @@ def parse_date(value):
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if 1 <= value < 2958466:  # an Excel serial (1900 date system)
             return EXCEL_EPOCH + datetime.timedelta(days=int(value))
-        raise CellError(f"不是有效的日期：{value}")
+        raise CellError(BAD_DATE, value=value)
     return _parse_date_text(str(value))
 
 
@@ -245,7 +263,7 @@ def _parse_date_text(value):
                 break
     if re.fullmatch(r"\d{5}(\.0+)?", text):
         return EXCEL_EPOCH + datetime.timedelta(days=int(float(text)))
-    raise CellError(f"无法识别的日期“{text[:30]}”（支持 2023-05-17、2023.05.17、20230517、2023/5/17）")
+    raise CellError(UNKNOWN_DATE, value=text[:30])
 
 
 def parse_number(value):
@@ -255,14 +273,14 @@ def parse_number(value):
         return 0
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if value < 0 or value != int(value):
-            raise CellError(f"不是非负整数：{value}")
+            raise CellError(NOT_COUNT, value=value)
         return int(value)
     text = unicodedata.normalize("NFKC", str(value)).strip().replace(",", "")
     if not text or text in {"-", "--"}:
         return 0
     if re.fullmatch(r"\d+(\.0+)?", text):
         return int(float(text))
-    raise CellError(f"不是非负整数：“{text[:30]}”")
+    raise CellError(NOT_COUNT, value=text[:30])
 
 
 _SPLIT = {

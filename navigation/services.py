@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -208,6 +209,7 @@ def convert_row(cells, mapping, source, headers):
 
 
 FIELD_ORDER = [f for f, _label in parsing.FIELDS]
+NO_NUMBER = gettext_noop("缺少公开（公告）号和申请号")
 
 
 def _cell_text(value, limit=None):
@@ -233,8 +235,12 @@ class RowConverter:
             return target
         return self.headers[index] if index < len(self.headers) else target
 
-    def _problem(self, problems, target, message):
-        problems.append({"column": self.header(target), "problem": str(message)})
+    def _problem(self, problems, target, error):
+        """A problem of the row: a ``CellError`` (or a catalogue entry), kept with its template
+        and parameters so that the report shows it in each reader's language."""
+        template, params = (error.template, error.params) if isinstance(error, parsing.CellError) else (error, {})
+        problems.append({"column": self.header(target), "problem": gettext(template) % params,
+                         "template": str(template), "params": params})
 
     def __call__(self, cells):
         n = len(cells)
@@ -260,7 +266,7 @@ class RowConverter:
         pub = rec["publication_number"] = clean(_cell_text(pub))[:40]
         app = rec["application_number"] = clean(_cell_text(app))[:40]
         if not pub and not app:
-            self._problem(problems, "publication_number", _("缺少公开（公告）号和申请号"))
+            self._problem(problems, "publication_number", NO_NUMBER)
         rec["title"] = _cell_text(title)
         rec["abstract"] = _cell_text(abstract)
         rec["applicants"] = [a[:300] for a in split(applicants, source)]
@@ -297,7 +303,7 @@ def import_progress(imp):
     if imp.status == PatentImport.Status.DONE:
         return 100
     if imp.job_id is not None and imp.status in (PatentImport.Status.QUEUED, PatentImport.Status.RUNNING):
-        return imp.job.live_progress()[0]
+        return imp.job.live_progress[0]
     return imp.progress
 
 
@@ -395,7 +401,8 @@ def import_finished(job):
         message = _("发现 %(n)s 处问题，未导入任何数据。请修改文件后重新上传。") % {"n": job.error_count}
     else:
         message = _("导入失败：%(error)s") % {"error": job.error[:500]}
-    errors = [{"row": row, "column": column, "problem": problem} for row, column, problem in job.row_errors]
+    errors = [{"row": e[0], "column": e[1], "problem": e[2], **({"template": e[3], "params": e[4]} if len(e) >= 5
+                                                               else {})} for e in job.row_errors]
     failed = PatentImport.objects.filter(pk=imp.pk, status__in=(
         PatentImport.Status.QUEUED, PatentImport.Status.RUNNING)).update(
         status=PatentImport.Status.FAILED, message=message[:4000], errors=errors, error_count=job.error_count,
@@ -465,7 +472,7 @@ def _read_and_write_rows(imp, ctx):
         rec, problems = convert(cells)
         if problems:
             for p in problems:
-                row_error(number, p["column"], p["problem"])
+                row_error(number, p["column"], p["template"], p["params"])
             batch = []
             continue
         if ctx.error_count:

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.utils.translation import gettext_lazy
 
 from ipcenter.accounts.services import require_reviewed_organization
@@ -500,51 +501,51 @@ def import_reach(fh, user, row_error, max_rows=REACH_MAX_ROWS, progress=None):
     reader = csv.DictReader(text)
     parsed, errors, line = {}, 0, 1
 
-    def error(row, column, message):
+    def error(row, column, message, **params):
         nonlocal errors
         errors += 1
-        row_error(row, column, message)
+        row_error(row, column, message, params)  # a catalogue entry: shown in each reader's language
 
     try:
         if reader.fieldnames is None or not {"id", *REACH_COLUMNS} <= {(f or "").strip() for f in reader.fieldnames}:
-            error(1, "", _("CSV 须包含表头 id, views, likes, shares。"))
+            error(1, "", gettext_noop("CSV 须包含表头 id, views, likes, shares。"))
             return 0
         reader.fieldnames = [(f or "").strip() for f in reader.fieldnames]
         for line, row in enumerate(reader, start=2):
             if line - 1 > max_rows:
-                error(line, "", _("一次最多导入 %(n)d 行。") % {"n": max_rows})
+                error(line, "", gettext_noop("一次最多导入 %(n)d 行。"), n=max_rows)
                 break
             try:
                 pk = int(str(row.get("id") or "").strip())
             except ValueError:
-                error(line, "id", _("数值无效。"))
+                error(line, "id", gettext_noop("数值无效。"))
                 pk = None
             figures = {}
             for k in REACH_COLUMNS:
                 try:
                     figures[k] = int(str(row.get(k) or "").replace(",", "").strip())
                 except ValueError:
-                    error(line, k, _("数值无效。"))
+                    error(line, k, gettext_noop("数值无效。"))
                     continue
                 if not 0 <= figures[k] <= REACH_MAX_VALUE:
-                    error(line, k, _("数值超出范围。"))
+                    error(line, k, gettext_noop("数值超出范围。"))
             if pk is not None and len(figures) == len(REACH_COLUMNS):
                 parsed[pk] = (line, figures)
             if progress is not None and line % 5000 == 0:
                 progress(min(80, 10 + line * 70 // max_rows), _("导入中"))
     except UnicodeDecodeError:
-        error(line + 1, "", _("文件须为 UTF-8 编码的 CSV。"))
+        error(line + 1, "", gettext_noop("文件须为 UTF-8 编码的 CSV。"))
         return 0
     except csv.Error:
-        error(line + 1, "", _("文件不是有效的 CSV。"))
+        error(line + 1, "", gettext_noop("文件不是有效的 CSV。"))
         return 0
     if not parsed and not errors:
-        error(2, "", _("请选择要导入的文件。") if line == 1 else _("文件不是有效的 CSV。"))
+        error(2, "", gettext_noop("请选择要导入的文件。") if line == 1 else gettext_noop("文件不是有效的 CSV。"))
         return 0
     pubs = {p.pk: p for p in Publication.objects.visible_to(user).select_for_update().filter(pk__in=list(parsed))}
     for pk, (row, _figures) in sorted(parsed.items(), key=lambda item: item[1][0]):
         if pk not in pubs:
-            error(row, "id", _("作品不存在。"))
+            error(row, "id", gettext_noop("作品不存在。"))
     if errors:
         return 0
     with transaction.atomic():

@@ -4,6 +4,7 @@ poll its progress."""
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -20,6 +21,8 @@ class ReportJobSerializer(serializers.ModelSerializer):
     errors_url = serializers.SerializerMethodField()
     input = serializers.FileField(write_only=True, required=False, label="导入文件")
     title = serializers.CharField(source="display_title", read_only=True)
+    row_errors = serializers.SerializerMethodField(
+        help_text="[行, 列, 问题] of the first row errors, the problem in the reader's language")
 
     class Meta:
         model = ReportJob
@@ -29,6 +32,11 @@ class ReportJobSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "direction", "title", "status", "progress", "message", "error", "row_errors",
                             "error_count", "counters", "created_at", "finished_at", "expires_at", "result_name",
                             "download_url", "errors_url"]
+
+    @extend_schema_field({"type": "array", "items": {"type": "array", "items": {"type": ["integer", "string"]},
+                                                     "minItems": 3, "maxItems": 3}})
+    def get_row_errors(self, obj):
+        return [list(e) for e in obj.shown_row_errors()]
 
     def get_download_url(self, obj) -> str | None:
         return reverse("reports:download", args=[obj.pk]) if obj.status == ReportJob.Status.DONE and obj.result \

@@ -50,12 +50,19 @@ class JobContext:
     def count(self, name, n=1):
         self.counters[name] = self.counters.get(name, 0) + n
 
-    def row_error(self, row, column, message):
+    def row_error(self, row, column, message, params=None):
         """Record that input row ``row`` (1-based, as the user numbers it) is wrong in ``column``:
-        the import will then be rolled back as a whole and end FAILED with the list."""
+        the import will then be rolled back as a whole and end FAILED with the list.  With
+        ``params``, ``message`` is a catalogue entry in the source language (``gettext_noop``)
+        and the problem is shown in each reader's language (``Job.shown_row_errors``)."""
         self.error_count += 1
         if len(self.row_errors) < MAX_KEPT_ROW_ERRORS:
-            self.row_errors.append([row, str(column or ""), str(message)])
+            if params is None:
+                self.row_errors.append([row, str(column or ""), str(message)])
+            else:
+                from django.utils.translation import gettext
+
+                self.row_errors.append([row, str(column or ""), gettext(message) % params, str(message), params])
 
     @property
     def has_errors(self):

@@ -34,6 +34,19 @@ def _renderings(text):
     return out
 
 
+def shown_row_problem(entry):
+    """The problem of one stored row error ``[row, column, text]`` or ``[row, column, text,
+    template, params]`` in the active language."""
+    if len(entry) >= 5 and entry[3]:
+        from django.utils.translation import gettext
+
+        try:
+            return gettext(entry[3]) % (entry[4] or {})
+        except (KeyError, TypeError, ValueError):
+            pass
+    return entry[2]
+
+
 class JobQuerySet(ScopedQuerySet):
     def scope(self, user):
         """A job is visible to who requested it and, when it has a target record, to whoever
@@ -151,6 +164,11 @@ class ReportJob(models.Model):
     def is_expired(self):
         return self.status == self.Status.EXPIRED or (
             self.expires_at is not None and self.expires_at <= timezone.now() and self.is_finished)
+
+    def shown_row_errors(self):
+        """(row, column, problem) of the kept row errors, a problem recorded with its parameters
+        in the reader's language (older entries and plain texts as stored)."""
+        return [(e[0], e[1], shown_row_problem(e)) for e in self.row_errors or ()]
 
     @property
     def live_progress(self):

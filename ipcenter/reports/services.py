@@ -333,7 +333,7 @@ def _write_error_report(job, ctx):
     from .xlsx import XLSX_TYPE, write_xlsx
 
     with ctx.output(f"错误清单-{job.title}.xlsx", XLSX_TYPE) as fh:
-        write_xlsx([(_("错误清单"), [_("行"), _("列"), _("错误")], ctx.row_errors)], fh=fh)
+        write_xlsx([(_("错误清单"), [_("行"), _("列"), _("错误")], (e[:3] for e in ctx.row_errors))], fh=fh)
     path = ctx.output_file[0]
     ctx.output_file = None
     return path

@@ -46,7 +46,26 @@ class ImportSerializer(serializers.ModelSerializer):
                   "created_at", "finished_at"]
 
 
+_PROBLEMS_SCHEMA = {"type": "array", "items": {"type": "object", "properties": {
+    "row": {"type": "integer"}, "column": {"type": "string"}, "problem": {"type": "string"}}}}
+
+
+class ShownErrorsField(serializers.Field):
+    """The import's problems (row, column, problem), each problem in the reader's language."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, obj):
+        return obj.shown_errors()
+
+
+ShownErrorsField = extend_schema_field(_PROBLEMS_SCHEMA)(ShownErrorsField)
+
+
 class ImportErrorsSerializer(ImportSerializer):
+    errors = ShownErrorsField()
+
     class Meta(ImportSerializer.Meta):
         fields = ImportSerializer.Meta.fields + ["errors"]
 
@@ -55,6 +74,7 @@ class ImportErrorReportSerializer(serializers.ModelSerializer):
     """What ``imports/{id}/errors/`` answers: the import's state and its problem list."""
 
     status = serializers.ChoiceField(source="live_status", choices=PatentImport.Status.choices, read_only=True)
+    errors = ShownErrorsField()
 
     class Meta:
         model = PatentImport

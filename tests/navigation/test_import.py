@@ -185,8 +185,8 @@ def test_a_failed_import_keeps_its_report_and_the_full_error_workbook(project, r
     rows = "".join(f"CN{i}A,2020-99-0{i % 9 + 1}\n" for i in range(1, 301))
     imp = run_import(project, _csv("公开（公告）号,申请日\n" + rows))
     assert imp.status == PatentImport.Status.FAILED and imp.error_count == 300
-    assert len(imp.errors) == 200 and imp.errors[0] == {"row": 2, "column": "申请日",
-                                                        "problem": imp.errors[0]["problem"]}
+    assert len(imp.errors) == 200 and imp.shown_errors()[0] == {
+        "row": 2, "column": "申请日", "problem": "无法识别的日期“2020-99-02”（支持 2023-05-17、2023.05.17、20230517、2023/5/17）"}
     assert imp.job.status == "failed" and imp.job.error_report
     client.force_login(analyst)
     page = client.get(reverse("navigation:import-detail", args=[imp.pk])).content.decode()
@@ -282,3 +282,23 @@ def test_an_inventor_named_twice_in_a_cell_is_stored_once(project, run_import):
     assert PatentInventor.objects.filter(project=project, name="张三").count() == 2  # once per patent
     rows = analyses.inventors(analyses.patents_of(project))
     assert {r["name"]: r["patents"] for r in rows} == {"张三": 2, "李四": 1}
+
+
+def test_cell_problems_are_shown_in_the_readers_language(project, run_import, analyst, client):
+    """The report keeps each problem's template and values: an English reader gets English on the
+    import page, the job page and the API; the Chinese reader the Chinese text."""
+    imp = run_import(project, _csv("公开（公告）号,申请日,被引证次数\nCN1A,2020-99-01,3\n,2020-01-01,很多\n"))
+    assert imp.status == PatentImport.Status.FAILED
+    client.force_login(analyst)
+    zh = client.get(reverse("navigation:import-detail", args=[imp.pk])).content.decode()
+    assert "无法识别的日期“2020-99-01”" in zh and "不是非负整数：“很多”" in zh
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("navigation:import-detail", args=[imp.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    job_page = client.get(reverse("reports:job", args=[imp.job_id]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    api = client.get(f"/api/v1/navigation/imports/{imp.pk}/errors/", HTTP_ACCEPT_LANGUAGE="en").json()
+    for text in (page, job_page):
+        assert "Unrecognised date “2020-99-01”" in text and "无法识别的日期" not in text
+        assert "Not a non-negative whole number: “很多”" in text
+    problems = {e["row"]: e["problem"] for e in api["errors"]}
+    assert problems[2].startswith("Unrecognised date “2020-99-01”")
+    assert problems[3] in ("Not a non-negative whole number: “很多”", "Missing both publication number and application number")

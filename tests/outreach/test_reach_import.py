@@ -40,7 +40,7 @@ def test_a_bad_row_fails_the_job_with_the_row_listed_and_changes_nothing(client,
                  django_capture_on_commit_callbacks)
     assert job.status == Job.Status.FAILED and job.error_count == 4 and not job.counters
     # every problem, in the order the rows were read, then the ids that name no publication
-    assert job.row_errors == [[4, "likes", "数值无效。"], [5, "views", "数值超出范围。"], [3, "id", "作品不存在。"],
+    assert [list(e) for e in job.shown_row_errors()] == [[4, "likes", "数值无效。"], [5, "views", "数值超出范围。"], [3, "id", "作品不存在。"],
                               [5, "id", "作品不存在。"]]
     p.refresh_from_db()
     q.refresh_from_db()

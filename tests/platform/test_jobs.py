@@ -470,3 +470,20 @@ def test_a_big_list_export_becomes_a_job_scoped_again_in_the_worker(client, mana
     services.run_job(not_a_list.pk)
     not_a_list.refresh_from_db()
     assert not_a_list.status == Job.Status.FAILED
+
+
+def test_row_errors_kept_with_their_values_are_shown_in_the_readers_language():
+    """A row error recorded as a catalogue entry with its values reads in each reader's language;
+    an entry stored as plain text (older jobs) is shown as stored."""
+    from django.utils import translation
+
+    from ipcenter.reports.models import Job
+
+    job = Job(row_errors=[[2, "申请日", "不是有效的日期：x", "不是有效的日期：%(value)s", {"value": "x"}],
+                          [3, "id", "数值无效。"]])
+    with translation.override("en"):
+        assert job.shown_row_errors() == [(2, "申请日", "Not a valid date: x"), (3, "id", "数值无效。")]
+    with translation.override("zh-hans"):
+        assert job.shown_row_errors()[0] == (2, "申请日", "不是有效的日期：x")
+    job.row_errors = [[4, "c", "stored", "%(missing)s", {}]]  # a broken template falls back to the text
+    assert job.shown_row_errors() == [(4, "c", "stored")]
