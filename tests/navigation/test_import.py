@@ -302,3 +302,18 @@ def test_cell_problems_are_shown_in_the_readers_language(project, run_import, an
     problems = {e["row"]: e["problem"] for e in api["errors"]}
     assert problems[2].startswith("Unrecognised date “2020-99-01”")
     assert problems[3] in ("Not a non-negative whole number: “很多”", "Missing both publication number and application number")
+
+
+def test_the_progress_of_a_running_import_is_the_jobs_live_progress(project, analyst, client):
+    from ipcenter.reports.models import Job
+    from ipcenter.reports.services import set_progress
+
+    imp = services.upload_export(project, _csv("公开（公告）号,申请日\nCN1A,2020-01-01\n"), analyst)
+    imp = services.confirm_import(imp, analyst, imp.mapping["columns"])  # queued, not run
+    Job.objects.filter(pk=imp.job_id).update(status=Job.Status.RUNNING)
+    set_progress(imp.job_id, 42, "", write_row=False)  # what the worker reports from inside its transaction
+    client.force_login(analyst)
+    page = client.get(reverse("navigation:import-progress", args=[imp.pk]))
+    assert page.status_code == 200 and "42%" in page.content.decode()
+    api = client.get(f"/api/v1/navigation/imports/{imp.pk}/").json()
+    assert api["status"] == "running" and api["progress"] == 42
