@@ -33,7 +33,8 @@ class ReportJobSerializer(serializers.ModelSerializer):
                             "error_count", "counters", "created_at", "finished_at", "expires_at", "result_name",
                             "download_url", "errors_url"]
 
-    @extend_schema_field({"type": "array", "items": {"type": "array", "items": {"type": ["integer", "string"]},
+    @extend_schema_field({"type": "array", "items": {"type": "array", "items": {
+        "oneOf": [{"type": "integer"}, {"type": "string"}]},
                                                      "minItems": 3, "maxItems": 3}})
     def get_row_errors(self, obj):
         return [list(e) for e in obj.shown_row_errors()]
